@@ -1,0 +1,56 @@
+package dev.pave.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Turns exceptions into kubectl-style one-line errors and exit codes. Only a bug prints a stack
+ * trace, and only with PAVE_DEBUG set.
+ */
+final class Failures implements CommandLine.IExecutionExceptionHandler,
+    CommandLine.IParameterExceptionHandler {
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cl,
+      CommandLine.ParseResult parseResult) {
+    PrintWriter err = cl.getErr();
+    if (e instanceof UserError u) {
+      err.println("error: " + u.getMessage());
+      err.flush();
+      return u.exitCode();
+    }
+    if (e instanceof java.io.IOException io) {
+      err.println("error: " + describe(io));
+      err.flush();
+      return ExitCode.FAILURE;
+    }
+    err.println("error: internal error: " + e + " (please report it; set PAVE_DEBUG=1 for"
+        + " details)");
+    if (System.getenv("PAVE_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return ExitCode.FAILURE;
+  }
+
+  @Override
+  public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println("error: " + ex.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+    err.println("See '" + cl.getCommandSpec().qualifiedName() + " --help'.");
+    err.flush();
+    return ExitCode.INVALID;
+  }
+
+  static String describe(java.io.IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException n) {
+      return n.getFile() + ": no such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return a.getFile() + ": permission denied";
+    }
+    return e.getMessage();
+  }
+}

@@ -1,0 +1,7 @@
+package dev.pave.cli;
+
+/** Output formats, as kubectl names them. */
+enum OutputFormat {
+  yaml,
+  json
+}
