@@ -21,6 +21,8 @@ public final class ApplicationChecks {
 
   private static final Pattern SECRET_NAME = Pattern.compile(
       "(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL).*");
+  private static final Pattern CALLER = Pattern.compile(
+      "^([a-z]([-a-z0-9]*[a-z0-9])?/)?[a-z]([-a-z0-9]*[a-z0-9])?$");
   private static final Pattern ENV_NAME = Pattern.compile(Names.ENV_VAR);
   private static final Pattern CRON_FIELD = Pattern.compile("[-0-9*/,A-Za-z?LW#]+");
   private static final Set<String> CRON_MACROS = Set.of("@yearly", "@annually", "@monthly",
@@ -69,7 +71,7 @@ public final class ApplicationChecks {
         String path = Binder.join("spec.overrides", e.getKey());
         EnvironmentOverride o = e.getValue();
         if (!e.getKey().matches(Names.DNS_LABEL)) {
-          out.add(at.problem(path, "\"" + e.getKey() + "\" is not an environment name (a DNS"
+          out.add(at.problemAtKey(path, "\"" + e.getKey() + "\" is not an environment name (a DNS"
               + " label such as prod)"));
         }
         checkImage(o.image(), path + ".image", at, out);
@@ -101,7 +103,7 @@ public final class ApplicationChecks {
     if (app.spec().overrides() != null) {
       for (String env : app.spec().overrides().keySet()) {
         if (!known.contains(env)) {
-          out.add(at.problem(Binder.join("spec.overrides", env), "no environment named \"" + env
+          out.add(at.problemAtKey(Binder.join("spec.overrides", env), "no environment named \"" + env
               + "\"" + Suggest.didYouMean(env, known) + " Known environments: "
               + String.join(", ", new java.util.TreeSet<>(known)) + "."));
         }
@@ -207,9 +209,10 @@ public final class ApplicationChecks {
     if (e.allowFrom() != null) {
       for (int i = 0; i < e.allowFrom().size(); i++) {
         String caller = e.allowFrom().get(i);
-        if (!caller.matches(Names.DNS_LABEL)) {
+        if (!CALLER.matcher(caller).matches()) {
           out.add(at.problem(path + ".allowFrom[" + i + "]", "\"" + caller
-              + "\" is not an application name"));
+              + "\" is not an application name; write app or team/app, for example"
+              + " payments/checkout"));
         } else if (caller.equals(self)) {
           out.add(at.problem(path + ".allowFrom[" + i + "]", "an application always reaches"
               + " itself; remove \"" + caller + "\""));
@@ -255,7 +258,7 @@ public final class ApplicationChecks {
         out.add(at.problem(p, "an application always reaches itself; remove this entry"));
       }
       if (d.cidr() != null && !validCidr(d.cidr())) {
-        out.add(at.problem(p, "\"" + d.cidr() + "\" is not a CIDR range such as 10.20.0.0/16"));
+        out.add(at.problem(p + ".cidr", "\"" + d.cidr() + "\" is not a CIDR range such as 10.20.0.0/16"));
       }
       if (!seen.add(d.describe())) {
         out.add(at.problem(p, d.describe() + " is listed twice; remove one"));

@@ -197,6 +197,14 @@ final class Binder {
       return null;
     }
     String value = scalar.getValue();
+    if (doc != null && doc.pattern().equals(Names.DNS_LABEL)) {
+      String problem = Names.dnsLabelProblem(value);
+      if (problem != null) {
+        problem(node, path, problem);
+        return null;
+      }
+      return value;
+    }
     if (doc != null && !doc.pattern().isEmpty()
         && !PATTERNS.computeIfAbsent(doc.pattern(), Pattern::compile).matcher(value).matches()) {
       String example = doc.example().isEmpty() ? "" : " (for example \"" + doc.example() + "\")";
@@ -288,6 +296,9 @@ final class Binder {
 
   private static String lowerFirst(String s) {
     String t = s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-    return t.isEmpty() ? t : Character.toLowerCase(t.charAt(0)) + t.substring(1);
+    if (t.length() < 2 || Character.isUpperCase(t.charAt(1))) {
+      return t;
+    }
+    return Character.toLowerCase(t.charAt(0)) + t.substring(1);
   }
 }

@@ -14,4 +14,21 @@ public final class Names {
   public static final int MAX_LABEL = 63;
 
   private Names() {}
+
+  /** What is wrong with a would-be DNS label, with the corrected name when there is one. */
+  public static String dnsLabelProblem(String value) {
+    if (value.matches(DNS_LABEL) && value.length() <= MAX_LABEL) {
+      return null;
+    }
+    if (value.length() > MAX_LABEL) {
+      return "\"" + value + "\" has " + value.length() + " characters; at most " + MAX_LABEL
+          + " are allowed";
+    }
+    String fixed = value.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]+", "-")
+        .replaceAll("^[^a-z]+", "").replaceAll("-+$", "");
+    String hint = !fixed.isEmpty() && fixed.matches(DNS_LABEL) && fixed.length() <= MAX_LABEL
+        ? "; did you mean \"" + fixed + "\"?" : "";
+    return "\"" + value + "\" is not a valid name: use lower-case letters, digits and '-',"
+        + " starting with a letter and ending with a letter or digit" + hint;
+  }
 }

@@ -60,6 +60,12 @@ public final class SourceMap {
     return new Problem(source, p.line(), p.column(), path, message);
   }
 
+  /** A problem about the field itself (its name), placed at its key. */
+  public Problem problemAtKey(String path, String message) {
+    Position p = keyOf(path);
+    return new Problem(source, p.line(), p.column(), path, message);
+  }
+
   static String parent(String path) {
     if (path.isEmpty()) {
       return null;
