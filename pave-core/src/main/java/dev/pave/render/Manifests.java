@@ -23,6 +23,7 @@ public final class Manifests {
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
           .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+          .disable(YAMLGenerator.Feature.SPLIT_LINES)
           .build())
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -48,6 +49,15 @@ public final class Manifests {
       sb.append("---\n").append(yaml(o));
     }
     return sb.toString();
+  }
+
+  /** YAML of any tree of maps and lists, such as a generated CustomResourceDefinition. */
+  public static String yamlOf(Object tree) {
+    try {
+      return YAML.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write YAML", e);
+    }
   }
 
   public static String json(HasMetadata object) {

@@ -100,7 +100,12 @@ public final class SchemaGenerator {
       withDoc.put("description", doc.value());
       withDoc.putAll(s);
       if (!doc.example().isEmpty() && !s.containsKey("$ref")) {
-        withDoc.put("examples", List.of(doc.example()));
+        // OpenAPI v3 (and so a CRD) has a single example; JSON Schema has a list.
+        if (dialect == Dialect.KUBERNETES) {
+          withDoc.put("example", doc.example());
+        } else {
+          withDoc.put("examples", List.of(doc.example()));
+        }
       }
       return withDoc;
     }
