@@ -22,6 +22,11 @@ public record Identity(String app, String team, String environment, String versi
   public static final String TIER = "pave.dev/tier";
   public static final String MANAGER = "pave";
 
+  private static final java.util.regex.Pattern NOT_LABEL_CHAR =
+      java.util.regex.Pattern.compile("[^A-Za-z0-9_.-]");
+  private static final java.util.regex.Pattern LABEL_EDGES =
+      java.util.regex.Pattern.compile("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$");
+
   /** Pod annotations the OpenTelemetry Collector's k8sattributes processor reads first. */
   public static final String OTEL_ANNOTATION_PREFIX = "resource.opentelemetry.io/";
 
@@ -107,10 +112,10 @@ public record Identity(String app, String team, String environment, String versi
     } else {
       version = "latest";
     }
-    version = version.replaceAll("[^A-Za-z0-9_.-]", "_");
+    version = NOT_LABEL_CHAR.matcher(version).replaceAll("_");
     if (version.length() > 63) {
       version = version.substring(0, 63);
     }
-    return version.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+    return LABEL_EDGES.matcher(version).replaceAll("");
   }
 }

@@ -2,8 +2,13 @@ package dev.pave.render;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,26 +29,22 @@ final class Deployments {
     Map<String, String> selector = Meta.serverSelector(p);
     Workloads.ContainerPlan main = new Workloads.ContainerPlan(p.name(), p.spec().command(),
         p.spec().args(), p.compute(), true);
-    return new DeploymentBuilder()
-        .withMetadata(Meta.of(p, p.name()))
-        .withNewSpec()
-        .withReplicas(p.autoscale() == null ? p.replicas() : null)
-        .withRevisionHistoryLimit(5)
-        .withProgressDeadlineSeconds(p.env().progressDeadlineSeconds())
-        .withNewSelector().withMatchLabels(selector).endSelector()
-        .withNewStrategy()
-        .withType("RollingUpdate")
-        .withNewRollingUpdate()
-        .withMaxSurge(new IntOrString("25%"))
-        .withMaxUnavailable(new IntOrString(0))
-        .endRollingUpdate()
-        .endStrategy()
-        .withNewTemplate()
-        .withMetadata(new ObjectMetaBuilder().withLabels(podLabels)
-            .withAnnotations(podAnnotations).build())
-        .withSpec(Workloads.podSpec(p, main, selector, "Always"))
-        .endTemplate()
-        .endSpec()
-        .build();
+    RollingUpdateDeployment rolling = new RollingUpdateDeployment(new IntOrString("25%"),
+        new IntOrString(0));
+    ObjectMeta podMeta = new ObjectMeta();
+    podMeta.setLabels(podLabels);
+    podMeta.setAnnotations(podAnnotations);
+    DeploymentSpec spec = new DeploymentSpec();
+    spec.setReplicas(p.autoscale() == null ? p.replicas() : null);
+    spec.setRevisionHistoryLimit(5);
+    spec.setProgressDeadlineSeconds(p.env().progressDeadlineSeconds());
+    spec.setSelector(new LabelSelector(null, selector));
+    spec.setStrategy(new DeploymentStrategy(rolling, "RollingUpdate"));
+    spec.setTemplate(new PodTemplateSpec(podMeta, Workloads.podSpec(p, main, selector,
+        "Always")));
+    Deployment d = new Deployment();
+    d.setMetadata(Meta.of(p, p.name()));
+    d.setSpec(spec);
+    return d;
   }
 }

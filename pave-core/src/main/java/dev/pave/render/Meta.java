@@ -1,7 +1,6 @@
 package dev.pave.render;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,12 +12,12 @@ final class Meta {
   private Meta() {}
 
   static ObjectMeta of(Plan p, String name) {
-    return new ObjectMetaBuilder()
-        .withName(name)
-        .withNamespace(p.namespace())
-        .withLabels(new LinkedHashMap<>(p.identity().labels()))
-        .withAnnotations(p.contacts().isEmpty() ? null : new LinkedHashMap<>(p.contacts()))
-        .build();
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(name);
+    meta.setNamespace(p.namespace());
+    meta.setLabels(new LinkedHashMap<>(p.identity().labels()));
+    meta.setAnnotations(p.contacts().isEmpty() ? null : new LinkedHashMap<>(p.contacts()));
+    return meta;
   }
 
   /** Labels that select the service's own pods: identity plus component, never the version. */

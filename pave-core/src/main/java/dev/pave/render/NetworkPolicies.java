@@ -1,21 +1,20 @@
 package dev.pave.render;
 
+import dev.pave.identity.Identity;
 import dev.pave.spec.Dependency;
 import dev.pave.spec.Expose;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,13 +32,15 @@ final class NetworkPolicies {
   private NetworkPolicies() {}
 
   static HasMetadata render(Plan p) {
-    return new NetworkPolicyBuilder().withMetadata(Meta.of(p, p.name()))
-        .withNewSpec()
-        .withNewPodSelector().withMatchLabels(p.identity().selector()).endPodSelector()
-        .withPolicyTypes("Ingress", "Egress")
-        .withIngress(ingress(p))
-        .withEgress(egress(p))
-        .endSpec().build();
+    NetworkPolicySpec spec = new NetworkPolicySpec();
+    spec.setPodSelector(labels(p.identity().selector()));
+    spec.setPolicyTypes(new ArrayList<>(List.of("Ingress", "Egress")));
+    spec.setIngress(ingress(p));
+    spec.setEgress(egress(p));
+    NetworkPolicy np = new NetworkPolicy();
+    np.setMetadata(Meta.of(p, p.name()));
+    np.setSpec(spec);
+    return np;
   }
 
   private static List<NetworkPolicyIngressRule> ingress(Plan p) {
@@ -53,8 +54,7 @@ final class NetworkPolicies {
     if (e.type() != Expose.Type.NONE) {
       List<NetworkPolicyPeer> from = new ArrayList<>();
       if (e.allowFrom() == null) {
-        from.add(new NetworkPolicyPeerBuilder().withNamespaceSelector(labels(Map.of(
-            dev.pave.identity.Identity.ENVIRONMENT, p.env().name()))).build());
+        from.add(peer(labels(Map.of(Identity.ENVIRONMENT, p.env().name())), null, null));
       } else {
         for (String caller : e.allowFrom()) {
           int slash = caller.indexOf('/');
@@ -73,13 +73,9 @@ final class NetworkPolicies {
   }
 
   private static List<NetworkPolicyEgressRule> egress(Plan p) {
-    List<NetworkPolicyEgressRule> rules = new ArrayList<>();
-    rules.add(new NetworkPolicyEgressRuleBuilder()
-        .withTo(new NetworkPolicyPeerBuilder()
-            .withNamespaceSelector(labels(Map.of(NAMESPACE_NAME, "kube-system")))
-            .withPodSelector(labels(Map.of("k8s-app", "kube-dns"))).build())
-        .withPorts(port(53, "UDP"), port(53, "TCP"))
-        .build());
+    List<NetworkPolicyEgressRule> rules = new ArrayList<>(1 + p.dependencies().size());
+    rules.add(egressRule(peer(labels(Map.of(NAMESPACE_NAME, "kube-system")),
+        labels(Map.of("k8s-app", "kube-dns")), null), port(53, "UDP"), port(53, "TCP")));
     for (Dependency d : p.dependencies()) {
       rules.add(egressRule(p, d));
     }
@@ -88,49 +84,60 @@ final class NetworkPolicies {
 
   /** The single egress rule a dependency opens. */
   static NetworkPolicyEgressRule egressRule(Plan p, Dependency d) {
-    NetworkPolicyEgressRuleBuilder b = new NetworkPolicyEgressRuleBuilder();
     if (d.app() != null) {
       String team = d.team() != null ? d.team() : p.identity().team();
-      b.withTo(namespacePeer(p.env().namespaceFor(d.app(), team), d.app()));
-      if (d.port() != null) {
-        b.withPorts(port(d.port(), "TCP"));
-      }
-    } else if (d.host() != null) {
+      NetworkPolicyPeer to = namespacePeer(p.env().namespaceFor(d.app(), team), d.app());
+      return d.port() != null ? egressRule(to, port(d.port(), "TCP")) : egressRule(to);
+    }
+    if (d.host() != null) {
       // NetworkPolicy cannot match host names: allow public addresses on the port and leave
       // name-level filtering to an egress gateway (documented in docs/spec.md).
-      b.withTo(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr("0.0.0.0/0")
-          .withExcept(PRIVATE_V4).endIpBlock().build());
-      b.withPorts(port(d.port() != null ? d.port() : 443, "TCP"));
-    } else {
-      b.withTo(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(d.cidr()).endIpBlock()
-          .build());
-      if (d.port() != null) {
-        b.withPorts(port(d.port(), "TCP"));
-      }
+      NetworkPolicyPeer to = peer(null, null, new IPBlock("0.0.0.0/0",
+          new ArrayList<>(PRIVATE_V4)));
+      return egressRule(to, port(d.port() != null ? d.port() : 443, "TCP"));
     }
-    return b.build();
+    NetworkPolicyPeer to = peer(null, null, new IPBlock(d.cidr(), null));
+    return d.port() != null ? egressRule(to, port(d.port(), "TCP")) : egressRule(to);
+  }
+
+  private static NetworkPolicyEgressRule egressRule(NetworkPolicyPeer to,
+      NetworkPolicyPort... ports) {
+    NetworkPolicyEgressRule r = new NetworkPolicyEgressRule();
+    r.setTo(new ArrayList<>(List.of(to)));
+    r.setPorts(new ArrayList<>(List.of(ports)));
+    return r;
   }
 
   private static NetworkPolicyIngressRule ingressRule(List<NetworkPolicyPeer> from,
       NetworkPolicyPort port) {
-    return new NetworkPolicyIngressRuleBuilder().withFrom(from).withPorts(port).build();
+    NetworkPolicyIngressRule r = new NetworkPolicyIngressRule();
+    r.setFrom(new ArrayList<>(from));
+    r.setPorts(new ArrayList<>(List.of(port)));
+    return r;
   }
 
   private static NetworkPolicyPeer namespacePeer(String namespace, String app) {
-    NetworkPolicyPeerBuilder b = new NetworkPolicyPeerBuilder()
-        .withNamespaceSelector(labels(Map.of(NAMESPACE_NAME, namespace)));
-    if (app != null) {
-      b.withPodSelector(labels(Map.of(dev.pave.identity.Identity.NAME, app)));
-    }
-    return b.build();
+    return peer(labels(Map.of(NAMESPACE_NAME, namespace)),
+        app == null ? null : labels(Map.of(Identity.NAME, app)), null);
+  }
+
+  private static NetworkPolicyPeer peer(LabelSelector namespaces, LabelSelector pods,
+      IPBlock block) {
+    NetworkPolicyPeer peer = new NetworkPolicyPeer();
+    peer.setNamespaceSelector(namespaces);
+    peer.setPodSelector(pods);
+    peer.setIpBlock(block);
+    return peer;
   }
 
   private static LabelSelector labels(Map<String, String> m) {
-    return new LabelSelectorBuilder().withMatchLabels(new java.util.TreeMap<>(m)).build();
+    return new LabelSelector(null, new LinkedHashMap<>(m));
   }
 
   private static NetworkPolicyPort port(int port, String protocol) {
-    return new NetworkPolicyPortBuilder().withPort(new IntOrString(port)).withProtocol(protocol)
-        .build();
+    NetworkPolicyPort p = new NetworkPolicyPort();
+    p.setPort(new IntOrString(port));
+    p.setProtocol(protocol);
+    return p;
   }
 }

@@ -30,7 +30,14 @@ final class ServiceMonitors {
 
   /** How Prometheus names the discovery label of a pod label. */
   static String metaLabel(String podLabel) {
-    return "__meta_kubernetes_pod_label_" + podLabel.replaceAll("[^a-zA-Z0-9_]", "_");
+    StringBuilder sb = new StringBuilder("__meta_kubernetes_pod_label_");
+    for (int i = 0; i < podLabel.length(); i++) {
+      char c = podLabel.charAt(i);
+      boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_';
+      sb.append(keep ? c : '_');
+    }
+    return sb.toString();
   }
 
   static HasMetadata render(Plan p) {

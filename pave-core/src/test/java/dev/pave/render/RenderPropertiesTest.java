@@ -94,7 +94,7 @@ class RenderPropertiesTest {
         assertThat(sc.getPrivileged()).isNotEqualTo(Boolean.TRUE);
         assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
         assertThat(sc.getCapabilities().getDrop()).contains("ALL");
-        assertThat(sc.getCapabilities().getAdd()).isEmpty();
+        assertThat(sc.getCapabilities().getAdd()).isNullOrEmpty();
         assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
         assertThat(c.getPorts()).allSatisfy(p -> assertThat(p.getHostPort()).isNull());
         assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
