@@ -3,8 +3,12 @@ package dev.pave.render;
 import dev.pave.spec.Job;
 import dev.pave.spec.WireName;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,28 +35,27 @@ final class CronJobs {
           compute, false);
       String concurrency = j.concurrency() == null ? "Forbid"
           : capitalise(WireName.of(j.concurrency()));
-      out.add(new CronJobBuilder().withMetadata(Meta.of(p, p.name() + "-" + j.name()))
-          .withNewSpec()
-          .withSchedule(j.schedule())
-          .withTimeZone(j.timeZone())
-          .withConcurrencyPolicy(concurrency)
-          .withStartingDeadlineSeconds(300L)
-          .withSuccessfulJobsHistoryLimit(3)
-          .withFailedJobsHistoryLimit(3)
-          .withNewJobTemplate()
-          .withNewSpec()
-          .withBackoffLimit(j.retries() != null ? j.retries() : 2)
-          .withActiveDeadlineSeconds((long) (j.timeoutSeconds() != null ? j.timeoutSeconds()
-              : 3600))
-          .withTtlSecondsAfterFinished(86400)
-          .withNewTemplate()
-          .withMetadata(new ObjectMetaBuilder().withLabels(podLabels)
-              .withAnnotations(new LinkedHashMap<>(p.identity().podAnnotations())).build())
-          .withSpec(Workloads.podSpec(p, c, null, "Never"))
-          .endTemplate()
-          .endSpec()
-          .endJobTemplate()
-          .endSpec().build());
+      ObjectMeta podMeta = new ObjectMeta();
+      podMeta.setLabels(podLabels);
+      podMeta.setAnnotations(new LinkedHashMap<>(p.identity().podAnnotations()));
+      JobSpec run = new JobSpec();
+      run.setBackoffLimit(j.retries() != null ? j.retries() : 2);
+      run.setActiveDeadlineSeconds((long) (j.timeoutSeconds() != null ? j.timeoutSeconds()
+          : 3600));
+      run.setTtlSecondsAfterFinished(86400);
+      run.setTemplate(new PodTemplateSpec(podMeta, Workloads.podSpec(p, c, null, "Never")));
+      CronJobSpec spec = new CronJobSpec();
+      spec.setSchedule(j.schedule());
+      spec.setTimeZone(j.timeZone());
+      spec.setConcurrencyPolicy(concurrency);
+      spec.setStartingDeadlineSeconds(300L);
+      spec.setSuccessfulJobsHistoryLimit(3);
+      spec.setFailedJobsHistoryLimit(3);
+      spec.setJobTemplate(new JobTemplateSpec(null, run));
+      CronJob cron = new CronJob();
+      cron.setMetadata(Meta.of(p, p.name() + "-" + j.name()));
+      cron.setSpec(spec);
+      out.add(cron);
     }
     return out;
   }
