@@ -130,6 +130,9 @@ final class Binder {
       }
     }
     Class<?> cls = (Class<?>) type;
+    if (cls == Object.class) {
+      return plain(node);
+    }
     if (cls == String.class) {
       return bindString(doc, node, path);
     }
@@ -260,6 +263,43 @@ final class Binder {
     }
     problem(node, path, "expected one of " + String.join(", ", names) + ", got " + describe(node));
     return null;
+  }
+
+  /** Any YAML value as plain Java data (for free-form fields such as a fix's value). */
+  private Object plain(Node node) {
+    if (node instanceof MappingNode m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (NodeTuple t : m.getValue()) {
+        out.put(((ScalarNode) t.getKeyNode()).getValue(), plain(t.getValueNode()));
+      }
+      return out;
+    }
+    if (node instanceof SequenceNode s) {
+      List<Object> out = new ArrayList<>();
+      s.getValue().forEach(n -> out.add(plain(n)));
+      return out;
+    }
+    ScalarNode s = (ScalarNode) node;
+    if (s.getScalarStyle() != ScalarStyle.PLAIN) {
+      return s.getValue();
+    }
+    if (isNull(s)) {
+      return null;
+    }
+    if (s.getTag().equals(Tag.BOOL)) {
+      return Boolean.parseBoolean(s.getValue());
+    }
+    if (s.getTag().equals(Tag.INT)) {
+      try {
+        return Long.parseLong(s.getValue());
+      } catch (NumberFormatException e) {
+        return s.getValue();
+      }
+    }
+    if (s.getTag().equals(Tag.FLOAT)) {
+      return Double.parseDouble(s.getValue());
+    }
+    return s.getValue();
   }
 
   static boolean isNull(ScalarNode s) {

@@ -4,6 +4,15 @@ package dev.pave.spec;
 public final class Records {
   private Records() {}
 
+  /**
+   * Binds one YAML document to a spec-style record, with the same positioned, all-at-once
+   * problems as {@link SpecReader}. Returns null when the document did not bind.
+   */
+  public static <T> T bind(Class<T> type, org.yaml.snakeyaml.nodes.Node node, SourceMap positions,
+      java.util.List<Problem> problems, int lineOffset) {
+    return new Binder(positions, problems, lineOffset).bindRecord(type, node, "");
+  }
+
   /** A copy of base where every non-null field of top wins. Either may be null. */
   public static <T extends Record> T overlay(T base, T top) {
     if (base == null) {

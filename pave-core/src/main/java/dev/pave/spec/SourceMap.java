@@ -20,11 +20,11 @@ public final class SourceMap {
     return source;
   }
 
-  void putValue(String path, Position p) {
+  public void putValue(String path, Position p) {
     values.putIfAbsent(path, p);
   }
 
-  void putKey(String path, Position p) {
+  public void putKey(String path, Position p) {
     keys.putIfAbsent(path, p);
   }
 

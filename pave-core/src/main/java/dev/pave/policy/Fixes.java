@@ -1,0 +1,169 @@
+package dev.pave.policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a rule's fix into RFC 6902 operations against the whole object. Adds create missing
+ * parents as one nested value, so the patch applies to the object as it is.
+ */
+final class Fixes {
+  private Fixes() {}
+
+  /** A JSON pointer for an index path such as spec.template.spec.containers[0]. */
+  static String pointer(String indexPath) {
+    if (indexPath.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String part : indexPath.replace("[", ".").replace("]", "").split("\\.")) {
+      sb.append('/').append(part.replace("~", "~0").replace("/", "~1"));
+    }
+    return sb.toString();
+  }
+
+  static List<Map<String, Object>> patch(Map<String, Object> object, String anchorIndexPath,
+      List<Policy.Operation> ops) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Policy.Operation op : ops) {
+      List<String> tokens = new ArrayList<>();
+      String anchor = pointer(anchorIndexPath);
+      for (String t : (anchor + "/" + op.path()).split("/")) {
+        if (!t.isEmpty()) {
+          tokens.add(t.replace("~1", "/").replace("~0", "~"));
+        }
+      }
+      out.add(operation(object, tokens, op));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> operation(Map<String, Object> object, List<String> tokens,
+      Policy.Operation op) {
+    Object current = object;
+    int existing = 0;
+    for (String t : tokens) {
+      Object next = child(current, t);
+      if (next == null) {
+        break;
+      }
+      current = next;
+      existing++;
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    if (op.op() == Policy.Operation.Op.REMOVE) {
+      result.put("op", "remove");
+      result.put("path", join(tokens, tokens.size()));
+      return result;
+    }
+    boolean present = existing == tokens.size();
+    if (present && op.op() == Policy.Operation.Op.REPLACE) {
+      result.put("op", "replace");
+      result.put("path", join(tokens, tokens.size()));
+      result.put("value", op.value());
+      return result;
+    }
+    // Build the missing tail as one nested value, so that the patch applies as it is.
+    int keep = Math.min(existing + 1, tokens.size());
+    Object value = op.value();
+    for (int i = tokens.size() - 1; i >= keep; i--) {
+      String t = tokens.get(i);
+      if (t.equals("-")) {
+        value = new ArrayList<>(List.of(value));
+      } else {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(t, value);
+        value = m;
+      }
+    }
+    result.put("op", present ? "replace" : "add");
+    result.put("path", join(tokens, keep));
+    result.put("value", value);
+    return result;
+  }
+
+  private static Object child(Object node, String token) {
+    if (node instanceof Map<?, ?> m) {
+      return m.get(token);
+    }
+    if (node instanceof List<?> l && token.matches("\\d+")) {
+      int i = Integer.parseInt(token);
+      return i < l.size() ? l.get(i) : null;
+    }
+    return null;
+  }
+
+  private static String join(List<String> tokens, int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append('/').append(tokens.get(i).replace("~", "~0").replace("/", "~1"));
+    }
+    return sb.toString();
+  }
+
+  /** Applies operations made by {@link #patch} to a deep copy of the object. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> apply(Map<String, Object> object, List<Map<String, Object>> ops) {
+    Map<String, Object> copy = (Map<String, Object>) deepCopy(object);
+    for (Map<String, Object> op : ops) {
+      List<String> tokens = new ArrayList<>();
+      for (String t : ((String) op.get("path")).split("/")) {
+        if (!t.isEmpty()) {
+          tokens.add(t.replace("~1", "/").replace("~0", "~"));
+        }
+      }
+      Object parent = copy;
+      for (int i = 0; i < tokens.size() - 1; i++) {
+        parent = child(parent, tokens.get(i));
+      }
+      String last = tokens.get(tokens.size() - 1);
+      Object value = deepCopy(op.get("value"));
+      if (parent instanceof Map<?, ?> m) {
+        if (op.get("op").equals("remove")) {
+          ((Map<String, Object>) m).remove(last);
+        } else {
+          ((Map<String, Object>) m).put(last, value);
+        }
+      } else if (parent instanceof List<?> l) {
+        List<Object> list = (List<Object>) l;
+        if (last.equals("-")) {
+          list.add(value);
+        } else if (op.get("op").equals("remove")) {
+          list.remove(Integer.parseInt(last));
+        } else if (op.get("op").equals("add")) {
+          list.add(Integer.parseInt(last), value);
+        } else {
+          list.set(Integer.parseInt(last), value);
+        }
+      }
+    }
+    return copy;
+  }
+
+  static Object deepCopy(Object o) {
+    if (o instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), deepCopy(v)));
+      return out;
+    }
+    if (o instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(v -> out.add(deepCopy(v)));
+      return out;
+    }
+    return o;
+  }
+
+  /** The value at a JSON pointer, or null. */
+  static Object pointerGet(Object root, String pointer) {
+    Object current = root;
+    for (String t : pointer.split("/")) {
+      if (!t.isEmpty()) {
+        current = child(current, t.replace("~1", "/").replace("~0", "~"));
+      }
+    }
+    return current;
+  }
+}

@@ -1,0 +1,290 @@
+package dev.pave.policy;
+
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.pave.render.Manifests;
+import dev.pave.source.SourceObject;
+import dev.pave.spec.Document;
+import dev.pave.spec.Position;
+import dev.pave.spec.Problem;
+import dev.pave.spec.SourceMap;
+import dev.pave.spec.WireName;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates policy packs against Kubernetes objects. Built once from the packs (compiling every
+ * expression, rejecting duplicates), then immutable and safe to share between threads. The CLI,
+ * the admission handler and the audit all call {@link #evaluate}, so their verdicts cannot
+ * differ.
+ */
+public final class PolicyEngine {
+  /** Comprehension steps one expression may take before it is stopped. */
+  public static final int ITERATION_BUDGET = 100_000;
+
+  private final List<CompiledRule> rules;
+
+  private record CompiledRule(String id, Policy.Rule rule, Map<String, Object> params,
+      CelRuntime.Program validate, CelRuntime.Program message) {}
+
+  /** The engine, or the problems that kept it from being built. */
+  public record Built(PolicyEngine engine, List<Problem> problems) {}
+
+  private PolicyEngine(List<CompiledRule> rules) {
+    this.rules = List.copyOf(rules);
+  }
+
+  static Cel cel() {
+    return CelFactory.standardCelBuilder()
+        .setOptions(CelOptions.current()
+            .comprehensionMaxIterations(ITERATION_BUDGET)
+            .enableOptionalSyntax(true)
+            .enableHeterogeneousNumericComparisons(true)
+            .build())
+        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+        .addCompilerLibraries(CelExtensions.strings(), CelExtensions.bindings(),
+            CelExtensions.optional(), CelExtensions.math(CelOptions.current().build()),
+            CelExtensions.sets(CelOptions.current().build()))
+        .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.optional(),
+            CelExtensions.math(CelOptions.current().build()),
+            CelExtensions.sets(CelOptions.current().build()))
+        .addVar("object", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("pod", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("podMeta", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("container", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("volume", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("params", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .build();
+  }
+
+  /**
+   * Compiles the packs. Parameters given by the user override each pack's defaults by name:
+   * {@code overrides.get("platform").get("allowedRegistries")}.
+   */
+  public static Built build(List<Document<Policy>> packs,
+      Map<String, Map<String, Object>> overrides) {
+    Cel cel = cel();
+    List<CompiledRule> compiled = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    for (Document<Policy> doc : packs) {
+      Policy pack = doc.value();
+      SourceMap at = doc.positions();
+      String previous = seen.put(pack.name(), at.source());
+      if (previous != null) {
+        problems.add(at.problem("metadata.name", "pack \"" + pack.name()
+            + "\" is already defined in " + previous + "; pack names must be unique"));
+        continue;
+      }
+      Map<String, Object> params = new LinkedHashMap<>();
+      if (pack.spec().parameters() != null) {
+        params.putAll(pack.spec().parameters());
+      }
+      if (overrides.containsKey(pack.name())) {
+        params.putAll(overrides.get(pack.name()));
+      }
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      List<Policy.Rule> list = pack.spec().rules();
+      for (int i = 0; i < list.size(); i++) {
+        Policy.Rule r = list.get(i);
+        String path = "spec.rules[" + i + "]";
+        if (!ids.add(r.id())) {
+          problems.add(at.problem(path + ".id", "rule \"" + r.id() + "\" is defined twice in"
+              + " pack " + pack.name()));
+          continue;
+        }
+        CelRuntime.Program validate = compile(cel, r.validate(), at, path + ".validate", problems);
+        CelRuntime.Program message = r.messageExpression() == null ? null
+            : compile(cel, r.messageExpression(), at, path + ".messageExpression", problems);
+        if (validate != null && (r.messageExpression() == null || message != null)) {
+          compiled.add(new CompiledRule(pack.name() + "/" + r.id(), r, Map.copyOf(params),
+              validate, message));
+        }
+      }
+    }
+    return new Built(problems.isEmpty() ? new PolicyEngine(compiled) : null, problems);
+  }
+
+  private static CelRuntime.Program compile(Cel cel, String expression, SourceMap at,
+      String path, List<Problem> problems) {
+    try {
+      CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+      return cel.createProgram(ast);
+    } catch (CelValidationException e) {
+      Position p = at.valueOf(path);
+      for (CelIssue issue : e.getErrors()) {
+        int column = issue.getSourceLocation().getColumn();
+        // The column is inside the expression; on a one-line YAML value it adds to the start.
+        int shown = issue.getSourceLocation().getLine() <= 1 && column >= 0
+            ? p.column() + column + (startsQuoted(expression) ? 1 : 0) : p.column();
+        problems.add(new Problem(at.source(), p.line(), shown, path,
+            "does not compile: " + issue.getMessage()));
+      }
+      return null;
+    } catch (dev.cel.common.CelException e) {
+      problems.add(at.problem(path, "cannot be evaluated: " + e.getMessage()));
+      return null;
+    }
+  }
+
+  private static boolean startsQuoted(String expression) {
+    return false;
+  }
+
+  public List<String> ruleIds() {
+    return rules.stream().map(CompiledRule::id).toList();
+  }
+
+  /** Evaluates every rule against one object. Objects of kinds no rule matches give nothing. */
+  public List<Finding> evaluate(SourceObject target, List<PolicyException> exceptions,
+      Instant now) {
+    List<Finding> out = new ArrayList<>();
+    Pods.Pod pod = Pods.of(target.object());
+    for (CompiledRule r : rules) {
+      if (!Matching.matches(r.rule().match(), target, pod != null)) {
+        continue;
+      }
+      Finding f = evaluate(r, target, pod);
+      if (f != null) {
+        out.add(Exemptions.apply(f, target, exceptions, now));
+      }
+    }
+    return out;
+  }
+
+  /** Whether any rule looks at objects of this kind. */
+  public boolean covers(SourceObject target) {
+    boolean hasPod = Pods.of(target.object()) != null;
+    return rules.stream().anyMatch(r -> Matching.matches(r.rule().match(), target, hasPod));
+  }
+
+  private Finding evaluate(CompiledRule r, SourceObject target, Pods.Pod pod) {
+    Policy.Each each = r.rule().each() == null ? Policy.Each.OBJECT : r.rule().each();
+    List<Pods.Element> elements = switch (each) {
+      case OBJECT -> List.of(new Pods.Element(null, "", "", target.object()));
+      case POD -> pod == null ? List.of()
+          : List.of(new Pods.Element(null, pod.path(), pod.path(), pod.spec()));
+      case CONTAINERS -> pod == null ? List.of() : Pods.containers(pod);
+      case VOLUMES -> pod == null ? List.of() : Pods.volumes(pod);
+    };
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("object", target.object());
+    vars.put("pod", pod == null ? Map.of() : pod.spec());
+    vars.put("podMeta", pod == null ? Map.of() : pod.metadata());
+    vars.put("params", r.params());
+    vars.put("container", Map.of());
+    vars.put("volume", Map.of());
+    List<Finding.Violation> violations = new ArrayList<>();
+    List<String> details = new ArrayList<>();
+    String error = null;
+    for (Pods.Element e : elements) {
+      if (each == Policy.Each.CONTAINERS) {
+        vars.put("container", e.value());
+      } else if (each == Policy.Each.VOLUMES) {
+        vars.put("volume", e.value());
+      }
+      Object result;
+      try {
+        result = r.validate().eval(vars);
+      } catch (CelEvaluationException ex) {
+        if (r.rule().onError() == Policy.OnError.IGNORE) {
+          continue;
+        }
+        error = ex.getMessage();
+        violations.add(violation(r, target, pod, e));
+        continue;
+      }
+      if (!Boolean.TRUE.equals(result)) {
+        violations.add(violation(r, target, pod, e));
+        if (r.message() != null) {
+          try {
+            details.add(String.valueOf(r.message().eval(vars)));
+          } catch (CelEvaluationException ex) {
+            details.add(r.rule().message() != null ? r.rule().message() : r.rule().title());
+          }
+        }
+      }
+    }
+    if (violations.isEmpty()) {
+      return null;
+    }
+    String reason = r.rule().reason() != null ? r.rule().reason() : r.rule().title();
+    String message;
+    if (error != null) {
+      message = "policy error: " + r.id() + " could not be evaluated (" + error + ")";
+    } else if (!details.isEmpty()) {
+      message = reason + " (" + String.join("; ", new java.util.LinkedHashSet<>(details)) + ")";
+    } else if (r.rule().message() != null) {
+      message = reason + " (" + r.rule().message().replace("{elements}",
+          elements(each, violations)) + ")";
+    } else {
+      message = reason;
+    }
+    return new Finding(r.id(), r.rule().severity(), r.rule().title(), target.kind(),
+        target.namespace(), target.name(), target.positions().source(), message,
+        r.rule().rationale(), r.rule().controls() == null ? List.of() : r.rule().controls(),
+        List.copyOf(violations), error != null ? Finding.Status.ERROR : Finding.Status.FAILED,
+        null);
+  }
+
+  /** PSA's wording: container "a" / containers "a", "b" (and likewise volumes). */
+  static String elements(Policy.Each each, List<Finding.Violation> violations) {
+    String noun = each == Policy.Each.VOLUMES ? "volume" : "container";
+    List<String> names = violations.stream().map(Finding.Violation::element)
+        .filter(java.util.Objects::nonNull).distinct().map(n -> "\"" + n + "\"").toList();
+    if (names.isEmpty()) {
+      return each == Policy.Each.POD || each == Policy.Each.OBJECT ? "the pod" : noun;
+    }
+    return (names.size() == 1 ? noun + " " : noun + "s ") + String.join(", ", names);
+  }
+
+  private static Finding.Violation violation(CompiledRule r, SourceObject target, Pods.Pod pod,
+      Pods.Element e) {
+    String field = r.rule().field();
+    String indexPath = join(e.indexPath(), field);
+    String namePath = join(e.namePath(), field);
+    Position position = target.positions().valueOf(indexPath);
+    List<Map<String, Object>> patch = List.of();
+    String fixed = null;
+    Policy.Fix fix = r.rule().fix();
+    if (fix != null) {
+      Policy.Fix.At at = fix.at() == null ? Policy.Fix.At.ELEMENT : fix.at();
+      String anchor = switch (at) {
+        case ELEMENT -> e.indexPath();
+        case POD -> pod == null ? "" : pod.path();
+        case OBJECT -> "";
+      };
+      patch = Fixes.patch(target.object(), anchor, fix.ops());
+      Map<String, Object> after = Fixes.apply(target.object(), patch);
+      Object element = Fixes.pointerGet(after, Fixes.pointer(anchor));
+      fixed = Manifests.yamlOf(element);
+    }
+    return new Finding.Violation(e.name(), namePath, position, patch, fixed,
+        fix == null ? null : fix.spec());
+  }
+
+  private static String join(String base, String field) {
+    if (field == null || field.isEmpty()) {
+      return base;
+    }
+    return base.isEmpty() ? field : base + "." + field;
+  }
+
+  static String wire(Enum<?> e) {
+    return WireName.of(e);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.pave.policy;
+
+import dev.pave.spec.Application;
+import dev.pave.spec.Document;
+import dev.pave.spec.Problem;
+import dev.pave.spec.Records;
+import dev.pave.spec.SourceMap;
+import dev.pave.spec.YamlDocuments;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** Reads Policy and PolicyException documents, with positioned problems like the spec reader. */
+public final class PolicyReader {
+  /** Policies and exceptions read from one text, and what was wrong. */
+  public record Result(List<Document<Policy>> policies,
+      List<Document<PolicyException>> exceptions, List<Problem> problems) {}
+
+  private PolicyReader() {}
+
+  public static Result read(String source, String text) {
+    List<Document<Policy>> policies = new ArrayList<>();
+    List<Document<PolicyException>> exceptions = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    for (YamlDocuments.Piece piece : YamlDocuments.split(text)) {
+      Node root;
+      try {
+        root = new Yaml(new LoaderOptions()).compose(new StringReader(piece.text()));
+      } catch (MarkedYAMLException e) {
+        int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+        problems.add(new Problem(source, line + piece.firstLine(),
+            e.getProblemMark() == null ? 0 : e.getProblemMark().getColumn() + 1, "",
+            "not valid YAML: " + e.getProblem()));
+        continue;
+      } catch (YAMLException e) {
+        problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
+            + e.getMessage()));
+        continue;
+      }
+      if (!(root instanceof MappingNode mapping)) {
+        continue;
+      }
+      String kind = scalar(mapping, "kind");
+      String apiVersion = scalar(mapping, "apiVersion");
+      SourceMap positions = new SourceMap(source);
+      List<Problem> found = new ArrayList<>();
+      if (Policy.KIND.equals(kind) && Application.API_VERSION.equals(apiVersion)) {
+        Policy p = Records.bind(Policy.class, root, positions, found, piece.firstLine());
+        if (found.isEmpty() && p != null) {
+          policies.add(new Document<>(p, positions));
+        }
+      } else if (PolicyException.KIND.equals(kind)
+          && Application.API_VERSION.equals(apiVersion)) {
+        PolicyException e = Records.bind(PolicyException.class, root, positions, found,
+            piece.firstLine());
+        if (found.isEmpty() && e != null) {
+          exceptions.add(new Document<>(e, positions));
+        }
+      }
+      problems.addAll(found);
+    }
+    return new Result(policies, exceptions, problems);
+  }
+
+  private static String scalar(MappingNode m, String key) {
+    for (NodeTuple t : m.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)
+          && t.getValueNode() instanceof ScalarNode v) {
+        return v.getValue();
+      }
+    }
+    return null;
+  }
+}

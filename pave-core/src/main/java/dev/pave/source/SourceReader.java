@@ -1,0 +1,172 @@
+package dev.pave.source;
+
+import dev.pave.spec.Position;
+import dev.pave.spec.Problem;
+import dev.pave.spec.SourceMap;
+import dev.pave.spec.YamlDocuments;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads any Kubernetes objects from YAML or JSON text: multi-document streams, {@code List}
+ * objects, output of Helm or Kustomize. Every field's position is kept so that a finding can
+ * point at a line and column. A broken document is reported and the others are still read.
+ */
+public final class SourceReader {
+  /** Everything read from one text. */
+  public record Result(List<SourceObject> objects, List<Problem> problems) {}
+
+  private SourceReader() {}
+
+  public static Result read(String source, String text) {
+    List<SourceObject> objects = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    for (YamlDocuments.Piece piece : YamlDocuments.split(text)) {
+      Node root;
+      try {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(100);
+        options.setCodePointLimit(64 * 1024 * 1024);
+        root = new Yaml(options).compose(new StringReader(piece.text()));
+      } catch (MarkedYAMLException e) {
+        int line = e.getProblemMark() == null ? piece.firstLine() + 1
+            : e.getProblemMark().getLine() + 1 + piece.firstLine();
+        int column = e.getProblemMark() == null ? 1 : e.getProblemMark().getColumn() + 1;
+        problems.add(new Problem(source, line, column, "", "not valid YAML: " + e.getProblem()
+            + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
+        continue;
+      } catch (YAMLException e) {
+        problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
+            + e.getMessage()));
+        continue;
+      }
+      if (root == null) {
+        continue;
+      }
+      Walker w = new Walker(new SourceMap(source), piece.firstLine());
+      Object tree = w.walk(root, "");
+      if (!(tree instanceof Map<?, ?>)) {
+        Position p = w.at(root);
+        problems.add(new Problem(source, p.line(), p.column(), "", "expected a Kubernetes object"
+            + " (a mapping with apiVersion and kind)"));
+        continue;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> object = (Map<String, Object>) tree;
+      if ("List".equals(object.get("kind")) || String.valueOf(object.get("kind"))
+          .endsWith("List") && object.get("items") instanceof List<?>) {
+        SequenceNode items = itemsNode((MappingNode) root);
+        if (items != null) {
+          for (Node item : items.getValue()) {
+            Walker iw = new Walker(new SourceMap(source), piece.firstLine());
+            Object itemTree = iw.walk(item, "");
+            if (itemTree instanceof Map<?, ?>) {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> m = (Map<String, Object>) itemTree;
+              objects.add(new SourceObject(m, iw.positions));
+            }
+          }
+        }
+        continue;
+      }
+      objects.add(new SourceObject(object, w.positions));
+    }
+    return new Result(objects, problems);
+  }
+
+  private static SequenceNode itemsNode(MappingNode root) {
+    for (NodeTuple t : root.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("items")
+          && t.getValueNode() instanceof SequenceNode s) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Converts nodes to plain Java values, recording positions by index path. */
+  private static final class Walker {
+    final SourceMap positions;
+    final int lineOffset;
+
+    Walker(SourceMap positions, int lineOffset) {
+      this.positions = positions;
+      this.lineOffset = lineOffset;
+    }
+
+    Position at(Node n) {
+      return new Position(n.getStartMark().getLine() + 1 + lineOffset,
+          n.getStartMark().getColumn() + 1);
+    }
+
+    Object walk(Node node, String path) {
+      positions.putValue(path, at(node));
+      if (node instanceof MappingNode m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+          String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue()
+              : String.valueOf(walk(t.getKeyNode(), path));
+          String child = path.isEmpty() ? key : path + "." + key;
+          positions.putKey(child, at(t.getKeyNode()));
+          out.put(key, walk(t.getValueNode(), child));
+        }
+        return out;
+      }
+      if (node instanceof SequenceNode s) {
+        List<Object> out = new ArrayList<>(s.getValue().size());
+        int i = 0;
+        for (Node item : s.getValue()) {
+          out.add(walk(item, path + "[" + i++ + "]"));
+        }
+        return out;
+      }
+      return scalar((ScalarNode) node);
+    }
+
+    /** YAML 1.1 resolution as Kubernetes' own YAML reader does it, with ints as Long for CEL. */
+    private static Object scalar(ScalarNode s) {
+      String v = s.getValue();
+      if (s.getScalarStyle() != ScalarStyle.PLAIN) {
+        return v;
+      }
+      Tag tag = s.getTag();
+      if (tag.equals(Tag.NULL)) {
+        return null;
+      }
+      if (tag.equals(Tag.BOOL)) {
+        String l = v.toLowerCase(java.util.Locale.ROOT);
+        return l.equals("true") || l.equals("yes") || l.equals("on") || l.equals("y");
+      }
+      if (tag.equals(Tag.INT)) {
+        try {
+          return Long.parseLong(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+          return v;
+        }
+      }
+      if (tag.equals(Tag.FLOAT)) {
+        try {
+          return Double.parseDouble(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+          return v;
+        }
+      }
+      return v;
+    }
+  }
+}
