@@ -166,4 +166,27 @@ final class Fixes {
     }
     return current;
   }
+
+  /** The changed fields only, nested as in the object: {securityContext: {runAsNonRoot: true}}. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> changedFields(Map<String, Object> after, String anchorPointer,
+      List<Policy.Operation> ops) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Policy.Operation op : ops) {
+      if (op.op() == Policy.Operation.Op.REMOVE) {
+        continue;
+      }
+      String path = op.path().endsWith("/-") ? op.path().substring(0, op.path().length() - 2)
+          : op.path();
+      String[] tokens = path.split("/");
+      Object value = pointerGet(after, anchorPointer + "/" + path);
+      Map<String, Object> node = out;
+      for (int i = 0; i < tokens.length - 1; i++) {
+        String key = tokens[i].replace("~1", "/").replace("~0", "~");
+        node = (Map<String, Object>) node.computeIfAbsent(key, k -> new LinkedHashMap<>());
+      }
+      node.put(tokens[tokens.length - 1].replace("~1", "/").replace("~0", "~"), value);
+    }
+    return out;
+  }
 }

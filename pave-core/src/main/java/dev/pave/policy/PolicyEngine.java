@@ -166,6 +166,19 @@ public final class PolicyEngine {
     return out;
   }
 
+  /** The ids of the rules that look at this object, whether they pass or not. */
+  public List<String> rulesFor(SourceObject target) {
+    boolean hasPod = Pods.of(target.object()) != null;
+    return rules.stream().filter(r -> Matching.matches(r.rule().match(), target, hasPod))
+        .map(CompiledRule::id).toList();
+  }
+
+  /** Title, rationale and controls of a rule, for reports that describe rules. */
+  public Policy.Rule rule(String id) {
+    return rules.stream().filter(r -> r.id().equals(id)).findFirst().map(CompiledRule::rule)
+        .orElse(null);
+  }
+
   /** Whether any rule looks at objects of this kind. */
   public boolean covers(SourceObject target) {
     boolean hasPod = Pods.of(target.object()) != null;
@@ -270,8 +283,12 @@ public final class PolicyEngine {
       };
       patch = Fixes.patch(target.object(), anchor, fix.ops());
       Map<String, Object> after = Fixes.apply(target.object(), patch);
-      Object element = Fixes.pointerGet(after, Fixes.pointer(anchor));
-      fixed = Manifests.yamlOf(element);
+      if (at == Policy.Fix.At.ELEMENT) {
+        fixed = Manifests.yamlOf(Fixes.pointerGet(after, Fixes.pointer(anchor)));
+      } else if (!fix.ops().isEmpty()) {
+        // Show only the fields the fix changes, nested as in the object, not the whole pod.
+        fixed = Manifests.yamlOf(Fixes.changedFields(after, Fixes.pointer(anchor), fix.ops()));
+      }
     }
     return new Finding.Violation(e.name(), namePath, position, patch, fixed,
         fix == null ? null : fix.spec());

@@ -1,0 +1,247 @@
+package dev.pave.cli;
+
+import dev.pave.policy.BuiltInPacks;
+import dev.pave.policy.CheckRun;
+import dev.pave.policy.Checker;
+import dev.pave.policy.Policy;
+import dev.pave.policy.PolicyEngine;
+import dev.pave.policy.PolicyException;
+import dev.pave.policy.PolicyReader;
+import dev.pave.policy.Severity;
+import dev.pave.policy.report.JsonReport;
+import dev.pave.policy.report.JunitReport;
+import dev.pave.policy.report.SarifReport;
+import dev.pave.policy.report.TextReport;
+import dev.pave.source.SourceObject;
+import dev.pave.source.SourceReader;
+import dev.pave.spec.Application;
+import dev.pave.spec.Document;
+import dev.pave.spec.Problem;
+import dev.pave.spec.ReadResult;
+import dev.pave.spec.SpecReader;
+import dev.pave.spec.Suggest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pave check}: the policy engine over files, the same verdicts as admission. */
+@Command(name = "check",
+    mixinStandardHelpOptions = true,
+    header = "Check Kubernetes objects and pave.yaml specs against policy packs.",
+    description = {
+        "Reads files, directories (every .yaml, .yml and .json below them) or standard input",
+        "(-): multi-document YAML, JSON, List objects, Helm or Kustomize output, and pave.yaml",
+        "specs (rendered for --env first). Each finding names the resource, the field with its",
+        "file, line and column, why it matters, the controls it serves and the fix.",
+        "The admission webhook and the audit run the same rules with the same messages."},
+    footer = {"", "Examples:",
+        "  pave check deploy/",
+        "  helm template my-chart | pave check -",
+        "  kustomize build overlays/prod | pave check - --format sarif > pave.sarif",
+        "  pave check pave.yaml -e prod --pack pod-security-restricted --fail-on high",
+        "  pave check manifests/ --policies policies/ --exceptions exceptions/ --format junit",
+        "", "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 invalid input or usage."})
+final class CheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*",
+      description = "Files or directories to check; - reads standard input.")
+  List<String> paths = new ArrayList<>();
+
+  @Option(names = "--format", defaultValue = "text",
+      description = "text, json, sarif or junit (default ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--fail-on", defaultValue = "low", paramLabel = "SEVERITY",
+      description = "Lowest severity that fails the run: critical, high, medium, low or info"
+          + " (default ${DEFAULT-VALUE}).")
+  String failOn;
+
+  @Option(names = "--pack", paramLabel = "NAME",
+      description = "Built-in or --policies pack to apply (repeatable; default: all).")
+  List<String> packs = new ArrayList<>();
+
+  @Option(names = "--policies", paramLabel = "DIR", description = "More Policy packs.")
+  List<Path> policyDirs = new ArrayList<>();
+
+  @Option(names = "--exceptions", paramLabel = "DIR", description = "PolicyException files.")
+  List<Path> exceptionDirs = new ArrayList<>();
+
+  @Option(names = {"-e", "--env"}, defaultValue = "prod", paramLabel = "ENV",
+      description = "Environment pave.yaml specs are rendered for (default ${DEFAULT-VALUE}).")
+  String environment;
+
+  @Option(names = "--set", paramLabel = "PACK.PARAM=V1,V2",
+      description = "Override a pack parameter, e.g. platform.allowedRegistries=registry.example.com")
+  List<String> settings = new ArrayList<>();
+
+  @Option(names = "--warn-expiring", defaultValue = "14", paramLabel = "DAYS",
+      description = "Warn about exceptions that expire within DAYS (default ${DEFAULT-VALUE}).")
+  int warnDays;
+
+  @Option(names = "--environments", paramLabel = "FILE|DIR",
+      description = "Environment definitions for rendering specs.")
+  List<Path> environments = new ArrayList<>();
+
+  @Override
+  public Integer call() throws IOException {
+    Severity threshold = severity(failOn);
+    if (!List.of("text", "json", "sarif", "junit").contains(format)) {
+      throw new UserError("unknown format \"" + format + "\"" + Suggest.didYouMean(format,
+          List.of("text", "json", "sarif", "junit")) + "; use text, json, sarif or junit");
+    }
+    List<Problem> problems = new ArrayList<>();
+    Map<String, Document<Policy>> available = new LinkedHashMap<>(BuiltInPacks.all());
+    for (Path file : yamlFiles(policyDirs)) {
+      PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
+      problems.addAll(r.problems());
+      r.policies().forEach(p -> available.put(p.value().name(), p));
+    }
+    List<PolicyException> exceptions = new ArrayList<>();
+    for (Path file : yamlFiles(exceptionDirs)) {
+      PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
+      problems.addAll(r.problems());
+      r.exceptions().forEach(e -> exceptions.add(e.value()));
+    }
+    if (!problems.isEmpty()) {
+      Problems.print(spec.commandLine().getErr(), problems, "; nothing was checked.");
+      return ExitCode.INVALID;
+    }
+    List<Document<Policy>> selected;
+    try {
+      selected = BuiltInPacks.select(available, packs.isEmpty()
+          ? List.copyOf(available.keySet()) : packs);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("unknown pack \"" + e.getMessage() + "\"" + Suggest.didYouMean(
+          e.getMessage(), available.keySet()) + " Available packs: "
+          + String.join(", ", available.keySet()) + ".");
+    }
+    PolicyEngine.Built built = PolicyEngine.build(selected, parameters());
+    if (built.engine() == null) {
+      Problems.print(spec.commandLine().getErr(), built.problems(), "; nothing was checked.");
+      return ExitCode.INVALID;
+    }
+    List<SourceObject> objects = new ArrayList<>();
+    List<Document<Application>> specs = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    for (String p : paths) {
+      if (p.equals("-")) {
+        String text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        collect("<stdin>", text, objects, specs, problems);
+      } else {
+        files.addAll(inputFiles(Path.of(p)));
+      }
+    }
+    for (Path f : files) {
+      collect(f.toString(), read(f), objects, specs, problems);
+    }
+    Workspace ws = specs.isEmpty() ? null : Workspace.load(List.of(), environments);
+    CheckRun run = Checker.check(objects, specs, ws == null ? null
+            : ws.environment(environment), built.engine(), exceptions, Instant.now(), threshold,
+        problems, warnDays);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    run.warnings().forEach(w -> err.println("warning: " + w));
+    err.flush();
+    out.print(switch (format) {
+      case "json" -> JsonReport.render(run);
+      case "sarif" -> SarifReport.render(run, built.engine(), versionText());
+      case "junit" -> JunitReport.render(run);
+      default -> TextReport.render(run);
+    });
+    out.flush();
+    return run.exitCode();
+  }
+
+  private static String versionText() {
+    String v = Pave.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-dev" : v;
+  }
+
+  private static void collect(String source, String text, List<SourceObject> objects,
+      List<Document<Application>> specs, List<Problem> problems) {
+    SourceReader.Result r = SourceReader.read(source, text);
+    problems.addAll(r.problems());
+    boolean hasSpecs = r.objects().stream().anyMatch(o -> o.kind().equals(Application.KIND)
+        && o.apiVersion().equals(Application.API_VERSION));
+    if (hasSpecs) {
+      ReadResult specRead = SpecReader.read(source, text);
+      problems.addAll(specRead.problems());
+      specs.addAll(specRead.applications());
+    }
+    for (SourceObject o : r.objects()) {
+      boolean pave = o.apiVersion().equals(Application.API_VERSION);
+      if (!pave) {
+        objects.add(o);
+      }
+    }
+  }
+
+  private Map<String, Map<String, Object>> parameters() {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (String s : settings) {
+      int dot = s.indexOf('.');
+      int eq = s.indexOf('=');
+      if (dot < 1 || eq < dot + 2) {
+        throw new UserError("--set " + s + ": expected PACK.PARAM=VALUE[,VALUE...], for example"
+            + " platform.allowedRegistries=registry.example.com");
+      }
+      String value = s.substring(eq + 1);
+      out.computeIfAbsent(s.substring(0, dot), k -> new LinkedHashMap<>()).put(
+          s.substring(dot + 1, eq), value.isEmpty() ? List.of() : List.of(value.split(",")));
+    }
+    return out;
+  }
+
+  private static Severity severity(String text) {
+    for (Severity s : Severity.values()) {
+      if (s.name().toLowerCase(Locale.ROOT).equals(text)) {
+        return s;
+      }
+    }
+    throw new UserError("unknown severity \"" + text + "\"; use critical, high, medium, low or"
+        + " info");
+  }
+
+  private static String read(Path f) throws IOException {
+    return Files.readString(f, StandardCharsets.UTF_8);
+  }
+
+  private static List<Path> inputFiles(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      throw new java.nio.file.NoSuchFileException(p.toString());
+    }
+    if (!Files.isDirectory(p)) {
+      return List.of(p);
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).filter(f -> {
+        String n = f.getFileName().toString();
+        return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+      }).sorted().toList();
+    }
+  }
+
+  private static List<Path> yamlFiles(List<Path> dirs) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path d : dirs) {
+      out.addAll(inputFiles(d));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.pave.policy;
+
+import dev.pave.source.SourceObject;
+import dev.pave.spec.Problem;
+import java.util.List;
+
+/**
+ * Everything one check produced: the objects looked at, the findings, inputs that could not be
+ * read, and objects no rule applies to. Reports are pure functions of this record.
+ */
+public record CheckRun(List<Checked> checked, List<SourceObject> skipped, List<Problem> problems,
+    List<String> warnings, Severity failOn) {
+
+  /** One object and what the rules said about it. */
+  public record Checked(SourceObject object, List<String> rules, List<Finding> findings) {}
+
+  public List<Finding> findings() {
+    return checked.stream().flatMap(c -> c.findings().stream()).toList();
+  }
+
+  /** Findings that fail the run: not excepted and at or above the threshold. */
+  public long blocking() {
+    return findings().stream().filter(f -> f.blocking() && f.severity().atLeast(failOn)).count();
+  }
+
+  /** 0 clean, 1 findings at or above the threshold, 2 input that could not be read. */
+  public int exitCode() {
+    if (!problems.isEmpty()) {
+      return 2;
+    }
+    return blocking() > 0 ? 1 : 0;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.pave.policy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pave.render.Renderer;
+import dev.pave.source.SourceObject;
+import dev.pave.spec.Application;
+import dev.pave.spec.Document;
+import dev.pave.spec.Environment;
+import dev.pave.spec.Position;
+import dev.pave.spec.Problem;
+import dev.pave.spec.SourceMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One check over a set of objects: the pure function behind {@code pave check}. Specs are
+ * rendered first and their findings point back into the spec file.
+ */
+public final class Checker {
+  private static final ObjectMapper LONGS = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
+
+  /** Where a rendered field comes from in pave.yaml, for pointing findings at the spec. */
+  private static final Map<String, String> SPEC_ORIGIN = specOrigin();
+
+  private Checker() {}
+
+  private static Map<String, String> specOrigin() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("metadata.labels", "spec.team");
+    m.put("spec.replicas", "spec.replicas");
+    m.put("spec.minReplicas", "spec.autoscale");
+    m.put("image", "spec.image");
+    m.put("resources", "spec.resources");
+    m.put("readinessProbe", "spec.health");
+    m.put("livenessProbe", "spec.health");
+    m.put("env", "spec.env");
+    return m;
+  }
+
+  public static CheckRun check(List<SourceObject> objects, List<Document<Application>> specs,
+      Environment env, PolicyEngine engine, List<PolicyException> exceptions, Instant now,
+      Severity failOn, List<Problem> problems, int expiryWarningDays) {
+    List<SourceObject> all = new ArrayList<>(objects);
+    for (Document<Application> spec : specs) {
+      for (HasMetadata o : Renderer.render(spec.value(), env)) {
+        all.add(fromSpec(o, spec, env.name()));
+      }
+    }
+    List<CheckRun.Checked> checked = new ArrayList<>();
+    List<SourceObject> skipped = new ArrayList<>();
+    for (SourceObject o : all) {
+      List<String> rules = engine.rulesFor(o);
+      if (rules.isEmpty()) {
+        skipped.add(o);
+        continue;
+      }
+      checked.add(new CheckRun.Checked(o, rules, engine.evaluate(o, exceptions, now)));
+    }
+    List<String> warnings = new ArrayList<>();
+    for (PolicyException e : exceptions) {
+      Instant expiry = Exemptions.expiry(e);
+      long days = ChronoUnit.DAYS.between(now, expiry);
+      if (!now.isBefore(expiry)) {
+        warnings.add("exception " + e.metadata().name() + " (owner " + e.spec().owner()
+            + ") expired at " + e.spec().expiresAt() + " and no longer applies");
+      } else if (days < expiryWarningDays) {
+        warnings.add("exception " + e.metadata().name() + " (owner " + e.spec().owner()
+            + ") expires in " + days + (days == 1 ? " day" : " days") + ", at "
+            + e.spec().expiresAt());
+      }
+    }
+    return new CheckRun(checked, skipped, problems, warnings, failOn);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SourceObject fromSpec(HasMetadata rendered, Document<Application> spec,
+      String env) {
+    Map<String, Object> tree = LONGS.convertValue(rendered, Map.class);
+    SourceMap src = spec.positions();
+    SourceMap at = new SourceMap(src.source());
+    Position root = src.keyOf("spec");
+    at.putValue("", root);
+    Object pod = dev.pave.policy.Pods.of(tree);
+    for (Map.Entry<String, String> e : SPEC_ORIGIN.entrySet()) {
+      String override = e.getValue().replace("spec.", "spec.overrides." + env + ".");
+      Position p = src.has(override) ? src.keyOf(override)
+          : src.has(e.getValue()) ? src.keyOf(e.getValue()) : root;
+      at.putValue(e.getKey(), p);
+      if (pod != null) {
+        Pods.Pod pp = (Pods.Pod) pod;
+        for (Pods.Element c : Pods.containers(pp)) {
+          at.putValue(c.indexPath() + "." + e.getKey(), p);
+        }
+      }
+    }
+    return new SourceObject(tree, at);
+  }
+}

@@ -1,0 +1,113 @@
+package dev.pave.policy.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pave.policy.CheckRun;
+import dev.pave.policy.Finding;
+import dev.pave.policy.Policy;
+import dev.pave.policy.PolicyEngine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * SARIF 2.1.0 for code-scanning dashboards: one result per offending element with its region,
+ * the rule's description and controls, and the fix.
+ */
+public final class SarifReport {
+  private SarifReport() {}
+
+  public static String render(CheckRun run, PolicyEngine engine, String version) {
+    Set<String> ruleIds = new LinkedHashSet<>();
+    run.findings().forEach(f -> ruleIds.add(f.ruleId()));
+    List<String> ordered = new ArrayList<>(ruleIds);
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (String id : ordered) {
+      Policy.Rule r = engine.rule(id);
+      Map<String, Object> rule = new LinkedHashMap<>();
+      rule.put("id", id);
+      rule.put("name", id.replace('/', '.'));
+      rule.put("shortDescription", Map.of("text", r == null ? id : r.title()));
+      if (r != null && r.rationale() != null) {
+        rule.put("fullDescription", Map.of("text", r.rationale()));
+      }
+      rule.put("defaultConfiguration", Map.of("level", level(r == null ? null
+          : r.severity().name())));
+      if (r != null && r.controls() != null) {
+        rule.put("properties", Map.of("tags", r.controls()));
+      }
+      rules.add(rule);
+    }
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (Finding f : run.findings()) {
+      for (Finding.Violation v : f.violations()) {
+        Map<String, Object> region = new LinkedHashMap<>();
+        region.put("startLine", Math.max(1, v.position().line()));
+        region.put("startColumn", Math.max(1, v.position().column()));
+        Map<String, Object> physical = new LinkedHashMap<>();
+        physical.put("artifactLocation", Map.of("uri", f.source()));
+        physical.put("region", region);
+        Map<String, Object> location = new LinkedHashMap<>();
+        location.put("physicalLocation", physical);
+        location.put("logicalLocations", List.of(Map.of("fullyQualifiedName",
+            f.resource() + ":" + v.path(), "kind", "resource")));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("ruleId", f.ruleId());
+        result.put("ruleIndex", ordered.indexOf(f.ruleId()));
+        result.put("level", level(f.severity().name()));
+        result.put("message", Map.of("text", f.message()));
+        result.put("locations", List.of(location));
+        if (f.excepted() != null) {
+          result.put("suppressions", List.of(Map.of("kind", "external", "status", "accepted",
+              "justification", f.excepted().reason() + " (owner " + f.excepted().owner()
+                  + ", until " + f.excepted().expiresAt() + ")")));
+        }
+        if (v.fixed() != null && !v.patch().isEmpty()) {
+          // The fix is a JSON patch on the object, not a text edit, so it travels as a
+          // property rather than as a SARIF fix with artifact changes.
+          Map<String, Object> props = new LinkedHashMap<>();
+          props.put("patch", v.patch());
+          props.put("fixed", v.fixed());
+          if (v.specFix() != null) {
+            props.put("specFix", v.specFix());
+          }
+          result.put("properties", props);
+        }
+        results.add(result);
+      }
+    }
+    Map<String, Object> driver = new LinkedHashMap<>();
+    driver.put("name", "pave");
+    driver.put("informationUri", "https://pave.dev");
+    driver.put("version", version);
+    driver.put("rules", rules);
+    Map<String, Object> runMap = new LinkedHashMap<>();
+    runMap.put("tool", Map.of("driver", driver));
+    runMap.put("results", results);
+    Map<String, Object> sarif = new LinkedHashMap<>();
+    sarif.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    sarif.put("version", "2.1.0");
+    sarif.put("runs", List.of(runMap));
+    try {
+      return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+          .writeValueAsString(sarif) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String level(String severity) {
+    if (severity == null) {
+      return "warning";
+    }
+    return switch (severity) {
+      case "CRITICAL", "HIGH" -> "error";
+      case "MEDIUM" -> "warning";
+      default -> "note";
+    };
+  }
+}
