@@ -1,0 +1,136 @@
+package dev.pave.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pave.render.Golden;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+  static final Path CONFORMANCE = Golden.root().resolve("policy/conformance");
+
+  @TempDir Path tmp;
+
+  @Test
+  void aPrivilegedPodFailsWithTheFieldItsPositionAndTheFix() {
+    Path pod = CONFORMANCE.resolve("pod-fail-privileged.yaml");
+    Cli r = Cli.run("check", pod.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("Pod/shop/web  (" + pod + ")")
+        .contains("FAIL critical pod-security-baseline/privileged")
+        .contains("privileged (container \"app\" must not set securityContext.privileged=true)")
+        .containsPattern("at .*pod-fail-privileged.yaml:\\d+:\\d+ spec.containers\\[name=app\\]"
+            + ".securityContext.privileged")
+        .contains("controls: PSS baseline: Privileged Containers")
+        .contains("privileged: false")
+        .contains("1 resource checked, 1 with findings: 1 failed (1 critical)");
+  }
+
+  @Test
+  void aHardenedPodIsClean() {
+    Cli r = Cli.run("check", CONFORMANCE.resolve("pod-pass-hardened-pod.yaml").toString());
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("0 failed");
+  }
+
+  @Test
+  void theThresholdDecidesTheExitCode() {
+    String pod = CONFORMANCE.resolve("pod-fail-no-limits.yaml").toString();
+    assertThat(Cli.run("check", pod).exit()).isEqualTo(1);
+    Cli high = Cli.run("check", pod, "--fail-on", "high");
+    assertThat(high.exit()).isZero();
+    assertThat(high.out()).contains("WARN medium platform/resources");
+  }
+
+  @Test
+  void packsAreSelectedByNameAndRestrictedBringsBaseline() {
+    String pod = CONFORMANCE.resolve("deployment-fail-privileged.yaml").toString();
+    Cli r = Cli.run("check", pod, "--pack", "pod-security-restricted");
+    assertThat(r.out()).contains("pod-security-baseline/privileged")
+        .doesNotContain("platform/probes");
+    Cli typo = Cli.run("check", pod, "--pack", "pod-security-restriced");
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err()).contains("did you mean \"pod-security-restricted\"?");
+  }
+
+  @Test
+  void everyOutputFormatCarriesTheRuleIdAndPosition() throws Exception {
+    String pod = CONFORMANCE.resolve("pod-fail-privileged.yaml").toString();
+    JsonNode json = new ObjectMapper().readTree(Cli.run("check", pod, "--format", "json").out());
+    assertThat(json.get("findings").get(0).get("rule").asText())
+        .isEqualTo("pod-security-baseline/privileged");
+    assertThat(json.get("findings").get(0).get("violations").get(0).get("line").asInt())
+        .isPositive();
+    JsonNode sarif = new ObjectMapper().readTree(Cli.run("check", pod, "--format", "sarif")
+        .out());
+    assertThat(sarif.get("version").asText()).isEqualTo("2.1.0");
+    JsonNode result = sarif.get("runs").get(0).get("results").get(0);
+    assertThat(result.get("ruleId").asText()).isEqualTo("pod-security-baseline/privileged");
+    assertThat(result.get("level").asText()).isEqualTo("error");
+    assertThat(result.at("/locations/0/physicalLocation/region/startLine").asInt()).isPositive();
+    String junit = Cli.run("check", pod, "--format", "junit").out();
+    assertThat(junit).contains("<testcase classname=\"Pod/shop/web\""
+        + " name=\"pod-security-baseline/privileged\"")
+        .contains("<failure type=\"critical\"");
+  }
+
+  @Test
+  void specsAreRenderedAndFindingsPointIntoTheSpec() throws Exception {
+    Path spec = tmp.resolve("pave.yaml");
+    Files.writeString(spec, """
+        apiVersion: pave.dev/v1alpha1
+        kind: Application
+        metadata: {name: api}
+        spec:
+          team: shop
+          image: registry.example.com/shop/api:latest
+          port: 8080
+        """);
+    Cli r = Cli.run("check", spec.toString(), "-e", "dev");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("platform/image-tag").contains(spec + ":6:3 ")
+        .doesNotContain("pod-security");
+  }
+
+  @Test
+  void standardInputAndBrokenDocumentsAreHandled() throws Exception {
+    Path f = tmp.resolve("mixed.yaml");
+    Files.writeString(f, Files.readString(CONFORMANCE.resolve("pod-pass-hardened-pod.yaml"))
+        + "---\nkind: [broken\n");
+    Cli r = Cli.run("check", f.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out()).contains("error: " + f + ":").contains("not valid YAML")
+        .contains("1 resource checked");
+  }
+
+  @Test
+  void exceptionsAreReportedWithOwnerAndExpiryAndWarnedBeforeTheyExpire() throws Exception {
+    Path ex = tmp.resolve("exceptions");
+    Files.createDirectories(ex);
+    String until = java.time.Instant.now().plus(java.time.Duration.ofDays(3)).toString();
+    Files.writeString(ex.resolve("legacy.yaml"), """
+        apiVersion: pave.dev/v1alpha1
+        kind: PolicyException
+        metadata: {name: web-privileged}
+        spec:
+          rules: [pod-security-baseline/privileged]
+          resources: [{kind: Pod, namespace: shop, name: web}]
+          reason: Needs the GPU device until the driver plugin lands.
+          owner: ana@example.com
+          ticket: OPS-42
+          expiresAt: "%s"
+        """.formatted(until));
+    Cli r = Cli.run("check", CONFORMANCE.resolve("pod-fail-privileged.yaml").toString(),
+        "--exceptions", ex.toString());
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("EXCEPTED critical pod-security-baseline/privileged")
+        .contains("excepted by web-privileged (owner ana@example.com, until " + until
+            + ", OPS-42)");
+    assertThat(r.err()).contains("warning: exception web-privileged (owner ana@example.com)"
+        + " expires in 2 days");
+  }
+}

@@ -1,0 +1,306 @@
+package dev.pave.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pave.render.Golden;
+import dev.pave.render.Manifests;
+import dev.pave.source.SourceObject;
+import dev.pave.source.SourceReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The conformance corpus under policy/conformance/: a hardened pod plus one change per case,
+ * as Kubernetes' own Pod Security Admission fixtures are built, and workloads of other kinds.
+ * Every case runs through the three paths (check, admission, audit) and all must give the
+ * committed verdicts. Regenerate inputs and verdicts with -Dpave.golden.update=true and review
+ * the diff: the verdicts are the claim that Pave agrees with Pod Security Admission.
+ */
+class ConformanceTest {
+  static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+  static final Path DIR = Golden.root().resolve("policy/conformance");
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> m(Object... kv) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      out.put((String) kv[i], kv[i + 1]);
+    }
+    return out;
+  }
+
+  /** A pod that passes every built-in rule. */
+  static Map<String, Object> hardenedPod() {
+    Map<String, Object> labels = m("app.kubernetes.io/name", "web",
+        "app.kubernetes.io/instance", "web-prod", "app.kubernetes.io/part-of", "shop",
+        "pave.dev/team", "shop", "pave.dev/environment", "prod");
+    Map<String, Object> container = m("name", "app",
+        "image", "registry.example.com/shop/web:1.2.3",
+        "resources", m("requests", m("cpu", "100m", "memory", "128Mi"),
+            "limits", m("cpu", "500m", "memory", "256Mi")),
+        "securityContext", m("allowPrivilegeEscalation", false,
+            "capabilities", m("drop", new ArrayList<>(List.of("ALL")))));
+    return m("apiVersion", "v1", "kind", "Pod",
+        "metadata", m("name", "web", "namespace", "shop", "labels", labels),
+        "spec", m("securityContext", m("runAsNonRoot", true,
+                "seccompProfile", m("type", "RuntimeDefault")),
+            "containers", new ArrayList<>(List.of(container)),
+            "volumes", new ArrayList<>(List.of(m("name", "tmp", "emptyDir", m())))));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> at(Map<String, Object> root, String... path) {
+    Object node = root;
+    for (String p : path) {
+      node = p.matches("\\d+") ? ((List<Object>) node).get(Integer.parseInt(p))
+          : ((Map<String, Object>) node).get(p);
+    }
+    return (Map<String, Object>) node;
+  }
+
+  static Map<String, Consumer<Map<String, Object>>> podCases() {
+    Map<String, Consumer<Map<String, Object>>> c = new LinkedHashMap<>();
+    c.put("pass-hardened-pod", p -> { });
+    c.put("fail-privileged", p -> at(p, "spec", "containers", "0", "securityContext")
+        .put("privileged", true));
+    c.put("fail-host-network", p -> at(p, "spec").put("hostNetwork", true));
+    c.put("fail-host-pid-and-ipc", p -> {
+      at(p, "spec").put("hostPID", true);
+      at(p, "spec").put("hostIPC", true);
+    });
+    c.put("fail-host-port", p -> at(p, "spec", "containers", "0").put("ports",
+        List.of(m("containerPort", 8080L, "hostPort", 8080L))));
+    c.put("pass-host-port-zero", p -> at(p, "spec", "containers", "0").put("ports",
+        List.of(m("containerPort", 8080L, "hostPort", 0L))));
+    c.put("fail-host-path-volume", p -> ((List<Object>) at(p, "spec").get("volumes"))
+        .add(m("name", "host", "hostPath", m("path", "/var/run"))));
+    c.put("fail-nfs-volume", p -> ((List<Object>) at(p, "spec").get("volumes"))
+        .add(m("name", "share", "nfs", m("server", "nfs.example.com", "path", "/"))));
+    c.put("fail-capability-sys-admin", p -> at(p, "spec", "containers", "0",
+        "securityContext", "capabilities").put("add", List.of("SYS_ADMIN")));
+    c.put("pass-capability-net-bind-service", p -> at(p, "spec", "containers", "0",
+        "securityContext", "capabilities").put("add", List.of("NET_BIND_SERVICE")));
+    c.put("fail-capability-chown-restricted-only", p -> at(p, "spec", "containers", "0",
+        "securityContext", "capabilities").put("add", List.of("CHOWN")));
+    c.put("fail-capabilities-not-dropped", p -> at(p, "spec", "containers", "0",
+        "securityContext").remove("capabilities"));
+    c.put("fail-privilege-escalation-allowed", p -> at(p, "spec", "containers", "0",
+        "securityContext").put("allowPrivilegeEscalation", true));
+    c.put("fail-privilege-escalation-unset", p -> at(p, "spec", "containers", "0",
+        "securityContext").remove("allowPrivilegeEscalation"));
+    c.put("fail-container-run-as-root-despite-pod", p -> at(p, "spec", "containers", "0",
+        "securityContext").put("runAsNonRoot", false));
+    c.put("pass-run-as-non-root-on-container-only", p -> {
+      at(p, "spec", "securityContext").remove("runAsNonRoot");
+      at(p, "spec", "containers", "0", "securityContext").put("runAsNonRoot", true);
+    });
+    c.put("fail-run-as-non-root-unset", p -> at(p, "spec", "securityContext")
+        .remove("runAsNonRoot"));
+    c.put("fail-run-as-user-zero-on-pod", p -> at(p, "spec", "securityContext")
+        .put("runAsUser", 0L));
+    c.put("fail-seccomp-unconfined-container", p -> at(p, "spec", "containers", "0",
+        "securityContext").put("seccompProfile", m("type", "Unconfined")));
+    c.put("fail-seccomp-unset", p -> at(p, "spec", "securityContext").remove("seccompProfile"));
+    c.put("pass-seccomp-localhost-on-container", p -> {
+      at(p, "spec", "securityContext").remove("seccompProfile");
+      at(p, "spec", "containers", "0", "securityContext").put("seccompProfile",
+          m("type", "Localhost", "localhostProfile", "profiles/app.json"));
+    });
+    c.put("fail-apparmor-unconfined-annotation", p -> at(p, "metadata").put("annotations",
+        m("container.apparmor.security.beta.kubernetes.io/app", "unconfined")));
+    c.put("pass-apparmor-localhost-annotation", p -> at(p, "metadata").put("annotations",
+        m("container.apparmor.security.beta.kubernetes.io/app", "localhost/custom")));
+    c.put("fail-apparmor-unconfined-field", p -> at(p, "spec", "securityContext")
+        .put("appArmorProfile", m("type", "Unconfined")));
+    c.put("fail-selinux-custom-type", p -> at(p, "spec", "containers", "0", "securityContext")
+        .put("seLinuxOptions", m("type", "spc_t")));
+    c.put("fail-selinux-user", p -> at(p, "spec", "securityContext")
+        .put("seLinuxOptions", m("user", "system_u")));
+    c.put("pass-selinux-container-t", p -> at(p, "spec", "securityContext")
+        .put("seLinuxOptions", m("type", "container_t", "level", "s0:c123,c456")));
+    c.put("fail-proc-mount-unmasked", p -> at(p, "spec", "containers", "0", "securityContext")
+        .put("procMount", "Unmasked"));
+    c.put("fail-unsafe-sysctl", p -> at(p, "spec", "securityContext").put("sysctls",
+        List.of(m("name", "net.ipv4.tcp_syncookies", "value", "1"),
+            m("name", "kernel.msgmax", "value", "65536"))));
+    c.put("fail-probe-host", p -> at(p, "spec", "containers", "0").put("livenessProbe",
+        m("httpGet", m("host", "10.0.0.1", "path", "/", "port", 80L))));
+    c.put("fail-windows-host-process", p -> at(p, "spec", "securityContext")
+        .put("windowsOptions", m("hostProcess", true)));
+    c.put("fail-privileged-init-container", p -> at(p, "spec").put("initContainers",
+        List.of(m("name", "init", "image", "registry.example.com/shop/init:1.0.0",
+            "resources", at(p, "spec", "containers", "0").get("resources"),
+            "securityContext", m("privileged", true, "allowPrivilegeEscalation", false,
+                "capabilities", m("drop", List.of("ALL")))))));
+    c.put("fail-two-containers-named-in-one-message", p -> {
+      Map<String, Object> second = new LinkedHashMap<>(at(p, "spec", "containers", "0"));
+      second.put("name", "sidecar");
+      second.put("securityContext", m("capabilities", m("drop", List.of("ALL"))));
+      Map<String, Object> first = at(p, "spec", "containers", "0");
+      first.put("securityContext", m("capabilities", m("drop", List.of("ALL"))));
+      ((List<Object>) at(p, "spec").get("containers")).add(second);
+    });
+    c.put("fail-latest-image", p -> at(p, "spec", "containers", "0").put("image",
+        "registry.example.com/shop/web:latest"));
+    c.put("fail-missing-identity-labels", p -> at(p, "metadata").put("labels",
+        m("app", "web")));
+    c.put("fail-no-limits", p -> at(p, "spec", "containers", "0", "resources")
+        .remove("limits"));
+    c.put("excepted-privileged-until-2027", p -> {
+      at(p, "metadata").put("name", "legacy-agent");
+      at(p, "spec", "containers", "0", "securityContext").put("privileged", true);
+    });
+    c.put("fail-exception-expired", p -> {
+      at(p, "metadata").put("name", "old-agent");
+      at(p, "spec", "containers", "0", "securityContext").put("privileged", true);
+    });
+    return c;
+  }
+
+  /** Wraps a pod's spec into a workload kind, keeping labels on object and template. */
+  static Map<String, Object> workload(String kind, Map<String, Object> pod, long replicas) {
+    Map<String, Object> template = m("metadata", m("labels", at(pod, "metadata").get("labels")),
+        "spec", pod.get("spec"));
+    Map<String, Object> spec = kind.equals("CronJob")
+        ? m("schedule", "@daily", "jobTemplate", m("spec", m("template", template)))
+        : m("replicas", replicas, "selector", m("matchLabels", m("app.kubernetes.io/name",
+            "web")), "template", template);
+    return m("apiVersion", kind.equals("CronJob") ? "batch/v1" : "apps/v1", "kind", kind,
+        "metadata", at(pod, "metadata"), "spec", spec);
+  }
+
+  static Map<String, String> allCases() {
+    Map<String, String> out = new LinkedHashMap<>();
+    podCases().forEach((name, tweak) -> {
+      Map<String, Object> pod = hardenedPod();
+      tweak.accept(pod);
+      out.put("pod-" + name, Manifests.yamlOf(pod));
+    });
+    Map<String, Object> privileged = hardenedPod();
+    at(privileged, "spec", "containers", "0", "securityContext").put("privileged", true);
+    out.put("deployment-fail-privileged", Manifests.yamlOf(workload("Deployment", privileged,
+        2)));
+    Map<String, Object> probes = hardenedPod();
+    Map<String, Object> c0 = at(probes, "spec", "containers", "0");
+    c0.put("readinessProbe", m("httpGet", m("path", "/healthz", "port", 8080L)));
+    c0.put("livenessProbe", m("httpGet", m("path", "/healthz", "port", 8080L)));
+    at(probes, "spec").put("topologySpreadConstraints", List.of(m("maxSkew", 1L,
+        "topologyKey", "kubernetes.io/hostname", "whenUnsatisfiable", "ScheduleAnyway")));
+    out.put("deployment-pass-hardened", Manifests.yamlOf(workload("Deployment", probes, 2)));
+    out.put("deployment-fail-single-replica-in-prod", Manifests.yamlOf(workload("Deployment",
+        probes, 1)));
+    out.put("deployment-fail-no-probes-no-spread", Manifests.yamlOf(workload("Deployment",
+        hardenedPod(), 3)));
+    Map<String, Object> cronPod = hardenedPod();
+    at(cronPod, "spec").put("hostNetwork", true);
+    out.put("cronjob-fail-host-network", Manifests.yamlOf(workload("CronJob", cronPod, 1)));
+    out.put("hpa-fail-bounds", """
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata:
+          name: web
+          namespace: shop
+          labels: {pave.dev/environment: prod}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+          minReplicas: 5
+          maxReplicas: 3
+        """);
+    return out;
+  }
+
+  static final String EXCEPTIONS = """
+      apiVersion: pave.dev/v1alpha1
+      kind: PolicyException
+      metadata: {name: legacy-agent-privileged}
+      spec:
+        rules: [pod-security-baseline/privileged]
+        resources: [{kind: Pod, namespace: shop, name: legacy-agent, container: app}]
+        reason: The node agent needs device access until it is replaced.
+        owner: platform-team@example.com
+        ticket: OPS-1234
+        expiresAt: "2027-01-01T00:00:00Z"
+      ---
+      apiVersion: pave.dev/v1alpha1
+      kind: PolicyException
+      metadata: {name: old-agent-privileged}
+      spec:
+        rules: [pod-security-baseline/*]
+        resources: [{kind: Pod, namespace: shop, name: old-agent}]
+        reason: Expired on purpose; must no longer apply.
+        owner: platform-team@example.com
+        expiresAt: "2026-01-01T00:00:00Z"
+      """;
+
+  static List<String> lines(List<Finding> findings) {
+    return findings.stream().map(f -> f.resource() + " " + f.ruleId() + " "
+        + f.status().name().toLowerCase(java.util.Locale.ROOT) + ": " + f.message()).toList();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyPathGivesTheCommittedVerdicts() throws IOException {
+    PolicyEngine engine = PolicyEngine.build(List.copyOf(BuiltInPacks.all().values()), Map.of())
+        .engine();
+    List<PolicyException> exceptions = PolicyReader.read("exceptions.yaml", EXCEPTIONS)
+        .exceptions().stream().map(d -> d.value()).toList();
+    if (Golden.updating()) {
+      Files.createDirectories(DIR);
+      Golden.assertMatches(DIR.resolve("exceptions.yaml"), EXCEPTIONS);
+    }
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Map.Entry<String, String> c : allCases().entrySet()) {
+      tests.add(DynamicTest.dynamicTest(c.getKey(), () -> {
+        Path input = DIR.resolve(c.getKey() + ".yaml");
+        Golden.assertMatches(input, c.getValue());
+        List<SourceObject> objects = SourceReader.read(input.toString(),
+            Files.readString(input, StandardCharsets.UTF_8)).objects();
+
+        List<String> cli = lines(Checker.check(objects, List.of(), null, engine, exceptions,
+            NOW, Severity.LOW, List.of(), 14).findings());
+
+        List<Finding> admitted = new ArrayList<>();
+        for (SourceObject o : objects) {
+          Map<String, Object> review = m("apiVersion", "admission.k8s.io/v1",
+              "kind", "AdmissionReview", "request", m("uid", "u-1", "operation", "CREATE",
+                  "namespace", "shop", "object", o.object()));
+          Admission.Decision d = Admission.review(review, engine, exceptions, NOW,
+              Severity.HIGH);
+          admitted.addAll(d.findings());
+          for (Finding f : d.findings()) {
+            if (f.blocking() && f.severity().atLeast(Severity.HIGH)) {
+              assertThat(d.allowed()).isFalse();
+              assertThat(String.valueOf(at(d.review(), "response", "status").get("message")))
+                  .contains(f.ruleId() + ": " + f.message());
+            }
+          }
+        }
+        List<String> admission = lines(admitted);
+
+        List<String> audit = lines(Audit.run("test", objects.stream().map(
+            SourceObject::object).toList(), engine, exceptions, NOW, Severity.LOW).findings());
+
+        assertThat(admission).as("admission agrees with check").isEqualTo(cli);
+        assertThat(audit).as("audit agrees with check").isEqualTo(cli);
+        Golden.assertMatches(DIR.resolve(c.getKey() + ".expected"),
+            String.join("\n", cli) + (cli.isEmpty() ? "" : "\n"));
+        if (c.getKey().contains("-pass-")) {
+          assertThat(cli).as("a pass case has no findings").isEmpty();
+        } else {
+          assertThat(cli).as("a fail case has findings").isNotEmpty();
+        }
+      }));
+    }
+    return tests.stream();
+  }
+}
