@@ -1,12 +1,7 @@
 package dev.pave.cli;
 
-import dev.pave.policy.BuiltInPacks;
 import dev.pave.policy.CheckRun;
 import dev.pave.policy.Checker;
-import dev.pave.policy.Policy;
-import dev.pave.policy.PolicyEngine;
-import dev.pave.policy.PolicyException;
-import dev.pave.policy.PolicyReader;
 import dev.pave.policy.Severity;
 import dev.pave.policy.report.JsonReport;
 import dev.pave.policy.report.JunitReport;
@@ -27,13 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,23 +65,13 @@ final class CheckCommand implements Callable<Integer> {
           + " (default ${DEFAULT-VALUE}).")
   String failOn;
 
-  @Option(names = "--pack", paramLabel = "NAME",
-      description = "Built-in or --policies pack to apply (repeatable; default: all).")
-  List<String> packs = new ArrayList<>();
 
-  @Option(names = "--policies", paramLabel = "DIR", description = "More Policy packs.")
-  List<Path> policyDirs = new ArrayList<>();
 
-  @Option(names = "--exceptions", paramLabel = "DIR", description = "PolicyException files.")
-  List<Path> exceptionDirs = new ArrayList<>();
 
   @Option(names = {"-e", "--env"}, defaultValue = "prod", paramLabel = "ENV",
       description = "Environment pave.yaml specs are rendered for (default ${DEFAULT-VALUE}).")
   String environment;
 
-  @Option(names = "--set", paramLabel = "PACK.PARAM=V1,V2",
-      description = "Override a pack parameter, e.g. platform.allowedRegistries=registry.example.com")
-  List<String> settings = new ArrayList<>();
 
   @Option(names = "--warn-expiring", defaultValue = "14", paramLabel = "DAYS",
       description = "Warn about exceptions that expire within DAYS (default ${DEFAULT-VALUE}).")
@@ -98,6 +81,8 @@ final class CheckCommand implements Callable<Integer> {
       description = "Environment definitions for rendering specs.")
   List<Path> environments = new ArrayList<>();
 
+  @Mixin PolicyOptions policy;
+
   @Override
   public Integer call() throws IOException {
     Severity threshold = severity(failOn);
@@ -105,37 +90,12 @@ final class CheckCommand implements Callable<Integer> {
       throw new UserError("unknown format \"" + format + "\"" + Suggest.didYouMean(format,
           List.of("text", "json", "sarif", "junit")) + "; use text, json, sarif or junit");
     }
+    PolicyOptions.Loaded loaded = policy.load();
+    if (loaded.engine() == null) {
+      Problems.print(spec.commandLine().getErr(), loaded.problems(), "; nothing was checked.");
+      return ExitCode.INVALID;
+    }
     List<Problem> problems = new ArrayList<>();
-    Map<String, Document<Policy>> available = new LinkedHashMap<>(BuiltInPacks.all());
-    for (Path file : yamlFiles(policyDirs)) {
-      PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
-      problems.addAll(r.problems());
-      r.policies().forEach(p -> available.put(p.value().name(), p));
-    }
-    List<PolicyException> exceptions = new ArrayList<>();
-    for (Path file : yamlFiles(exceptionDirs)) {
-      PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
-      problems.addAll(r.problems());
-      r.exceptions().forEach(e -> exceptions.add(e.value()));
-    }
-    if (!problems.isEmpty()) {
-      Problems.print(spec.commandLine().getErr(), problems, "; nothing was checked.");
-      return ExitCode.INVALID;
-    }
-    List<Document<Policy>> selected;
-    try {
-      selected = BuiltInPacks.select(available, packs.isEmpty()
-          ? List.copyOf(available.keySet()) : packs);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("unknown pack \"" + e.getMessage() + "\"" + Suggest.didYouMean(
-          e.getMessage(), available.keySet()) + " Available packs: "
-          + String.join(", ", available.keySet()) + ".");
-    }
-    PolicyEngine.Built built = PolicyEngine.build(selected, parameters());
-    if (built.engine() == null) {
-      Problems.print(spec.commandLine().getErr(), built.problems(), "; nothing was checked.");
-      return ExitCode.INVALID;
-    }
     List<SourceObject> objects = new ArrayList<>();
     List<Document<Application>> specs = new ArrayList<>();
     List<Path> files = new ArrayList<>();
@@ -152,7 +112,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     Workspace ws = specs.isEmpty() ? null : Workspace.load(List.of(), environments);
     CheckRun run = Checker.check(objects, specs, ws == null ? null
-            : ws.environment(environment), built.engine(), exceptions, Instant.now(), threshold,
+            : ws.environment(environment), loaded.engine(), loaded.exceptions(), Instant.now(), threshold,
         problems, warnDays);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -160,7 +120,7 @@ final class CheckCommand implements Callable<Integer> {
     err.flush();
     out.print(switch (format) {
       case "json" -> JsonReport.render(run);
-      case "sarif" -> SarifReport.render(run, built.engine(), versionText());
+      case "sarif" -> SarifReport.render(run, loaded.engine(), versionText());
       case "junit" -> JunitReport.render(run);
       default -> TextReport.render(run);
     });
@@ -192,22 +152,6 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Map<String, Object>> parameters() {
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-    for (String s : settings) {
-      int dot = s.indexOf('.');
-      int eq = s.indexOf('=');
-      if (dot < 1 || eq < dot + 2) {
-        throw new UserError("--set " + s + ": expected PACK.PARAM=VALUE[,VALUE...], for example"
-            + " platform.allowedRegistries=registry.example.com");
-      }
-      String value = s.substring(eq + 1);
-      out.computeIfAbsent(s.substring(0, dot), k -> new LinkedHashMap<>()).put(
-          s.substring(dot + 1, eq), value.isEmpty() ? List.of() : List.of(value.split(",")));
-    }
-    return out;
-  }
-
   private static Severity severity(String text) {
     for (Severity s : Severity.values()) {
       if (s.name().toLowerCase(Locale.ROOT).equals(text)) {
@@ -219,29 +163,10 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static String read(Path f) throws IOException {
-    return Files.readString(f, StandardCharsets.UTF_8);
+    return PolicyOptions.read(f);
   }
 
   private static List<Path> inputFiles(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      throw new java.nio.file.NoSuchFileException(p.toString());
-    }
-    if (!Files.isDirectory(p)) {
-      return List.of(p);
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      return s.filter(Files::isRegularFile).filter(f -> {
-        String n = f.getFileName().toString();
-        return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
-      }).sorted().toList();
-    }
-  }
-
-  private static List<Path> yamlFiles(List<Path> dirs) throws IOException {
-    List<Path> out = new ArrayList<>();
-    for (Path d : dirs) {
-      out.addAll(inputFiles(d));
-    }
-    return out;
+    return PolicyOptions.inputFiles(p);
   }
 }

@@ -1,0 +1,114 @@
+package dev.pave.cli;
+
+import dev.pave.policy.BuiltInPacks;
+import dev.pave.policy.Policy;
+import dev.pave.policy.PolicyEngine;
+import dev.pave.policy.PolicyException;
+import dev.pave.policy.PolicyReader;
+import dev.pave.spec.Document;
+import dev.pave.spec.Problem;
+import dev.pave.spec.Suggest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import picocli.CommandLine.Option;
+
+/** The options that choose policies, shared by check and fix. */
+final class PolicyOptions {
+  @Option(names = "--pack", paramLabel = "NAME",
+      description = "Built-in or --policies pack to apply (repeatable; default: all).")
+  List<String> packs = new ArrayList<>();
+
+  @Option(names = "--policies", paramLabel = "DIR", description = "More Policy packs.")
+  List<Path> policyDirs = new ArrayList<>();
+
+  @Option(names = "--exceptions", paramLabel = "DIR", description = "PolicyException files.")
+  List<Path> exceptionDirs = new ArrayList<>();
+
+  @Option(names = "--set", paramLabel = "PACK.PARAM=V1,V2",
+      description = "Override a pack parameter, e.g. platform.allowedRegistries=registry.example.com")
+  List<String> settings = new ArrayList<>();
+
+  /** The engine and exceptions, or the problems that prevent them. */
+  record Loaded(PolicyEngine engine, List<PolicyException> exceptions, List<Problem> problems) {}
+
+  Loaded load() throws IOException {
+    List<Problem> problems = new ArrayList<>();
+    Map<String, Document<Policy>> available = new LinkedHashMap<>(BuiltInPacks.all());
+    for (Path file : files(policyDirs)) {
+      PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
+      problems.addAll(r.problems());
+      r.policies().forEach(p -> available.put(p.value().name(), p));
+    }
+    List<PolicyException> exceptions = new ArrayList<>();
+    for (Path file : files(exceptionDirs)) {
+      PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
+      problems.addAll(r.problems());
+      r.exceptions().forEach(e -> exceptions.add(e.value()));
+    }
+    if (!problems.isEmpty()) {
+      return new Loaded(null, exceptions, problems);
+    }
+    List<Document<Policy>> selected;
+    try {
+      selected = BuiltInPacks.select(available, packs.isEmpty()
+          ? List.copyOf(available.keySet()) : packs);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("unknown pack \"" + e.getMessage() + "\"" + Suggest.didYouMean(
+          e.getMessage(), available.keySet()) + " Available packs: "
+          + String.join(", ", available.keySet()) + ".");
+    }
+    PolicyEngine.Built built = PolicyEngine.build(selected, parameters());
+    return new Loaded(built.engine(), exceptions, built.problems());
+  }
+
+  private Map<String, Map<String, Object>> parameters() {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (String s : settings) {
+      int dot = s.indexOf('.');
+      int eq = s.indexOf('=');
+      if (dot < 1 || eq < dot + 2) {
+        throw new UserError("--set " + s + ": expected PACK.PARAM=VALUE[,VALUE...], for example"
+            + " platform.allowedRegistries=registry.example.com");
+      }
+      String value = s.substring(eq + 1);
+      out.computeIfAbsent(s.substring(0, dot), k -> new LinkedHashMap<>()).put(
+          s.substring(dot + 1, eq), value.isEmpty() ? List.of() : List.of(value.split(",")));
+    }
+    return out;
+  }
+
+  static String read(Path f) throws IOException {
+    return Files.readString(f, StandardCharsets.UTF_8);
+  }
+
+  /** A file as given, or every .yaml, .yml and .json below a directory, sorted. */
+  static List<Path> inputFiles(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      throw new java.nio.file.NoSuchFileException(p.toString());
+    }
+    if (!Files.isDirectory(p)) {
+      return List.of(p);
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).filter(f -> {
+        String n = f.getFileName().toString();
+        return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+      }).sorted().toList();
+    }
+  }
+
+  static List<Path> files(List<Path> dirs) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path d : dirs) {
+      out.addAll(inputFiles(d));
+    }
+    return out;
+  }
+}
