@@ -1,5 +1,6 @@
 package dev.pave.cli;
 
+import dev.pave.policy.AdmissionPolicies;
 import dev.pave.policy.BuiltInPacks;
 import dev.pave.policy.Policy;
 import dev.pave.policy.PolicyEngine;
@@ -41,11 +42,17 @@ final class PolicyOptions {
   Loaded load() throws IOException {
     List<Problem> problems = new ArrayList<>();
     Map<String, Document<Policy>> available = new LinkedHashMap<>(BuiltInPacks.all());
+    List<dev.pave.source.SourceObject> vaps = new ArrayList<>();
+    List<dev.pave.source.SourceObject> bindings = new ArrayList<>();
     for (Path file : files(policyDirs)) {
       PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
       problems.addAll(r.problems());
       r.policies().forEach(p -> available.put(p.value().name(), p));
+      vaps.addAll(r.admissionPolicies());
+      bindings.addAll(r.bindings());
     }
+    AdmissionPolicies.toPacks(vaps, bindings)
+        .forEach(p -> available.put(p.value().name(), p));
     List<PolicyException> exceptions = new ArrayList<>();
     for (Path file : files(exceptionDirs)) {
       PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));

@@ -133,4 +133,40 @@ class CheckCommandTest {
     assertThat(r.err()).contains("warning: exception web-privileged (owner ana@example.com)"
         + " expires in 2 days");
   }
+
+  @Test
+  void validatingAdmissionPoliciesRunWithTheirVariablesConditionsAndBindings() throws Exception {
+    Path vap = Path.of(getClass().getResource("/vap/vap.yaml").toURI()).getParent();
+    String deployment = Path.of(getClass().getResource("/deployment-nine-replicas.yaml")
+        .toURI()).toString();
+    Cli r = Cli.run("check", deployment, "--policies", vap.toString(), "--pack",
+        "replica-limit");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("FAIL medium replica-limit/validation-1")
+        .contains("denied by ValidatingAdmissionPolicy replica-limit (replicas must be no"
+            + " greater than 5, got 9)")
+        .doesNotContain("validation-2");
+  }
+
+  @Test
+  void aRuleThatDoesNotCompileIsReportedWithFileLineAndColumn() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("policies"));
+    Files.writeString(dir.resolve("acme.yaml"), """
+        apiVersion: pave.dev/v1alpha1
+        kind: Policy
+        metadata: {name: acme}
+        spec:
+          rules:
+            - id: broken
+              title: Broken on purpose
+              severity: low
+              validate: object.metadata.name ==
+        """);
+    Cli r = Cli.run("check", CONFORMANCE.resolve("pod-pass-hardened-pod.yaml").toString(),
+        "--policies", dir.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(dir.resolve("acme.yaml") + ":9:")
+        .contains("spec.rules[0].validate: does not compile:")
+        .contains("nothing was checked.");
+  }
 }

@@ -26,7 +26,16 @@ public record Policy(
           List<String> requires,
       @Doc("Values rules read as params.NAME; users may override them.")
           Map<String, Object> parameters,
+      @Doc("Named CEL values every rule can read as variables.NAME, computed in order.")
+          List<Variable> variables,
+      @Doc("CEL conditions that must all hold for the pack to look at an object.")
+          List<String> conditions,
       @Doc(value = "The rules, evaluated in order.", required = true) List<Rule> rules) {}
+
+  /** A named expression, as in ValidatingAdmissionPolicy's spec.variables. */
+  public record Variable(
+      @Doc(value = "Name, read as variables.NAME.", required = true) String name,
+      @Doc(value = "CEL expression.", required = true) String expression) {}
 
   /** One check, with everything a developer needs to act on its finding. */
   public record Rule(

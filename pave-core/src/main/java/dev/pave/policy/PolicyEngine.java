@@ -39,7 +39,13 @@ public final class PolicyEngine {
   private final List<CompiledRule> rules;
 
   private record CompiledRule(String id, Policy.Rule rule, Map<String, Object> params,
-      CelRuntime.Program validate, CelRuntime.Program message) {}
+      CelRuntime.Program validate, CelRuntime.Program message, Shared shared) {}
+
+  /** What every rule of a pack shares: its variables and its conditions. */
+  private record Shared(List<Map.Entry<String, CelRuntime.Program>> variables,
+      List<CelRuntime.Program> conditions) {
+    static final Shared NONE = new Shared(List.of(), List.of());
+  }
 
   /** The engine, or the problems that kept it from being built. */
   public record Built(PolicyEngine engine, List<Problem> problems) {}
@@ -68,6 +74,10 @@ public final class PolicyEngine {
         .addVar("container", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("volume", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("params", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("oldObject", SimpleType.DYN)
+        .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("namespaceObject", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .build();
   }
 
@@ -97,6 +107,7 @@ public final class PolicyEngine {
       if (overrides.containsKey(pack.name())) {
         params.putAll(overrides.get(pack.name()));
       }
+      Shared shared = shared(cel, pack, at, problems);
       java.util.Set<String> ids = new java.util.HashSet<>();
       List<Policy.Rule> list = pack.spec().rules();
       for (int i = 0; i < list.size(); i++) {
@@ -112,11 +123,34 @@ public final class PolicyEngine {
             : compile(cel, r.messageExpression(), at, path + ".messageExpression", problems);
         if (validate != null && (r.messageExpression() == null || message != null)) {
           compiled.add(new CompiledRule(pack.name() + "/" + r.id(), r, Map.copyOf(params),
-              validate, message));
+              validate, message, shared));
         }
       }
     }
     return new Built(problems.isEmpty() ? new PolicyEngine(compiled) : null, problems);
+  }
+
+  private static Shared shared(Cel cel, Policy pack, SourceMap at, List<Problem> problems) {
+    List<Map.Entry<String, CelRuntime.Program>> variables = new ArrayList<>();
+    List<CelRuntime.Program> conditions = new ArrayList<>();
+    List<Policy.Variable> vs = pack.spec().variables() == null ? List.of()
+        : pack.spec().variables();
+    for (int i = 0; i < vs.size(); i++) {
+      CelRuntime.Program p = compile(cel, vs.get(i).expression(), at,
+          "spec.variables[" + i + "].expression", problems);
+      if (p != null) {
+        variables.add(Map.entry(vs.get(i).name(), p));
+      }
+    }
+    List<String> cs = pack.spec().conditions() == null ? List.of() : pack.spec().conditions();
+    for (int i = 0; i < cs.size(); i++) {
+      CelRuntime.Program p = compile(cel, cs.get(i), at, "spec.conditions[" + i + "]", problems);
+      if (p != null) {
+        conditions.add(p);
+      }
+    }
+    return variables.isEmpty() && conditions.isEmpty() ? Shared.NONE
+        : new Shared(List.copyOf(variables), List.copyOf(conditions));
   }
 
   private static CelRuntime.Program compile(Cel cel, String expression, SourceMap at,
@@ -201,6 +235,30 @@ public final class PolicyEngine {
     vars.put("params", r.params());
     vars.put("container", Map.of());
     vars.put("volume", Map.of());
+    vars.put("oldObject", dev.cel.common.values.NullValue.NULL_VALUE);
+    vars.put("request", Map.of());
+    vars.put("namespaceObject", Map.of());
+    Map<String, Object> variables = new HashMap<>();
+    vars.put("variables", variables);
+    try {
+      for (Map.Entry<String, CelRuntime.Program> v : r.shared().variables()) {
+        variables.put(v.getKey(), v.getValue().eval(vars));
+      }
+      for (CelRuntime.Program c : r.shared().conditions()) {
+        if (!Boolean.TRUE.equals(c.eval(vars))) {
+          return null;
+        }
+      }
+    } catch (CelEvaluationException ex) {
+      if (r.rule().onError() == Policy.OnError.IGNORE) {
+        return null;
+      }
+      return new Finding(r.id(), r.rule().severity(), r.rule().title(), target.kind(),
+          target.namespace(), target.name(), target.positions().source(), "policy error: "
+          + r.id() + " could not be evaluated (" + ex.getMessage() + ")", r.rule().rationale(),
+          List.of(), List.of(violation(r, target, pod, new Pods.Element(null, "", "",
+          target.object()))), Finding.Status.ERROR, null);
+    }
     List<Finding.Violation> violations = new ArrayList<>();
     List<String> details = new ArrayList<>();
     String error = null;

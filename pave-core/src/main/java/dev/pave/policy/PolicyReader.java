@@ -1,5 +1,7 @@
 package dev.pave.policy;
 
+import dev.pave.source.SourceObject;
+import dev.pave.source.SourceReader;
 import dev.pave.spec.Application;
 import dev.pave.spec.Document;
 import dev.pave.spec.Problem;
@@ -22,7 +24,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 public final class PolicyReader {
   /** Policies and exceptions read from one text, and what was wrong. */
   public record Result(List<Document<Policy>> policies,
-      List<Document<PolicyException>> exceptions, List<Problem> problems) {}
+      List<Document<PolicyException>> exceptions, List<SourceObject> admissionPolicies,
+      List<SourceObject> bindings, List<Problem> problems) {}
 
   private PolicyReader() {}
 
@@ -67,7 +70,18 @@ public final class PolicyReader {
       }
       problems.addAll(found);
     }
-    return new Result(policies, exceptions, problems);
+    List<SourceObject> vaps = new ArrayList<>();
+    List<SourceObject> bindings = new ArrayList<>();
+    if (text.contains(AdmissionPolicies.KIND)) {
+      for (SourceObject o : SourceReader.read(source, text).objects()) {
+        if (AdmissionPolicies.isPolicy(o)) {
+          vaps.add(o);
+        } else if (AdmissionPolicies.isBinding(o)) {
+          bindings.add(o);
+        }
+      }
+    }
+    return new Result(policies, exceptions, vaps, bindings, problems);
   }
 
   private static String scalar(MappingNode m, String key) {
