@@ -56,13 +56,19 @@ public final class Checker {
     }
     List<CheckRun.Checked> checked = new ArrayList<>();
     List<SourceObject> skipped = new ArrayList<>();
-    for (SourceObject o : all) {
-      List<String> rules = engine.rulesFor(o);
-      if (rules.isEmpty()) {
-        skipped.add(o);
-        continue;
+    // The engine is immutable, so objects are checked in parallel; results keep input order.
+    List<CheckRun.Checked> results = (all.size() > 64 ? all.parallelStream() : all.stream())
+        .map(o -> {
+          List<String> rules = engine.rulesFor(o);
+          return new CheckRun.Checked(o, rules,
+              rules.isEmpty() ? List.of() : engine.evaluate(o, exceptions, now));
+        }).toList();
+    for (CheckRun.Checked c : results) {
+      if (c.rules().isEmpty()) {
+        skipped.add(c.object());
+      } else {
+        checked.add(c);
       }
-      checked.add(new CheckRun.Checked(o, rules, engine.evaluate(o, exceptions, now)));
     }
     List<String> warnings = new ArrayList<>();
     for (PolicyException e : exceptions) {

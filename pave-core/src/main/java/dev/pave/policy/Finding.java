@@ -33,10 +33,19 @@ public record Finding(String ruleId, Severity severity, String title, String kin
    * @param path field path with names, e.g. spec.template.spec.containers[name=api].image
    * @param position line and column of that field (or of its closest written parent)
    * @param patch RFC 6902 operations against the whole object
-   * @param fixed YAML of the element after the patch, for people to read
+   * @param fixedValue the element (or the changed fields) after the patch
    */
   public record Violation(String element, String path, Position position,
-      List<Map<String, Object>> patch, String fixed, String specFix) {}
+      List<Map<String, Object>> patch, Object fixedValue, String specFix) {
+
+    /**
+     * The fixed element as YAML, for people to read. Rendered on demand: admission needs only
+     * the verdict, and YAML writing costs more than evaluating the rules.
+     */
+    public String fixed() {
+      return fixedValue == null ? null : dev.pave.render.Manifests.yamlOf(fixedValue);
+    }
+  }
 
   public String resource() {
     return kind + "/" + (namespace == null || namespace.isEmpty() ? "" : namespace + "/") + name;

@@ -12,7 +12,6 @@ import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
-import dev.pave.render.Manifests;
 import dev.pave.source.SourceObject;
 import dev.pave.spec.Document;
 import dev.pave.spec.Position;
@@ -187,17 +186,46 @@ public final class PolicyEngine {
   public List<Finding> evaluate(SourceObject target, List<PolicyException> exceptions,
       Instant now) {
     List<Finding> out = new ArrayList<>();
-    Pods.Pod pod = Pods.of(target.object());
+    Subject subject = new Subject(target);
     for (CompiledRule r : rules) {
-      if (!Matching.matches(r.rule().match(), target, pod != null)) {
+      if (!Matching.matches(r.rule().match(), target, subject.pod != null)) {
         continue;
       }
-      Finding f = evaluate(r, target, pod);
+      Finding f = evaluate(r, subject);
       if (f != null) {
-        out.add(Exemptions.apply(f, target, exceptions, now));
+        out.add(exceptions.isEmpty() ? f : Exemptions.apply(f, target, exceptions, now));
       }
     }
     return out;
+  }
+
+  /**
+   * One object as the rules see it, worked out once: its pod, containers and volumes, and the
+   * CEL variables, which each rule then only adjusts.
+   */
+  private static final class Subject {
+    final SourceObject target;
+    final Pods.Pod pod;
+    final List<Pods.Element> containers;
+    final List<Pods.Element> volumes;
+    final Map<String, Object> vars = new HashMap<>();
+    final Map<Shared, Map<String, Object>> variables = new java.util.IdentityHashMap<>();
+
+    Subject(SourceObject target) {
+      this.target = target;
+      this.pod = Pods.of(target.object());
+      this.containers = pod == null ? List.of() : Pods.containers(pod);
+      this.volumes = pod == null ? List.of() : Pods.volumes(pod);
+      vars.put("object", target.object());
+      vars.put("pod", pod == null ? Map.of() : pod.spec());
+      vars.put("podMeta", pod == null ? Map.of() : pod.metadata());
+      vars.put("container", Map.of());
+      vars.put("volume", Map.of());
+      vars.put("oldObject", dev.cel.common.values.NullValue.NULL_VALUE);
+      vars.put("request", Map.of());
+      vars.put("namespaceObject", Map.of());
+      vars.put("variables", Map.of());
+    }
   }
 
   /** The ids of the rules that look at this object, whether they pass or not. */
@@ -219,45 +247,51 @@ public final class PolicyEngine {
     return rules.stream().anyMatch(r -> Matching.matches(r.rule().match(), target, hasPod));
   }
 
-  private Finding evaluate(CompiledRule r, SourceObject target, Pods.Pod pod) {
+  private Finding evaluate(CompiledRule r, Subject subject) {
+    SourceObject target = subject.target;
+    Pods.Pod pod = subject.pod;
     Policy.Each each = r.rule().each() == null ? Policy.Each.OBJECT : r.rule().each();
     List<Pods.Element> elements = switch (each) {
       case OBJECT -> List.of(new Pods.Element(null, "", "", target.object()));
       case POD -> pod == null ? List.of()
           : List.of(new Pods.Element(null, pod.path(), pod.path(), pod.spec()));
-      case CONTAINERS -> pod == null ? List.of() : Pods.containers(pod);
-      case VOLUMES -> pod == null ? List.of() : Pods.volumes(pod);
+      case CONTAINERS -> subject.containers;
+      case VOLUMES -> subject.volumes;
     };
-    Map<String, Object> vars = new HashMap<>();
-    vars.put("object", target.object());
-    vars.put("pod", pod == null ? Map.of() : pod.spec());
-    vars.put("podMeta", pod == null ? Map.of() : pod.metadata());
+    if (elements.isEmpty()) {
+      return null;
+    }
+    Map<String, Object> vars = subject.vars;
     vars.put("params", r.params());
     vars.put("container", Map.of());
     vars.put("volume", Map.of());
-    vars.put("oldObject", dev.cel.common.values.NullValue.NULL_VALUE);
-    vars.put("request", Map.of());
-    vars.put("namespaceObject", Map.of());
-    Map<String, Object> variables = new HashMap<>();
-    vars.put("variables", variables);
-    try {
-      for (Map.Entry<String, CelRuntime.Program> v : r.shared().variables()) {
-        variables.put(v.getKey(), v.getValue().eval(vars));
-      }
-      for (CelRuntime.Program c : r.shared().conditions()) {
-        if (!Boolean.TRUE.equals(c.eval(vars))) {
+    if (r.shared() != Shared.NONE) {
+      try {
+        Map<String, Object> variables = subject.variables.get(r.shared());
+        if (variables == null) {
+          variables = new HashMap<>();
+          vars.put("variables", variables);
+          for (Map.Entry<String, CelRuntime.Program> v : r.shared().variables()) {
+            variables.put(v.getKey(), v.getValue().eval(vars));
+          }
+          subject.variables.put(r.shared(), variables);
+        }
+        vars.put("variables", variables);
+        for (CelRuntime.Program c : r.shared().conditions()) {
+          if (!Boolean.TRUE.equals(c.eval(vars))) {
+            return null;
+          }
+        }
+      } catch (CelEvaluationException ex) {
+        if (r.rule().onError() == Policy.OnError.IGNORE) {
           return null;
         }
+        return new Finding(r.id(), r.rule().severity(), r.rule().title(), target.kind(),
+            target.namespace(), target.name(), target.positions().source(), "policy error: "
+            + r.id() + " could not be evaluated (" + ex.getMessage() + ")",
+            r.rule().rationale(), List.of(), List.of(violation(r, target, pod,
+            new Pods.Element(null, "", "", target.object()))), Finding.Status.ERROR, null);
       }
-    } catch (CelEvaluationException ex) {
-      if (r.rule().onError() == Policy.OnError.IGNORE) {
-        return null;
-      }
-      return new Finding(r.id(), r.rule().severity(), r.rule().title(), target.kind(),
-          target.namespace(), target.name(), target.positions().source(), "policy error: "
-          + r.id() + " could not be evaluated (" + ex.getMessage() + ")", r.rule().rationale(),
-          List.of(), List.of(violation(r, target, pod, new Pods.Element(null, "", "",
-          target.object()))), Finding.Status.ERROR, null);
     }
     List<Finding.Violation> violations = new ArrayList<>();
     List<String> details = new ArrayList<>();
@@ -330,7 +364,7 @@ public final class PolicyEngine {
     String namePath = join(e.namePath(), field);
     Position position = target.positions().valueOf(indexPath);
     List<Map<String, Object>> patch = List.of();
-    String fixed = null;
+    Object fixed = null;
     Policy.Fix fix = r.rule().fix();
     if (fix != null) {
       Policy.Fix.At at = fix.at() == null ? Policy.Fix.At.ELEMENT : fix.at();
@@ -342,10 +376,10 @@ public final class PolicyEngine {
       patch = Fixes.patch(target.object(), anchor, fix.ops());
       Map<String, Object> after = Fixes.apply(target.object(), patch);
       if (at == Policy.Fix.At.ELEMENT) {
-        fixed = Manifests.yamlOf(Fixes.pointerGet(after, Fixes.pointer(anchor)));
+        fixed = Fixes.pointerGet(after, Fixes.pointer(anchor));
       } else if (!fix.ops().isEmpty()) {
         // Show only the fields the fix changes, nested as in the object, not the whole pod.
-        fixed = Manifests.yamlOf(Fixes.changedFields(after, Fixes.pointer(anchor), fix.ops()));
+        fixed = Fixes.changedFields(after, Fixes.pointer(anchor), fix.ops());
       }
     }
     return new Finding.Violation(e.name(), namePath, position, patch, fixed,

@@ -33,59 +33,72 @@ public final class SourceReader {
   private SourceReader() {}
 
   public static Result read(String source, String text) {
+    List<YamlDocuments.Piece> pieces = YamlDocuments.split(text);
+    // Large streams (thousands of documents piped from Helm or kustomize) are read in parallel;
+    // the order of the result stays the order of the documents.
+    List<Result> parts = (pieces.size() > 64 ? pieces.parallelStream() : pieces.stream())
+        .map(piece -> readPiece(source, piece)).toList();
     List<SourceObject> objects = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
-    for (YamlDocuments.Piece piece : YamlDocuments.split(text)) {
-      Node root;
-      try {
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(100);
-        options.setCodePointLimit(64 * 1024 * 1024);
-        root = new Yaml(options).compose(new StringReader(piece.text()));
-      } catch (MarkedYAMLException e) {
-        int line = e.getProblemMark() == null ? piece.firstLine() + 1
-            : e.getProblemMark().getLine() + 1 + piece.firstLine();
-        int column = e.getProblemMark() == null ? 1 : e.getProblemMark().getColumn() + 1;
-        problems.add(new Problem(source, line, column, "", "not valid YAML: " + e.getProblem()
-            + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
-        continue;
-      } catch (YAMLException e) {
-        problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
-            + e.getMessage()));
-        continue;
-      }
-      if (root == null) {
-        continue;
-      }
-      Walker w = new Walker(new SourceMap(source), piece.firstLine());
-      Object tree = w.walk(root, "");
-      if (!(tree instanceof Map<?, ?>)) {
-        Position p = w.at(root);
-        problems.add(new Problem(source, p.line(), p.column(), "", "expected a Kubernetes object"
-            + " (a mapping with apiVersion and kind)"));
-        continue;
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> object = (Map<String, Object>) tree;
-      if ("List".equals(object.get("kind")) || String.valueOf(object.get("kind"))
-          .endsWith("List") && object.get("items") instanceof List<?>) {
-        SequenceNode items = itemsNode((MappingNode) root);
-        if (items != null) {
-          for (Node item : items.getValue()) {
-            Walker iw = new Walker(new SourceMap(source), piece.firstLine());
-            Object itemTree = iw.walk(item, "");
-            if (itemTree instanceof Map<?, ?>) {
-              @SuppressWarnings("unchecked")
-              Map<String, Object> m = (Map<String, Object>) itemTree;
-              objects.add(new SourceObject(m, iw.positions));
-            }
+    for (Result r : parts) {
+      objects.addAll(r.objects());
+      problems.addAll(r.problems());
+    }
+    return new Result(objects, problems);
+  }
+
+  private static Result readPiece(String source, YamlDocuments.Piece piece) {
+    List<SourceObject> objects = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    Node root;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setMaxAliasesForCollections(50);
+      options.setNestingDepthLimit(100);
+      options.setCodePointLimit(64 * 1024 * 1024);
+      root = new Yaml(options).compose(new StringReader(piece.text()));
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? piece.firstLine() + 1
+          : e.getProblemMark().getLine() + 1 + piece.firstLine();
+      int column = e.getProblemMark() == null ? 1 : e.getProblemMark().getColumn() + 1;
+      problems.add(new Problem(source, line, column, "", "not valid YAML: " + e.getProblem()
+          + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
+      return new Result(objects, problems);
+    } catch (YAMLException e) {
+      problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
+          + e.getMessage()));
+      return new Result(objects, problems);
+    }
+    if (root == null) {
+      return new Result(objects, problems);
+    }
+    Walker w = new Walker(new SourceMap(source), piece.firstLine());
+    Object tree = w.walk(root, "");
+    if (!(tree instanceof Map<?, ?>)) {
+      Position p = w.at(root);
+      problems.add(new Problem(source, p.line(), p.column(), "", "expected a Kubernetes object"
+          + " (a mapping with apiVersion and kind)"));
+      return new Result(objects, problems);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> object = (Map<String, Object>) tree;
+    if ("List".equals(object.get("kind")) || String.valueOf(object.get("kind"))
+        .endsWith("List") && object.get("items") instanceof List<?>) {
+      SequenceNode items = itemsNode((MappingNode) root);
+      if (items != null) {
+        for (Node item : items.getValue()) {
+          Walker iw = new Walker(new SourceMap(source), piece.firstLine());
+          Object itemTree = iw.walk(item, "");
+          if (itemTree instanceof Map<?, ?>) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) itemTree;
+            objects.add(new SourceObject(m, iw.positions));
           }
         }
-        continue;
       }
-      objects.add(new SourceObject(object, w.positions));
+      return new Result(objects, problems);
     }
+    objects.add(new SourceObject(object, w.positions));
     return new Result(objects, problems);
   }
 

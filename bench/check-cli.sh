@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `pave check` over one file of 20,000 documents: wall time, documents per second and peak
+# resident memory, next to a parse-only pass over the same file in the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${RUNS:-5}"
+docs="${DOCS:-20000}"
+jar=pave-cli/target/pave.jar
+[ -f "$jar" ] || ./mvnw -B -q -DskipTests -pl pave-cli -am package
+mkdir -p bench/out
+python3 bench/gen-objects.py "$docs" bench/out/objects.yaml
+opts="-XX:+UseParallelGC -Xss1m"
+measure() {
+  # prints "<ms> <max RSS KB>"
+  local s e rss
+  s=$(date +%s%N)
+  rss=$( { /usr/bin/time -f '%M' java $opts -jar "$jar" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  e=$(date +%s%N)
+  echo "$(( (e - s) / 1000000 )) $rss"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+parse=(); check=(); prss=0; crss=0
+for _ in $(seq "$runs"); do
+  read -r t r < <(measure check bench/out/objects.yaml --parse-only); parse+=("$t"); prss=$(( r > prss ? r : prss ))
+  read -r t r < <(measure check bench/out/objects.yaml --format json --fail-on critical); check+=("$t"); crss=$(( r > crss ? r : crss ))
+done
+p=$(printf '%s\n' "${parse[@]}" | median)
+c=$(printf '%s\n' "${check[@]}" | median)
+echo "parse only: ${p} ms median of $runs, peak RSS $((prss / 1024)) MB"
+echo "check (all packs, JSON report): ${c} ms median of $runs, peak RSS $((crss / 1024)) MB"
+awk -v c="$c" -v p="$p" -v n="$docs" 'BEGIN {printf "documents per second: %.0f (check), %.0f (parse only); check/parse time ratio %.2f\n", n / (c / 1000), n / (p / 1000), c / p}'
