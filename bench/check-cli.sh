@@ -9,13 +9,14 @@ jar=pave-cli/target/pave.jar
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests -pl pave-cli -am package
 mkdir -p bench/out
 python3 bench/gen-objects.py "$docs" bench/out/objects.yaml
-opts="-XX:+UseParallelGC -Xss1m"
+opts="${JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"  # as the ./pave launcher starts it
 measure() {
   # prints "<ms> <max RSS KB>"
   local s e rss
   s=$(date +%s%N)
-  rss=$( { /usr/bin/time -f '%M' java $opts -jar "$jar" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -f '%M' -o bench/out/rss.txt java $opts -jar "$jar" "$@" >/dev/null 2>&1 || true
   e=$(date +%s%N)
+  rss=$(tail -1 bench/out/rss.txt)
   echo "$(( (e - s) / 1000000 )) $rss"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

@@ -50,10 +50,10 @@ with open(out, "w") as f:
                     f"spec: {{selector: {{app.kubernetes.io/name: svc-{i}}}, ports: [{{port: 80, targetPort: http}}]}}\n")
         elif kind == 2:
             f.write(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: svc-{i}, namespace: team-{team}, labels: {labels}}}\n")
-            f.write("\n".join(l[2:] for l in pod.split("\n")))
+            f.write("\n".join(l[4:] for l in pod.split("\n")))
         else:
             f.write(f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: svc-{i}, namespace: team-{team}, labels: {labels}}}\n"
                     f"spec:\n  replicas: 3\n  selector: {{matchLabels: {{app.kubernetes.io/name: svc-{i}}}}}\n"
                     f"  template:\n    metadata: {{labels: {labels}}}\n")
-            f.write("\n".join("  " + l if l else l for l in pod.split("\n")))
+            f.write(pod)
 sys.stderr.write(f"wrote {n} documents to {out}\n")

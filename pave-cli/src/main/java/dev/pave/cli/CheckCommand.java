@@ -81,6 +81,10 @@ final class CheckCommand implements Callable<Integer> {
       description = "Environment definitions for rendering specs.")
   List<Path> environments = new ArrayList<>();
 
+  @Option(names = "--parse-only", hidden = true,
+      description = "Read and parse the inputs, evaluate nothing (the benchmarks' baseline).")
+  boolean parseOnly;
+
   @Mixin PolicyOptions policy;
 
   @Override
@@ -90,40 +94,64 @@ final class CheckCommand implements Callable<Integer> {
       throw new UserError("unknown format \"" + format + "\"" + Suggest.didYouMean(format,
           List.of("text", "json", "sarif", "junit")) + "; use text, json, sarif or junit");
     }
-    PolicyOptions.Loaded loaded = policy.load();
-    if (loaded.engine() == null) {
+    PolicyOptions.Loaded loaded = parseOnly ? null : policy.load();
+    if (loaded != null && loaded.engine() == null) {
       Problems.print(spec.commandLine().getErr(), loaded.problems(), "; nothing was checked.");
       return ExitCode.INVALID;
     }
     List<Problem> problems = new ArrayList<>();
     List<SourceObject> objects = new ArrayList<>();
     List<Document<Application>> specs = new ArrayList<>();
+    List<CheckRun.Checked> streamed = new ArrayList<>();
     List<Path> files = new ArrayList<>();
+    List<String> stdin = new ArrayList<>();
     for (String p : paths) {
       if (p.equals("-")) {
-        String text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-        collect("<stdin>", text, objects, specs, problems);
+        stdin.add(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
       } else {
         files.addAll(inputFiles(Path.of(p)));
       }
     }
-    for (Path f : files) {
-      collect(f.toString(), read(f), objects, specs, problems);
+    Instant now = Instant.now();
+    int parsed = 0;
+    for (int i = 0; i < stdin.size() + files.size(); i++) {
+      String source = i < stdin.size() ? "<stdin>" : files.get(i - stdin.size()).toString();
+      String text = i < stdin.size() ? stdin.get(i) : read(files.get(i - stdin.size()));
+      if (text.contains(Application.API_VERSION)) {
+        collect(source, text, objects, specs, problems);
+      } else if (parseOnly) {
+        parsed += SourceReader.readEach(source, text, o -> 1, problems).size();
+      } else {
+        // Objects are checked as they are read, so a large input is never held whole.
+        streamed.addAll(SourceReader.readEach(source, text,
+            o -> Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now), problems));
+      }
+    }
+    if (parseOnly) {
+      spec.commandLine().getOut().println((parsed + objects.size()) + " objects, "
+          + specs.size() + " specs, " + problems.size() + " problems");
+      spec.commandLine().getOut().flush();
+      return problems.isEmpty() ? ExitCode.OK : ExitCode.INVALID;
     }
     Workspace ws = specs.isEmpty() ? null : Workspace.load(List.of(), environments);
-    CheckRun run = Checker.check(objects, specs, ws == null ? null
-            : ws.environment(environment), loaded.engine(), loaded.exceptions(), Instant.now(), threshold,
-        problems, warnDays);
+    CheckRun fromSpecs = Checker.check(objects, specs, ws == null ? null
+        : ws.environment(environment), loaded.engine(), loaded.exceptions(), now, threshold,
+        List.of(), warnDays);
+    List<CheckRun.Checked> all = new ArrayList<>(streamed);
+    all.addAll(fromSpecs.checked());
+    fromSpecs.skipped().forEach(s -> all.add(new CheckRun.Checked(s, List.of(), List.of())));
+    CheckRun run = Checker.assemble(all, problems, loaded.exceptions(), now, threshold,
+        warnDays);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     run.warnings().forEach(w -> err.println("warning: " + w));
     err.flush();
-    out.print(switch (format) {
-      case "json" -> JsonReport.render(run);
-      case "sarif" -> SarifReport.render(run, loaded.engine(), versionText());
-      case "junit" -> JunitReport.render(run);
-      default -> TextReport.render(run);
-    });
+    switch (format) {
+      case "json" -> JsonReport.write(run, out);
+      case "sarif" -> out.print(SarifReport.render(run, loaded.engine(), versionText()));
+      case "junit" -> out.print(JunitReport.render(run));
+      default -> TextReport.write(run, out);
+    }
     out.flush();
     return run.exitCode();
   }

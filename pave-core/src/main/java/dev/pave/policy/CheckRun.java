@@ -8,11 +8,23 @@ import java.util.List;
  * Everything one check produced: the objects looked at, the findings, inputs that could not be
  * read, and objects no rule applies to. Reports are pure functions of this record.
  */
-public record CheckRun(List<Checked> checked, List<SourceObject> skipped, List<Problem> problems,
+public record CheckRun(List<Checked> checked, List<Resource> skipped, List<Problem> problems,
     List<String> warnings, Severity failOn) {
 
+  /** Which object, without the object itself: a large check keeps only what it reports. */
+  public record Resource(String kind, String namespace, String name, String source) {
+    static Resource of(SourceObject o) {
+      return new Resource(o.kind(), o.namespace(), o.name(), o.positions().source());
+    }
+
+    /** kind/namespace/name, as kubectl prints it. */
+    public String describe() {
+      return kind + "/" + (namespace.isEmpty() ? "" : namespace + "/") + name;
+    }
+  }
+
   /** One object and what the rules said about it. */
-  public record Checked(SourceObject object, List<String> rules, List<Finding> findings) {}
+  public record Checked(Resource resource, List<String> rules, List<Finding> findings) {}
 
   public List<Finding> findings() {
     return checked.stream().flatMap(c -> c.findings().stream()).toList();

@@ -54,18 +54,28 @@ public final class Checker {
         all.add(fromSpec(o, spec, env.name()));
       }
     }
-    List<CheckRun.Checked> checked = new ArrayList<>();
-    List<SourceObject> skipped = new ArrayList<>();
     // The engine is immutable, so objects are checked in parallel; results keep input order.
     List<CheckRun.Checked> results = (all.size() > 64 ? all.parallelStream() : all.stream())
-        .map(o -> {
-          List<String> rules = engine.rulesFor(o);
-          return new CheckRun.Checked(o, rules,
-              rules.isEmpty() ? List.of() : engine.evaluate(o, exceptions, now));
-        }).toList();
+        .map(o -> checkOne(o, engine, exceptions, now)).toList();
+    return assemble(results, problems, exceptions, now, failOn, expiryWarningDays);
+  }
+
+  /** One object through the engine: what {@code pave check} does for each document it reads. */
+  public static CheckRun.Checked checkOne(SourceObject o, PolicyEngine engine,
+      List<PolicyException> exceptions, Instant now) {
+    List<String> rules = engine.rulesFor(o);
+    return new CheckRun.Checked(CheckRun.Resource.of(o), rules,
+        rules.isEmpty() ? List.of() : engine.evaluate(o, exceptions, now));
+  }
+
+  /** The run from checked objects: skipped ones set apart, exception expiry warnings added. */
+  public static CheckRun assemble(List<CheckRun.Checked> results, List<Problem> problems,
+      List<PolicyException> exceptions, Instant now, Severity failOn, int expiryWarningDays) {
+    List<CheckRun.Checked> checked = new ArrayList<>();
+    List<CheckRun.Resource> skipped = new ArrayList<>();
     for (CheckRun.Checked c : results) {
       if (c.rules().isEmpty()) {
-        skipped.add(c.object());
+        skipped.add(c.resource());
       } else {
         checked.add(c);
       }

@@ -36,14 +36,32 @@ public record Finding(String ruleId, Severity severity, String title, String kin
    * @param fixedValue the element (or the changed fields) after the patch
    */
   public record Violation(String element, String path, Position position,
-      List<Map<String, Object>> patch, Object fixedValue, String specFix) {
+      List<Map<String, Object>> patch, Deferred fixedValue, String specFix) {
 
     /**
      * The fixed element as YAML, for people to read. Rendered on demand: admission needs only
      * the verdict, and YAML writing costs more than evaluating the rules.
      */
     public String fixed() {
-      return fixedValue == null ? null : dev.pave.render.Manifests.yamlOf(fixedValue);
+      return fixedValue == null ? null : dev.pave.render.Manifests.yamlOf(fixedValue.get());
+    }
+  }
+
+  /** A value worked out on first use and then kept. */
+  public static final class Deferred {
+    private java.util.function.Supplier<Object> supplier;
+    private Object value;
+
+    public Deferred(java.util.function.Supplier<Object> supplier) {
+      this.supplier = supplier;
+    }
+
+    public synchronized Object get() {
+      if (supplier != null) {
+        value = supplier.get();
+        supplier = null;
+      }
+      return value;
     }
   }
 

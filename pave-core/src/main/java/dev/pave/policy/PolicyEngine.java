@@ -364,7 +364,7 @@ public final class PolicyEngine {
     String namePath = join(e.namePath(), field);
     Position position = target.positions().valueOf(indexPath);
     List<Map<String, Object>> patch = List.of();
-    Object fixed = null;
+    Finding.Deferred fixed = null;
     Policy.Fix fix = r.rule().fix();
     if (fix != null) {
       Policy.Fix.At at = fix.at() == null ? Policy.Fix.At.ELEMENT : fix.at();
@@ -374,12 +374,17 @@ public final class PolicyEngine {
         case OBJECT -> "";
       };
       patch = Fixes.patch(target.object(), anchor, fix.ops());
-      Map<String, Object> after = Fixes.apply(target.object(), patch);
-      if (at == Policy.Fix.At.ELEMENT) {
-        fixed = Fixes.pointerGet(after, Fixes.pointer(anchor));
-      } else if (!fix.ops().isEmpty()) {
-        // Show only the fields the fix changes, nested as in the object, not the whole pod.
-        fixed = Fixes.changedFields(after, Fixes.pointer(anchor), fix.ops());
+      Object before = Fixes.pointerGet(target.object(), Fixes.pointer(anchor));
+      if (before instanceof Map<?, ?> m && !fix.ops().isEmpty()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> element = (Map<String, Object>) m;
+        boolean whole = at == Policy.Fix.At.ELEMENT;
+        // Worked out only if a report shows it: a large check must not copy every object.
+        fixed = new Finding.Deferred(() -> {
+          List<Map<String, Object>> local = Fixes.patch(element, "", fix.ops());
+          Map<String, Object> after = Fixes.apply(element, local);
+          return whole ? after : Fixes.changedFields(after, "", fix.ops());
+        });
       }
     }
     return new Finding.Violation(e.name(), namePath, position, patch, fixed,

@@ -47,6 +47,28 @@ public final class SourceReader {
     return new Result(objects, problems);
   }
 
+  /**
+   * Reads each document and hands each object to {@code each} straight away, in parallel for
+   * large streams, so that only the results are kept, not every object of a large input. The
+   * results come back in document order; problems are added to {@code problems}.
+   */
+  public static <T> List<T> readEach(String source, String text,
+      java.util.function.Function<SourceObject, T> each, List<Problem> problems) {
+    List<YamlDocuments.Piece> pieces = YamlDocuments.split(text);
+    record Part<T>(List<T> results, List<Problem> problems) {}
+    List<Part<T>> parts = (pieces.size() > 64 ? pieces.parallelStream() : pieces.stream())
+        .map(piece -> {
+          Result r = readPiece(source, piece);
+          return new Part<T>(r.objects().stream().map(each).toList(), r.problems());
+        }).toList();
+    List<T> out = new ArrayList<>();
+    for (Part<T> part : parts) {
+      out.addAll(part.results());
+      problems.addAll(part.problems());
+    }
+    return out;
+  }
+
   private static Result readPiece(String source, YamlDocuments.Piece piece) {
     List<SourceObject> objects = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
@@ -72,10 +94,10 @@ public final class SourceReader {
     if (root == null) {
       return new Result(objects, problems);
     }
-    Walker w = new Walker(new SourceMap(source), piece.firstLine());
+    Walker w = new Walker(null, piece.firstLine());
     Object tree = w.walk(root, "");
     if (!(tree instanceof Map<?, ?>)) {
-      Position p = w.at(root);
+      Position p = Walker.at(root, piece.firstLine());
       problems.add(new Problem(source, p.line(), p.column(), "", "expected a Kubernetes object"
           + " (a mapping with apiVersion and kind)"));
       return new Result(objects, problems);
@@ -86,20 +108,28 @@ public final class SourceReader {
         .endsWith("List") && object.get("items") instanceof List<?>) {
       SequenceNode items = itemsNode((MappingNode) root);
       if (items != null) {
-        for (Node item : items.getValue()) {
-          Walker iw = new Walker(new SourceMap(source), piece.firstLine());
-          Object itemTree = iw.walk(item, "");
+        for (int i = 0; i < items.getValue().size(); i++) {
+          Object itemTree = new Walker(null, piece.firstLine()).walk(items.getValue().get(i), "");
           if (itemTree instanceof Map<?, ?>) {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) itemTree;
-            objects.add(new SourceObject(m, iw.positions));
+            objects.add(new SourceObject(m, positions(source, piece, items.getValue().get(i))));
           }
         }
       }
       return new Result(objects, problems);
     }
-    objects.add(new SourceObject(object, w.positions));
+    objects.add(new SourceObject(object, positions(source, piece, root)));
     return new Result(objects, problems);
+  }
+
+  /**
+   * Positions are worked out from the node tree only when a finding asks for one; keeping a
+   * map of every field of every object would cost more than reading it. The tree lives as long
+   * as the object, which a streaming check drops as soon as it has been evaluated.
+   */
+  private static SourceMap positions(String source, YamlDocuments.Piece piece, Node node) {
+    return SourceMap.lazy(source, map -> new Walker(map, piece.firstLine()).walk(node, ""));
   }
 
   private static SequenceNode itemsNode(MappingNode root) {
@@ -122,20 +152,24 @@ public final class SourceReader {
       this.lineOffset = lineOffset;
     }
 
-    Position at(Node n) {
+    static Position at(Node n, int lineOffset) {
       return new Position(n.getStartMark().getLine() + 1 + lineOffset,
           n.getStartMark().getColumn() + 1);
     }
 
     Object walk(Node node, String path) {
-      positions.putValue(path, at(node));
+      if (positions != null) {
+        positions.putValue(path, at(node, lineOffset));
+      }
       if (node instanceof MappingNode m) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
           String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue()
               : String.valueOf(walk(t.getKeyNode(), path));
-          String child = path.isEmpty() ? key : path + "." + key;
-          positions.putKey(child, at(t.getKeyNode()));
+          String child = positions == null ? null : path.isEmpty() ? key : path + "." + key;
+          if (positions != null) {
+            positions.putKey(child, at(t.getKeyNode(), lineOffset));
+          }
           out.put(key, walk(t.getValueNode(), child));
         }
         return out;
@@ -144,7 +178,8 @@ public final class SourceReader {
         List<Object> out = new ArrayList<>(s.getValue().size());
         int i = 0;
         for (Node item : s.getValue()) {
-          out.add(walk(item, path + "[" + i++ + "]"));
+          out.add(walk(item, positions == null ? null : path + "[" + i + "]"));
+          i++;
         }
         return out;
       }

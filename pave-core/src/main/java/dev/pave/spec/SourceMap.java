@@ -11,9 +11,29 @@ public final class SourceMap {
   private final String source;
   private final Map<String, Position> values = new HashMap<>();
   private final Map<String, Position> keys = new HashMap<>();
+  /** Fills the maps on first use, for readers that keep positions only in case they are asked. */
+  private java.util.function.Consumer<SourceMap> loader;
 
   public SourceMap(String source) {
     this.source = source;
+  }
+
+  /**
+   * A map whose positions are worked out by the loader the first time one is asked for. Most
+   * objects a check reads have no finding, so most never pay for their positions.
+   */
+  public static SourceMap lazy(String source, java.util.function.Consumer<SourceMap> loader) {
+    SourceMap m = new SourceMap(source);
+    m.loader = loader;
+    return m;
+  }
+
+  private synchronized void load() {
+    if (loader != null) {
+      java.util.function.Consumer<SourceMap> l = loader;
+      loader = null;
+      l.accept(this);
+    }
   }
 
   public String source() {
@@ -30,6 +50,7 @@ public final class SourceMap {
 
   /** Position of the value at the path, or of the closest enclosing field that was written. */
   public Position valueOf(String path) {
+    load();
     for (String p = path; p != null; p = parent(p)) {
       Position found = values.get(p);
       if (found != null) {
@@ -41,6 +62,7 @@ public final class SourceMap {
 
   /** Position of the field's key (the start of its line), falling back like {@link #valueOf}. */
   public Position keyOf(String path) {
+    load();
     for (String p = path; p != null; p = parent(p)) {
       Position found = keys.get(p);
       if (found != null) {
@@ -52,6 +74,7 @@ public final class SourceMap {
 
   /** Whether the author wrote this field. */
   public boolean has(String path) {
+    load();
     return values.containsKey(path);
   }
 

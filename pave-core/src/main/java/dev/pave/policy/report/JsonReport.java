@@ -1,6 +1,7 @@
 package dev.pave.policy.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.policy.CheckRun;
@@ -17,49 +18,73 @@ public final class JsonReport {
   private JsonReport() {}
 
   public static String render(CheckRun run) {
-    List<Map<String, Object>> findings = new ArrayList<>();
-    for (Finding f : run.findings()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("rule", f.ruleId());
-      m.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
-      m.put("status", f.status().name().toLowerCase(Locale.ROOT));
-      m.put("resource", Map.of("kind", f.kind(), "namespace", f.namespace(), "name", f.name()));
-      m.put("file", f.source());
-      m.put("title", f.title());
-      m.put("message", f.message());
-      m.put("rationale", f.rationale());
-      m.put("controls", f.controls());
-      List<Map<String, Object>> vs = new ArrayList<>();
-      for (Finding.Violation v : f.violations()) {
-        Map<String, Object> vm = new LinkedHashMap<>();
-        vm.put("element", v.element());
-        vm.put("path", v.path());
-        vm.put("line", v.position().line());
-        vm.put("column", v.position().column());
-        vm.put("patch", v.patch());
-        vm.put("fixed", v.fixed());
-        vm.put("specFix", v.specFix());
-        vs.add(vm);
+    java.io.StringWriter out = new java.io.StringWriter();
+    write(run, out);
+    return out.toString();
+  }
+
+  /** Streams the report, one finding at a time, so a large check never holds it all. */
+  public static void write(CheckRun run, java.io.Writer out) {
+    ObjectMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).build();
+    try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
+      gen.useDefaultPrettyPrinter();
+      gen.writeStartObject();
+      gen.writeStringField("failOn", run.failOn().name().toLowerCase(Locale.ROOT));
+      gen.writeNumberField("blocking", run.blocking());
+      gen.writeNumberField("checked", run.checked().size());
+      gen.writeFieldName("skipped");
+      mapper.writeValue(gen, run.skipped().stream().map(o -> o.describe()).toList());
+      gen.writeArrayFieldStart("findings");
+      for (CheckRun.Checked c : run.checked()) {
+        for (Finding f : c.findings()) {
+          mapper.writeValue(gen, finding(f));
+        }
       }
-      m.put("violations", vs);
-      if (f.excepted() != null) {
-        m.put("exception", f.excepted());
-      }
-      findings.add(m);
+      gen.writeEndArray();
+      gen.writeFieldName("problems");
+      mapper.writeValue(gen, run.problems().stream().map(Problem::format).toList());
+      gen.writeFieldName("warnings");
+      mapper.writeValue(gen, run.warnings());
+      gen.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("failOn", run.failOn().name().toLowerCase(Locale.ROOT));
-    out.put("blocking", run.blocking());
-    out.put("checked", run.checked().size());
-    out.put("skipped", run.skipped().stream().map(o -> o.describe()).toList());
-    out.put("findings", findings);
-    out.put("problems", run.problems().stream().map(Problem::format).toList());
-    out.put("warnings", run.warnings());
     try {
-      return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
-          .writeValueAsString(out) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+      out.write("\n");
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  private static Map<String, Object> finding(Finding f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rule", f.ruleId());
+    m.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
+    m.put("status", f.status().name().toLowerCase(Locale.ROOT));
+    m.put("resource", Map.of("kind", f.kind(), "namespace", f.namespace(), "name", f.name()));
+    m.put("file", f.source());
+    m.put("title", f.title());
+    m.put("message", f.message());
+    m.put("rationale", f.rationale());
+    m.put("controls", f.controls());
+    List<Map<String, Object>> vs = new ArrayList<>();
+    for (Finding.Violation v : f.violations()) {
+      Map<String, Object> vm = new LinkedHashMap<>();
+      vm.put("element", v.element());
+      vm.put("path", v.path());
+      vm.put("line", v.position().line());
+      vm.put("column", v.position().column());
+      vm.put("patch", v.patch());
+      vm.put("fixed", v.fixed());
+      vm.put("specFix", v.specFix());
+      vs.add(vm);
+    }
+    m.put("violations", vs);
+    if (f.excepted() != null) {
+      m.put("exception", f.excepted());
+    }
+    return m;
   }
 }

@@ -23,9 +23,9 @@ public final class JunitReport {
       Map<String, Finding> byRule = c.findings().stream()
           .collect(Collectors.toMap(Finding::ruleId, Function.identity(), (a, b) -> a));
       for (String rule : c.rules()) {
-        sb.append("    <testcase classname=\"").append(xml(c.object().describe()))
+        sb.append("    <testcase classname=\"").append(xml(c.resource().describe()))
             .append("\" name=\"").append(xml(rule)).append("\" file=\"")
-            .append(xml(c.object().positions().source())).append("\"");
+            .append(xml(c.resource().source())).append("\"");
         Finding f = byRule.get(rule);
         if (f == null) {
           sb.append("/>\n");

@@ -16,12 +16,20 @@ public final class TextReport {
   private TextReport() {}
 
   public static String render(CheckRun run) {
+    StringBuilder out = new StringBuilder();
+    write(run, out);
+    return out.toString();
+  }
+
+  /** Writes the report resource by resource, so a large check never holds it all. */
+  public static void write(CheckRun run, Appendable out) {
     StringBuilder sb = new StringBuilder();
     for (CheckRun.Checked c : run.checked()) {
+      flush(sb, out);
       if (c.findings().isEmpty()) {
         continue;
       }
-      sb.append(c.object().describe()).append("  (").append(c.object().positions().source())
+      sb.append(c.resource().describe()).append("  (").append(c.resource().source())
           .append(")\n");
       for (Finding f : c.findings()) {
         String status = switch (f.status()) {
@@ -69,7 +77,16 @@ public final class TextReport {
       sb.append("error: ").append(p.format()).append('\n');
     }
     sb.append(summary(run)).append('\n');
-    return sb.toString();
+    flush(sb, out);
+  }
+
+  private static void flush(StringBuilder sb, Appendable out) {
+    try {
+      out.append(sb);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    sb.setLength(0);
   }
 
   static String summary(CheckRun run) {
