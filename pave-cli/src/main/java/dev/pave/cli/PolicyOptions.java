@@ -71,7 +71,8 @@ final class PolicyOptions {
           e.getMessage(), available.keySet()) + " Available packs: "
           + String.join(", ", available.keySet()) + ".");
     }
-    PolicyEngine.Built built = PolicyEngine.build(selected, parameters());
+    PolicyEngine.Built built = PolicyEngine.build(selected, parameters(),
+        dev.pave.policy.Limits.of(System::nanoTime));
     return new Loaded(built.engine(), exceptions, built.problems());
   }
 

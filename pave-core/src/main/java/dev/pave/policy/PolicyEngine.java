@@ -36,9 +36,22 @@ public final class PolicyEngine {
   public static final int ITERATION_BUDGET = 100_000;
 
   private final List<CompiledRule> rules;
+  private final Limits limits;
+
+  /** Thrown from the evaluation listener to stop a rule that ran past its deadline. */
+  private static final class DeadlineExceeded extends RuntimeException {
+    DeadlineExceeded() {
+      super(null, null, false, false);
+    }
+  }
 
   private record CompiledRule(String id, Policy.Rule rule, Map<String, Object> params,
-      CelRuntime.Program validate, CelRuntime.Program message, Shared shared) {}
+      CelRuntime.Program validate, CelRuntime.Program message, Shared shared,
+      boolean iterates) {}
+
+  /** Only comprehensions can run long; other expressions are linear in their own size. */
+  private static final java.util.regex.Pattern COMPREHENSION = java.util.regex.Pattern.compile(
+      "\\.(all|exists|exists_one|map|filter|transformList|transformMap)\\s*\\(");
 
   /** What every rule of a pack shares: its variables and its conditions. */
   private record Shared(List<Map.Entry<String, CelRuntime.Program>> variables,
@@ -49,8 +62,9 @@ public final class PolicyEngine {
   /** The engine, or the problems that kept it from being built. */
   public record Built(PolicyEngine engine, List<Problem> problems) {}
 
-  private PolicyEngine(List<CompiledRule> rules) {
+  private PolicyEngine(List<CompiledRule> rules, Limits limits) {
     this.rules = List.copyOf(rules);
+    this.limits = limits;
   }
 
   static Cel cel() {
@@ -86,6 +100,12 @@ public final class PolicyEngine {
    */
   public static Built build(List<Document<Policy>> packs,
       Map<String, Map<String, Object>> overrides) {
+    return build(packs, overrides, Limits.NONE);
+  }
+
+  /** As {@link #build(List, Map)}, with a deadline per rule and object. */
+  public static Built build(List<Document<Policy>> packs,
+      Map<String, Map<String, Object>> overrides, Limits limits) {
     Cel cel = cel();
     List<CompiledRule> compiled = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
@@ -122,11 +142,11 @@ public final class PolicyEngine {
             : compile(cel, r.messageExpression(), at, path + ".messageExpression", problems);
         if (validate != null && (r.messageExpression() == null || message != null)) {
           compiled.add(new CompiledRule(pack.name() + "/" + r.id(), r, Map.copyOf(params),
-              validate, message, shared));
+              validate, message, shared, COMPREHENSION.matcher(r.validate()).find()));
         }
       }
     }
-    return new Built(problems.isEmpty() ? new PolicyEngine(compiled) : null, problems);
+    return new Built(problems.isEmpty() ? new PolicyEngine(compiled, limits) : null, problems);
   }
 
   private static Shared shared(Cel cel, Policy pack, SourceMap at, List<Problem> problems) {
@@ -304,7 +324,7 @@ public final class PolicyEngine {
       }
       Object result;
       try {
-        result = r.validate().eval(vars);
+        result = run(r, vars);
       } catch (CelEvaluationException ex) {
         if (r.rule().onError() == Policy.OnError.IGNORE) {
           continue;
@@ -344,6 +364,34 @@ public final class PolicyEngine {
         r.rule().rationale(), r.rule().controls() == null ? List.of() : r.rule().controls(),
         List.copyOf(violations), error != null ? Finding.Status.ERROR : Finding.Status.FAILED,
         null);
+  }
+
+  /**
+   * Evaluates a rule, stopping it at the deadline when it iterates. The listener sees every
+   * sub-expression, so the clock is read only every 256 of them.
+   */
+  private Object run(CompiledRule r, Map<String, Object> vars) throws CelEvaluationException {
+    if (!r.iterates() || !limits.enabled()) {
+      return r.validate().eval(vars);
+    }
+    long deadline = limits.ticker().getAsLong() + limits.deadline().toNanos();
+    int[] steps = {0};
+    try {
+      return r.validate().trace(vars, (expr, value) -> {
+        if ((++steps[0] & 255) == 0 && limits.ticker().getAsLong() > deadline) {
+          throw new DeadlineExceeded();
+        }
+      });
+    } catch (DeadlineExceeded e) {
+      throw new CelEvaluationException("evaluation took longer than its deadline of "
+          + limits.deadline().toMillis() + " ms");
+    } catch (CelEvaluationException e) {
+      if (e.getCause() instanceof DeadlineExceeded) {
+        throw new CelEvaluationException("evaluation took longer than its deadline of "
+            + limits.deadline().toMillis() + " ms");
+      }
+      throw e;
+    }
   }
 
   /** PSA's wording: container "a" / containers "a", "b" (and likewise volumes). */
