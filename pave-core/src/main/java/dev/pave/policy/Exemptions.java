@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Applies PolicyExceptions to a finding. The caller passes the current instant, so the CLI, the
@@ -78,13 +77,8 @@ public final class Exemptions {
         return false;
       }
     }
-    if (r.labels() != null) {
-      Map<String, Object> labels = Pods.map(target.metadata().get("labels"));
-      for (Map.Entry<String, String> l : r.labels().entrySet()) {
-        if (!l.getValue().equals(labels.get(l.getKey()))) {
-          return false;
-        }
-      }
+    if (r.labels() != null && !Pods.hasLabels(target.metadata(), r.labels())) {
+      return false;
     }
     return true;
   }

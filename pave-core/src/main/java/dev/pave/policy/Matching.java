@@ -1,7 +1,6 @@
 package dev.pave.policy;
 
 import dev.pave.source.SourceObject;
-import java.util.Map;
 
 /** Whether a rule looks at an object. Without a match block a rule looks at every pod. */
 final class Matching {
@@ -25,13 +24,8 @@ final class Matching {
     if (match.excludeNamespaces() != null && match.excludeNamespaces().contains(ns)) {
       return false;
     }
-    if (match.labels() != null) {
-      Map<String, Object> labels = Pods.map(target.metadata().get("labels"));
-      for (Map.Entry<String, String> e : match.labels().entrySet()) {
-        if (!e.getValue().equals(labels.get(e.getKey()))) {
-          return false;
-        }
-      }
+    if (match.labels() != null && !Pods.hasLabels(target.metadata(), match.labels())) {
+      return false;
     }
     return true;
   }

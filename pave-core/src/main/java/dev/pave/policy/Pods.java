@@ -76,6 +76,17 @@ final class Pods {
     return out;
   }
 
+  /** Whether an object's labels include every one of the required labels. */
+  static boolean hasLabels(Map<String, Object> metadata, Map<String, String> required) {
+    Map<String, Object> labels = map(metadata.get("labels"));
+    for (Map.Entry<String, String> e : required.entrySet()) {
+      if (!e.getValue().equals(labels.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> map(Object o) {
     return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();

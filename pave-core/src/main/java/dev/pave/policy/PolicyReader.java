@@ -8,13 +8,8 @@ import dev.pave.spec.Problem;
 import dev.pave.spec.Records;
 import dev.pave.spec.SourceMap;
 import dev.pave.spec.YamlDocuments;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -34,20 +29,7 @@ public final class PolicyReader {
     List<Document<PolicyException>> exceptions = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     for (YamlDocuments.Piece piece : YamlDocuments.split(text)) {
-      Node root;
-      try {
-        root = new Yaml(new LoaderOptions()).compose(new StringReader(piece.text()));
-      } catch (MarkedYAMLException e) {
-        int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-        problems.add(new Problem(source, line + piece.firstLine(),
-            e.getProblemMark() == null ? 0 : e.getProblemMark().getColumn() + 1, "",
-            "not valid YAML: " + e.getProblem()));
-        continue;
-      } catch (YAMLException e) {
-        problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
-            + e.getMessage()));
-        continue;
-      }
+      Node root = YamlDocuments.compose(source, piece, problems);
       if (!(root instanceof MappingNode mapping)) {
         continue;
       }

@@ -4,16 +4,11 @@ import dev.pave.spec.Position;
 import dev.pave.spec.Problem;
 import dev.pave.spec.SourceMap;
 import dev.pave.spec.YamlDocuments;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -72,25 +67,7 @@ public final class SourceReader {
   private static Result readPiece(String source, YamlDocuments.Piece piece) {
     List<SourceObject> objects = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
-    Node root;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setMaxAliasesForCollections(50);
-      options.setNestingDepthLimit(100);
-      options.setCodePointLimit(64 * 1024 * 1024);
-      root = new Yaml(options).compose(new StringReader(piece.text()));
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? piece.firstLine() + 1
-          : e.getProblemMark().getLine() + 1 + piece.firstLine();
-      int column = e.getProblemMark() == null ? 1 : e.getProblemMark().getColumn() + 1;
-      problems.add(new Problem(source, line, column, "", "not valid YAML: " + e.getProblem()
-          + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
-      return new Result(objects, problems);
-    } catch (YAMLException e) {
-      problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
-          + e.getMessage()));
-      return new Result(objects, problems);
-    }
+    Node root = YamlDocuments.compose(source, piece, problems);
     if (root == null) {
       return new Result(objects, problems);
     }

@@ -1,12 +1,7 @@
 package dev.pave.spec;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -34,21 +29,7 @@ public final class SpecReader {
 
   private static void readOne(String source, YamlDocuments.Piece piece,
       List<Document<?>> documents, List<Problem> problems) {
-    Node root;
-    try {
-      root = yaml().compose(new StringReader(piece.text()));
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      int column = e.getProblemMark() == null ? 0 : e.getProblemMark().getColumn() + 1;
-      problems.add(new Problem(source, line + piece.firstLine(), column, "",
-          "not valid YAML: " + e.getProblem()
-              + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
-      return;
-    } catch (YAMLException e) {
-      problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
-          + e.getMessage()));
-      return;
-    }
+    Node root = YamlDocuments.compose(source, piece, problems);
     if (root == null) {
       return;
     }
@@ -91,14 +72,6 @@ public final class SpecReader {
     if (found.isEmpty() && value != null) {
       documents.add(new Document<>(value, positions));
     }
-  }
-
-  private static Yaml yaml() {
-    LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(50);
-    options.setAllowRecursiveKeys(false);
-    options.setNestingDepthLimit(50);
-    return new Yaml(options);
   }
 
   private static Node fieldNode(MappingNode mapping, String name) {

@@ -13,6 +13,34 @@ public final class YamlDocuments {
 
   private YamlDocuments() {}
 
+  /**
+   * Parses one document into a node tree, or adds a problem with the line and column of the
+   * syntax error (counted from the start of the file) and returns null. Aliases and nesting
+   * are bounded so a hostile document cannot exhaust memory.
+   */
+  public static org.yaml.snakeyaml.nodes.Node compose(String source, Piece piece,
+      java.util.List<Problem> problems) {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    options.setMaxAliasesForCollections(50);
+    options.setAllowRecursiveKeys(false);
+    options.setNestingDepthLimit(100);
+    options.setCodePointLimit(64 * 1024 * 1024);
+    try {
+      return new org.yaml.snakeyaml.Yaml(options).compose(new java.io.StringReader(piece.text()));
+    } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? piece.firstLine() + 1
+          : e.getProblemMark().getLine() + 1 + piece.firstLine();
+      int column = e.getProblemMark() == null ? 1 : e.getProblemMark().getColumn() + 1;
+      problems.add(new Problem(source, line, column, "", "not valid YAML: " + e.getProblem()
+          + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
+      return null;
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
+          + e.getMessage()));
+      return null;
+    }
+  }
+
   public static List<Piece> split(String text) {
     List<Piece> pieces = new ArrayList<>();
     StringBuilder current = new StringBuilder();
