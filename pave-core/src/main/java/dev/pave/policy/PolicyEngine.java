@@ -81,6 +81,8 @@ public final class PolicyEngine {
         .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.optional(),
             CelExtensions.math(CelOptions.current().build()),
             CelExtensions.sets(CelOptions.current().build()))
+        .addFunctionDeclarations(dev.pave.policy.cel.KubernetesLibrary.declarations())
+        .addFunctionBindings(dev.pave.policy.cel.KubernetesLibrary.bindings())
         .addVar("object", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("pod", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("podMeta", MapType.create(SimpleType.STRING, SimpleType.DYN))

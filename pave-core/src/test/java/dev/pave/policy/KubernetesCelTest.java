@@ -1,0 +1,162 @@
+package dev.pave.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cel.bundle.Cel;
+import dev.cel.runtime.CelEvaluationException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The Kubernetes CEL libraries, case by case, with the results Kubernetes gives for the same
+ * expressions (k8s.io/apiserver/pkg/cel/library tests and documentation).
+ */
+class KubernetesCelTest {
+  static final Cel CEL = PolicyEngine.cel();
+  static final Map<String, Object> VARS = Map.of("object", Map.of(), "pod", Map.of(),
+      "podMeta", Map.of(), "container", Map.of(), "volume", Map.of(), "params", Map.of(),
+      "variables", Map.of(), "request", Map.of(), "namespaceObject", Map.of(),
+      "oldObject", dev.cel.common.values.NullValue.NULL_VALUE);
+
+  static Object eval(String expression) throws Exception {
+    return CEL.createProgram(CEL.compile(expression).getAst()).eval(VARS);
+  }
+
+  static Stream<Arguments> values() {
+    return Stream.of(
+        // quantity
+        Arguments.of("quantity('1Gi') == quantity('1024Mi')", true),
+        Arguments.of("quantity('500m').isLessThan(quantity('1'))", true),
+        Arguments.of("quantity('2').isGreaterThan(quantity('1500m'))", true),
+        Arguments.of("quantity('1.5G').compareTo(quantity('1500M'))", 0L),
+        Arguments.of("quantity('1k').compareTo(quantity('999'))", 1L),
+        Arguments.of("quantity('50Mi').compareTo(quantity('100Mi'))", -1L),
+        Arguments.of("isQuantity('1.3G')", true),
+        Arguments.of("isQuantity('1.3Gg')", false),
+        Arguments.of("isQuantity('1e3')", true),
+        Arguments.of("quantity('50k').isInteger()", true),
+        Arguments.of("quantity('9999999999999999999999999999999999999G').isInteger()", true),
+        Arguments.of("quantity('50m').isInteger()", false),
+        Arguments.of("quantity('50k').asInteger()", 50000L),
+        Arguments.of("quantity('1e3').asInteger()", 1000L),
+        Arguments.of("quantity('50.703k').asApproximateFloat()", 50703.0),
+        Arguments.of("quantity('-50k').sign()", -1L),
+        Arguments.of("quantity('0').sign()", 0L),
+        Arguments.of("quantity('50k').add(quantity('20')) == quantity('50.02k')", true),
+        Arguments.of("quantity('50k').add(20) == quantity('50020')", true),
+        Arguments.of("quantity('50k').sub(quantity('20')) == quantity('49.98k')", true),
+        Arguments.of("quantity('50k').sub(20).isLessThan(quantity('50k'))", true),
+        // regex
+        Arguments.of("'abc 123'.find('[0-9]+')", "123"),
+        Arguments.of("'abc 123'.find('xyz')", ""),
+        Arguments.of("'123 abc 456'.findAll('[0-9]+')", List.of("123", "456")),
+        Arguments.of("'123 abc 456'.findAll('[0-9]+', 1)", List.of("123")),
+        Arguments.of("'123 abc 456'.findAll('xyz')", List.of()),
+        // lists
+        Arguments.of("[1, 2, 3].isSorted()", true),
+        Arguments.of("['a', 'b', 'b', 'c'].isSorted()", true),
+        Arguments.of("[2.0, 1.0].isSorted()", false),
+        Arguments.of("[1, 2, 3].sum()", 6L),
+        Arguments.of("[1.0, 2.0, 3.5].sum()", 6.5),
+        Arguments.of("[].sum()", 0L),
+        Arguments.of("[1, 2, 3].min()", 1L),
+        Arguments.of("['d', 'a', 'c'].max()", "d"),
+        Arguments.of("[1, 2, 2, 3].indexOf(2)", 1L),
+        Arguments.of("[1, 2, 2, 3].lastIndexOf(2)", 2L),
+        Arguments.of("['a', 'b'].indexOf('z')", -1L),
+        Arguments.of("[quantity('1Gi'), quantity('512Mi')].isSorted()", false),
+        // format
+        Arguments.of("'%s is %d years'.format(['Ana', 30])", "Ana is 30 years"),
+        Arguments.of("'%.2f'.format([3.14159])", "3.14"),
+        Arguments.of("'%x %X %o %b'.format([255, 255, 8, 5])", "ff FF 10 101"),
+        Arguments.of("'%s'.format([[1, 2]])", "[1, 2]"),
+        Arguments.of("'%%%s%%'.format(['x'])", "%x%"),
+        Arguments.of("'%e'.format([1234.5])", "1.234500e+03"),
+        // url
+        Arguments.of("url('https://example.com:8080/path?a=1&a=2&b').getScheme()", "https"),
+        Arguments.of("url('https://example.com:8080/path').getHost()", "example.com:8080"),
+        Arguments.of("url('https://[::1]:80/').getHostname()", "::1"),
+        Arguments.of("url('https://example.com:8080/path').getPort()", "8080"),
+        Arguments.of("url('https://example.com/with%20space').getEscapedPath()",
+            "/with%20space"),
+        Arguments.of("url('https://example.com/?a=1&a=2&b').getQuery()",
+            Map.of("a", List.of("1", "2"), "b", List.of(""))),
+        Arguments.of("isURL('/absolute/path')", true),
+        Arguments.of("isURL('relative/path')", false),
+        Arguments.of("isURL('https://a.example.com')", true),
+        // ip
+        Arguments.of("isIP('192.168.0.1')", true),
+        Arguments.of("isIP('192.168.0.300')", false),
+        Arguments.of("isIP('::ffff:192.168.0.1')", false),
+        Arguments.of("isIP('fe80::1%eth0')", false),
+        Arguments.of("ip('192.168.0.1').family()", 4L),
+        Arguments.of("ip('2001:db8::68').family()", 6L),
+        Arguments.of("ip('127.0.0.1').isLoopback()", true),
+        Arguments.of("ip('::1').isLoopback()", true),
+        Arguments.of("ip('0.0.0.0').isUnspecified()", true),
+        Arguments.of("ip('169.254.1.1').isLinkLocalUnicast()", true),
+        Arguments.of("ip('fe80::1').isLinkLocalUnicast()", true),
+        Arguments.of("ip('224.0.0.1').isLinkLocalMulticast()", true),
+        Arguments.of("ip('ff02::1').isLinkLocalMulticast()", true),
+        Arguments.of("ip('192.168.0.1').isGlobalUnicast()", true),
+        Arguments.of("ip('255.255.255.255').isGlobalUnicast()", false),
+        Arguments.of("ip.isCanonical('2001:db8::68')", true),
+        Arguments.of("ip.isCanonical('2001:DB8::68')", false),
+        Arguments.of("ip('2001:db8:0:0:0:0:0:68') == ip('2001:db8::68')", true),
+        Arguments.of("string(ip('2001:db8:0:0:0:0:0:68'))", "2001:db8::68"),
+        // cidr
+        Arguments.of("isCIDR('10.0.0.0/8')", true),
+        Arguments.of("isCIDR('10.0.0.0/33')", false),
+        Arguments.of("cidr('10.0.0.0/8').containsIP(ip('10.1.2.3'))", true),
+        Arguments.of("cidr('10.0.0.0/8').containsIP('11.0.0.1')", false),
+        Arguments.of("cidr('10.0.0.0/8').containsCIDR('10.1.0.0/16')", true),
+        Arguments.of("cidr('10.1.0.0/16').containsCIDR(cidr('10.0.0.0/8'))", false),
+        Arguments.of("cidr('192.168.1.5/24').prefixLength()", 24L),
+        Arguments.of("string(cidr('192.168.1.5/24').masked())", "192.168.1.0/24"),
+        Arguments.of("cidr('192.168.1.5/24').ip() == ip('192.168.1.5')", true),
+        Arguments.of("cidr('2001:db8::/32').containsIP('2001:db8:1::1')", true));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("values")
+  void evaluatesAsKubernetesDoes(String expression, Object expected) throws Exception {
+    Object actual = eval(expression);
+    if (actual instanceof Map<?, ?> m) {
+      assertThat(m).isEqualTo(expected);
+    } else if (actual instanceof List<?> l) {
+      assertThat(l).isEqualTo(expected);
+    } else {
+      assertThat(actual).isEqualTo(expected);
+    }
+  }
+
+  static Stream<Arguments> errors() {
+    return Stream.of(
+        Arguments.of("quantity('1.3Gg')", "quantities must match the regular expression"),
+        Arguments.of("quantity('50m').asInteger()", "cannot convert value to integer"),
+        Arguments.of("quantity('9999999999999999999999999999999999999G').asInteger()",
+            "cannot convert value to integer"),
+        Arguments.of("[].min()", "min called on empty list"),
+        Arguments.of("[].max()", "max called on empty list"),
+        Arguments.of("'%d'.format(['x'])", "integer clause can only be used on integers"),
+        Arguments.of("'%s %s'.format(['x'])", "index 1 out of range"),
+        Arguments.of("'abc'.find('[')", "invalid regular expression"),
+        Arguments.of("url('relative')", "URL must be an absolute URI or an absolute path"),
+        Arguments.of("ip('::ffff:192.168.0.1')", "IPv4-mapped IPv6 address"),
+        Arguments.of("ip('fe80::1%eth0')", "IP address with zone value is not allowed"),
+        Arguments.of("ip('300.1.1.1')", "unable to parse IP"),
+        Arguments.of("cidr('10.0.0.0/40')", "prefix length out of range"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("errors")
+  void failsWithKubernetesWording(String expression, String message) {
+    assertThatThrownBy(() -> eval(expression)).isInstanceOf(CelEvaluationException.class)
+        .hasMessageContaining(message);
+  }
+}
