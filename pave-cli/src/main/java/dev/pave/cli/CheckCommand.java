@@ -2,6 +2,7 @@ package dev.pave.cli;
 
 import dev.pave.policy.CheckRun;
 import dev.pave.policy.Checker;
+import dev.pave.policy.Inventory;
 import dev.pave.policy.Severity;
 import dev.pave.policy.report.JsonReport;
 import dev.pave.policy.report.JunitReport;
@@ -113,6 +114,18 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     Instant now = Instant.now();
+    Inventory inventory = Inventory.NONE;
+    if (!parseOnly && !loaded.engine().neededKinds().isEmpty()) {
+      // A first, cheap pass: only documents of the kinds rules look up are parsed.
+      List<SourceObject> related = new ArrayList<>();
+      for (int i = 0; i < stdin.size() + files.size(); i++) {
+        String source = i < stdin.size() ? "<stdin>" : files.get(i - stdin.size()).toString();
+        String text = i < stdin.size() ? stdin.get(i) : read(files.get(i - stdin.size()));
+        related.addAll(SourceReader.readKinds(source, text, loaded.engine().neededKinds()));
+      }
+      inventory = Inventory.of(related, loaded.engine().neededKinds());
+    }
+    Inventory known = inventory;
     int parsed = 0;
     for (int i = 0; i < stdin.size() + files.size(); i++) {
       String source = i < stdin.size() ? "<stdin>" : files.get(i - stdin.size()).toString();
@@ -124,7 +137,8 @@ final class CheckCommand implements Callable<Integer> {
       } else {
         // Objects are checked as they are read, so a large input is never held whole.
         streamed.addAll(SourceReader.readEach(source, text,
-            o -> Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now), problems));
+            o -> Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now, known),
+            problems));
       }
     }
     if (parseOnly) {

@@ -26,6 +26,12 @@ public final class Admission {
 
   public static Decision review(Map<String, Object> review, PolicyEngine engine,
       List<PolicyException> exceptions, Instant now, Severity denyAt) {
+    return review(review, engine, exceptions, now, denyAt, Inventory.NONE);
+  }
+
+  /** As above, with the objects around the request known (from the operator's cache). */
+  public static Decision review(Map<String, Object> review, PolicyEngine engine,
+      List<PolicyException> exceptions, Instant now, Severity denyAt, Inventory inventory) {
     Map<String, Object> request = Pods.map(review.get("request"));
     String uid = request.get("uid") instanceof String s ? s : "";
     boolean dryRun = Boolean.TRUE.equals(request.get("dryRun"));
@@ -41,7 +47,7 @@ public final class Admission {
         withNamespace.put("metadata", m);
       }
       SourceObject target = new SourceObject(withNamespace, new SourceMap("admission"));
-      findings = engine.evaluate(target, exceptions, now);
+      findings = engine.evaluate(target, exceptions, now, inventory);
     }
     List<String> denials = new ArrayList<>();
     List<String> warnings = new ArrayList<>();

@@ -85,7 +85,7 @@ public final class AdmissionPolicies {
         String reason = "denied by ValidatingAdmissionPolicy " + name;
         String title = message != null ? message
             : "failed expression: " + m.get("expression");
-        rules.add(new Policy.Rule("validation-" + (i + 1), title, severity.value(), match,
+        rules.add(new Policy.Rule("validation-" + (i + 1), title, severity.value(), match, null,
             Policy.Each.OBJECT, String.valueOf(m.get("expression")), reason, message,
             m.get("messageExpression") instanceof String s ? s : null, null,
             "From ValidatingAdmissionPolicy " + name + ".", List.of(), null, onError));

@@ -54,18 +54,19 @@ public final class Checker {
         all.add(fromSpec(o, spec, env.name()));
       }
     }
+    Inventory inventory = Inventory.of(all, engine.neededKinds());
     // The engine is immutable, so objects are checked in parallel; results keep input order.
     List<CheckRun.Checked> results = (all.size() > 64 ? all.parallelStream() : all.stream())
-        .map(o -> checkOne(o, engine, exceptions, now)).toList();
+        .map(o -> checkOne(o, engine, exceptions, now, inventory)).toList();
     return assemble(results, problems, exceptions, now, failOn, expiryWarningDays);
   }
 
   /** One object through the engine: what {@code pave check} does for each document it reads. */
   public static CheckRun.Checked checkOne(SourceObject o, PolicyEngine engine,
-      List<PolicyException> exceptions, Instant now) {
-    List<String> rules = engine.rulesFor(o);
+      List<PolicyException> exceptions, Instant now, Inventory inventory) {
+    List<String> rules = engine.rulesFor(o, inventory);
     return new CheckRun.Checked(CheckRun.Resource.of(o), rules,
-        rules.isEmpty() ? List.of() : engine.evaluate(o, exceptions, now));
+        rules.isEmpty() ? List.of() : engine.evaluate(o, exceptions, now, inventory));
   }
 
   /** The run from checked objects: skipped ones set apart, exception expiry warnings added. */

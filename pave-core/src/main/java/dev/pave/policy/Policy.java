@@ -45,6 +45,9 @@ public record Policy(
       @Doc(value = "One line on what the rule requires.", required = true) String title,
       @Doc(value = "critical, high, medium, low or info.", required = true) Severity severity,
       @Doc("Which objects the rule applies to (default: every object with a pod).") Match match,
+      @Doc("Kinds of other objects in the same namespace the rule reads as related.KIND; the"
+          + " rule is skipped where they are not known.")
+          List<String> needs,
       @Doc("What the rule is checked for: object, pod, containers or volumes (default object).")
           Each each,
       @Doc(value = "CEL expression that is true when the object (or element) complies.",

@@ -90,6 +90,7 @@ public final class PolicyEngine {
         .addVar("volume", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("params", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("related", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("oldObject", SimpleType.DYN)
         .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("namespaceObject", MapType.create(SimpleType.STRING, SimpleType.DYN))
@@ -207,11 +208,24 @@ public final class PolicyEngine {
   /** Evaluates every rule against one object. Objects of kinds no rule matches give nothing. */
   public List<Finding> evaluate(SourceObject target, List<PolicyException> exceptions,
       Instant now) {
+    return evaluate(target, exceptions, now, Inventory.NONE);
+  }
+
+  /** As {@link #evaluate(SourceObject, List, Instant)}, with the objects around it known. */
+  public List<Finding> evaluate(SourceObject target, List<PolicyException> exceptions,
+      Instant now, Inventory inventory) {
     List<Finding> out = new ArrayList<>();
     Subject subject = new Subject(target);
     for (CompiledRule r : rules) {
       if (!Matching.matches(r.rule().match(), target, subject.pod != null)) {
         continue;
+      }
+      List<String> needs = r.rule().needs();
+      if (needs != null && !needs.isEmpty()) {
+        if (!inventory.known()) {
+          continue;
+        }
+        subject.vars.put("related", inventory.related(needs, target.namespace()));
       }
       Finding f = evaluate(r, subject);
       if (f != null) {
@@ -247,14 +261,28 @@ public final class PolicyEngine {
       vars.put("request", Map.of());
       vars.put("namespaceObject", Map.of());
       vars.put("variables", Map.of());
+      vars.put("related", Map.of());
     }
   }
 
   /** The ids of the rules that look at this object, whether they pass or not. */
-  public List<String> rulesFor(SourceObject target) {
+  public List<String> rulesFor(SourceObject target, Inventory inventory) {
     boolean hasPod = Pods.of(target.object()) != null;
     return rules.stream().filter(r -> Matching.matches(r.rule().match(), target, hasPod))
+        .filter(r -> inventory.known() || r.rule().needs() == null
+            || r.rule().needs().isEmpty())
         .map(CompiledRule::id).toList();
+  }
+
+  /** The kinds of related objects some rule needs: what an inventory must hold. */
+  public java.util.Set<String> neededKinds() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    rules.forEach(r -> {
+      if (r.rule().needs() != null) {
+        out.addAll(r.rule().needs());
+      }
+    });
+    return out;
   }
 
   /** Title, rationale and controls of a rule, for reports that describe rules. */

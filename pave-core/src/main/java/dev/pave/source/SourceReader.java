@@ -64,6 +64,25 @@ public final class SourceReader {
     return out;
   }
 
+  /**
+   * Reads only the documents that can be of the given kinds (their text names the kind), for
+   * a first pass that collects the objects rules look up, such as PodDisruptionBudgets.
+   */
+  public static List<SourceObject> readKinds(String source, String text,
+      java.util.Set<String> kinds) {
+    List<SourceObject> out = new ArrayList<>();
+    for (YamlDocuments.Piece piece : YamlDocuments.split(text)) {
+      if (kinds.stream().anyMatch(k -> piece.text().contains(k))) {
+        for (SourceObject o : readPiece(source, piece).objects()) {
+          if (kinds.contains(o.kind())) {
+            out.add(o);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   private static Result readPiece(String source, YamlDocuments.Piece piece) {
     List<SourceObject> objects = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();

@@ -197,7 +197,17 @@ class ConformanceTest {
     c0.put("livenessProbe", m("httpGet", m("path", "/healthz", "port", 8080L)));
     at(probes, "spec").put("topologySpreadConstraints", List.of(m("maxSkew", 1L,
         "topologyKey", "kubernetes.io/hostname", "whenUnsatisfiable", "ScheduleAnyway")));
-    out.put("deployment-pass-hardened", Manifests.yamlOf(workload("Deployment", probes, 2)));
+    out.put("deployment-fail-no-disruption-budget", Manifests.yamlOf(workload("Deployment",
+        probes, 2)));
+    out.put("deployment-pass-with-disruption-budget", Manifests.yamlOf(workload("Deployment",
+        probes, 2)) + "---\n" + """
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web, namespace: shop}
+        spec:
+          maxUnavailable: 1
+          selector: {matchLabels: {app.kubernetes.io/name: web}}
+        """);
     out.put("deployment-fail-single-replica-in-prod", Manifests.yamlOf(workload("Deployment",
         probes, 1)));
     out.put("deployment-fail-no-probes-no-spread", Manifests.yamlOf(workload("Deployment",
@@ -269,13 +279,16 @@ class ConformanceTest {
         List<String> cli = lines(Checker.check(objects, List.of(), null, engine, exceptions,
             NOW, Severity.LOW, List.of(), 14).findings());
 
+        // The webhook knows the objects around a request from the operator's cache; here they
+        // are the other documents of the case.
+        Inventory inventory = Inventory.of(objects, engine.neededKinds());
         List<Finding> admitted = new ArrayList<>();
         for (SourceObject o : objects) {
           Map<String, Object> review = m("apiVersion", "admission.k8s.io/v1",
               "kind", "AdmissionReview", "request", m("uid", "u-1", "operation", "CREATE",
                   "namespace", "shop", "object", o.object()));
           Admission.Decision d = Admission.review(review, engine, exceptions, NOW,
-              Severity.HIGH);
+              Severity.HIGH, inventory);
           admitted.addAll(d.findings());
           for (Finding f : d.findings()) {
             if (f.blocking() && f.severity().atLeast(Severity.HIGH)) {
