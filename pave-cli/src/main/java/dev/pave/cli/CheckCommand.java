@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -114,6 +115,7 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     Instant now = Instant.now();
+    Map<String, String> texts = new java.util.HashMap<>();
     Inventory inventory = Inventory.NONE;
     if (!parseOnly && !loaded.engine().neededKinds().isEmpty()) {
       // A first, cheap pass: only documents of the kinds rules look up are parsed.
@@ -130,6 +132,9 @@ final class CheckCommand implements Callable<Integer> {
     for (int i = 0; i < stdin.size() + files.size(); i++) {
       String source = i < stdin.size() ? "<stdin>" : files.get(i - stdin.size()).toString();
       String text = i < stdin.size() ? stdin.get(i) : read(files.get(i - stdin.size()));
+      if (format.equals("sarif")) {
+        texts.put(source, text);
+      }
       if (text.contains(Application.API_VERSION)) {
         collect(source, text, objects, specs, problems);
       } else if (parseOnly) {
@@ -162,7 +167,8 @@ final class CheckCommand implements Callable<Integer> {
     err.flush();
     switch (format) {
       case "json" -> JsonReport.write(run, out);
-      case "sarif" -> out.print(SarifReport.render(run, loaded.engine(), versionText()));
+      case "sarif" -> out.print(SarifReport.render(run, loaded.engine(), versionText(),
+          source -> texts.get(source)));
       case "junit" -> out.print(JunitReport.render(run));
       default -> TextReport.write(run, out);
     }

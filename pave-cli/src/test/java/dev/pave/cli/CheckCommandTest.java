@@ -169,4 +169,20 @@ class CheckCommandTest {
         .contains("spec.rules[0].validate: does not compile:")
         .contains("nothing was checked.");
   }
+
+  @Test
+  void sarifFixesReplaceTheLinesPaveFixWouldChange() throws Exception {
+    Path f = tmp.resolve("web.yaml");
+    Files.writeString(f, FixCommandTest.DEPLOYMENT);
+    JsonNode sarif = new ObjectMapper().readTree(Cli.run("check", f.toString(), "--pack",
+        "pod-security-baseline", "--format", "sarif").out());
+    JsonNode result = sarif.at("/runs/0/results/0");
+    assertThat(result.get("ruleId").asText()).isEqualTo("pod-security-baseline/privileged");
+    JsonNode replacement = result.at("/fixes/0/artifactChanges/0/replacements/0");
+    assertThat(replacement.at("/deletedRegion/startLine").asInt()).isEqualTo(19);
+    assertThat(replacement.at("/deletedRegion/endLine").asInt()).isEqualTo(20);
+    assertThat(replacement.at("/insertedContent/text").asText())
+        .isEqualTo("            privileged: false\n");
+    assertThat(Files.readAllLines(f).get(18)).isEqualTo("            privileged: true");
+  }
 }

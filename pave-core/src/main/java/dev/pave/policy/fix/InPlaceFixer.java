@@ -76,6 +76,15 @@ public final class InPlaceFixer {
     return new Result(current, fixed, left);
   }
 
+  /**
+   * One document's text with a patch applied by line edits, or null when the patch cannot be
+   * applied that way or the result would not read as the patched object.
+   */
+  public static String edit(String doc, List<Map<String, Object>> patch,
+      Map<String, Object> before) {
+    return applyAll(doc, patch, before);
+  }
+
   private static String applyAll(String doc, List<Map<String, Object>> patch,
       Map<String, Object> before) {
     String edited = doc;

@@ -7,6 +7,7 @@ import dev.pave.policy.CheckRun;
 import dev.pave.policy.Finding;
 import dev.pave.policy.Policy;
 import dev.pave.policy.PolicyEngine;
+import dev.pave.policy.fix.TextFix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +23,15 @@ public final class SarifReport {
   private SarifReport() {}
 
   public static String render(CheckRun run, PolicyEngine engine, String version) {
+    return render(run, engine, version, source -> null);
+  }
+
+  /**
+   * The SARIF log; with the files' texts, each fixable result carries a real fix: the lines to
+   * replace and their new content, the same edit {@code pave fix} would make.
+   */
+  public static String render(CheckRun run, PolicyEngine engine, String version,
+      java.util.function.Function<String, String> texts) {
     Set<String> ruleIds = new LinkedHashSet<>();
     run.findings().forEach(f -> ruleIds.add(f.ruleId()));
     List<String> ordered = new ArrayList<>(ruleIds);
@@ -65,6 +75,23 @@ public final class SarifReport {
           result.put("suppressions", List.of(Map.of("kind", "external", "status", "accepted",
               "justification", f.excepted().reason() + " (owner " + f.excepted().owner()
                   + ", until " + f.excepted().expiresAt() + ")")));
+        }
+        String text = texts.apply(f.source());
+        TextFix edit = text == null ? null : TextFix.of(text, v);
+        if (edit != null) {
+          Map<String, Object> deleted = new LinkedHashMap<>();
+          deleted.put("startLine", edit.startLine());
+          deleted.put("startColumn", 1);
+          deleted.put("endLine", edit.endLine());
+          deleted.put("endColumn", 1);
+          Map<String, Object> fix = new LinkedHashMap<>();
+          fix.put("description", Map.of("text", v.specFix() != null ? v.specFix()
+              : "Apply the fix of " + f.ruleId()));
+          fix.put("artifactChanges", List.of(Map.of(
+              "artifactLocation", Map.of("uri", f.source()),
+              "replacements", List.of(Map.of("deletedRegion", deleted,
+                  "insertedContent", Map.of("text", edit.inserted())))))) ;
+          result.put("fixes", List.of(fix));
         }
         if (v.fixed() != null && !v.patch().isEmpty()) {
           // The fix is a JSON patch on the object, not a text edit, so it travels as a
