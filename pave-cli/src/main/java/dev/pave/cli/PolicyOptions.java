@@ -44,14 +44,16 @@ final class PolicyOptions {
     Map<String, Document<Policy>> available = new LinkedHashMap<>(BuiltInPacks.all());
     List<dev.pave.source.SourceObject> vaps = new ArrayList<>();
     List<dev.pave.source.SourceObject> bindings = new ArrayList<>();
+    List<dev.pave.source.SourceObject> params = new ArrayList<>();
     for (Path file : files(policyDirs)) {
       PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
       problems.addAll(r.problems());
       r.policies().forEach(p -> available.put(p.value().name(), p));
       vaps.addAll(r.admissionPolicies());
       bindings.addAll(r.bindings());
+      params.addAll(r.others());
     }
-    AdmissionPolicies.toPacks(vaps, bindings)
+    AdmissionPolicies.toPacks(vaps, bindings, params)
         .forEach(p -> available.put(p.value().name(), p));
     List<PolicyException> exceptions = new ArrayList<>();
     for (Path file : files(exceptionDirs)) {

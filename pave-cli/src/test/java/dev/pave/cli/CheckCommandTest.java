@@ -185,4 +185,16 @@ class CheckCommandTest {
         .isEqualTo("            privileged: false\n");
     assertThat(Files.readAllLines(f).get(18)).isEqualTo("            privileged: true");
   }
+
+  @Test
+  void admissionPolicyParametersComeFromTheObjectTheBindingNames() throws Exception {
+    Path dir = Path.of(getClass().getResource("/vap-params/policy.yaml").toURI()).getParent();
+    String deployment = Path.of(getClass().getResource("/deployment-nine-replicas.yaml")
+        .toURI()).toString();
+    Cli r = Cli.run("check", deployment, "--policies", dir.toString(), "--pack",
+        "max-replicas");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("FAIL high max-replicas/validation-1")
+        .contains("(at most 5 replicas, got 9)");
+  }
 }

@@ -49,59 +49,103 @@ public final class AdmissionPolicies {
 
   public static List<Document<Policy>> toPacks(List<SourceObject> policies,
       List<SourceObject> bindings) {
+    return toPacks(policies, bindings, List.of());
+  }
+
+  /**
+   * As above; a policy with paramKind gets one pack per binding, with {@code params} the object
+   * the binding's paramRef names among {@code paramObjects} (named {@code <policy>} for a single
+   * binding, {@code <policy>.<binding>} for several).
+   */
+  public static List<Document<Policy>> toPacks(List<SourceObject> policies,
+      List<SourceObject> bindings, List<SourceObject> paramObjects) {
     List<Document<Policy>> out = new ArrayList<>();
     for (SourceObject vap : policies) {
-      Map<String, Object> spec = Pods.map(vap.object().get("spec"));
-      String name = vap.name();
-      Severity severity = severity(name, bindings);
-      Policy.Match match = match(Pods.map(spec.get("matchConstraints")));
-      Policy.OnError onError = "Ignore".equals(spec.get("failurePolicy"))
-          ? Policy.OnError.IGNORE : Policy.OnError.FAIL;
-      SourceMap at = new SourceMap(vap.positions().source());
-      at.putValue("metadata.name", vap.positions().valueOf("metadata.name"));
-      List<Policy.Variable> variables = new ArrayList<>();
-      int i = 0;
-      for (Object v : list(spec.get("variables"))) {
-        Map<String, Object> m = Pods.map(v);
-        variables.add(new Policy.Variable(String.valueOf(m.get("name")),
-            String.valueOf(m.get("expression"))));
-        at.putValue("spec.variables[" + i + "].expression",
-            vap.positions().valueOf("spec.variables[" + i + "].expression"));
-        i++;
+      Map<String, Object> paramKind = Pods.map(Pods.map(vap.object().get("spec"))
+          .get("paramKind"));
+      if (paramKind.isEmpty()) {
+        out.add(pack(vap, vap.name(), bindings, null, null));
+        continue;
       }
-      List<String> conditions = new ArrayList<>();
-      i = 0;
-      for (Object c : list(spec.get("matchConditions"))) {
-        conditions.add(String.valueOf(Pods.map(c).get("expression")));
-        at.putValue("spec.conditions[" + i + "]",
-            vap.positions().valueOf("spec.matchConditions[" + i + "].expression"));
-        i++;
+      List<SourceObject> mine = bindings.stream().filter(b -> vap.name().equals(
+          Pods.map(b.object().get("spec")).get("policyName"))).toList();
+      for (SourceObject b : mine) {
+        Map<String, Object> ref = Pods.map(Pods.map(b.object().get("spec")).get("paramRef"));
+        SourceObject param = paramObjects.stream()
+            .filter(o -> o.kind().equals(paramKind.get("kind")))
+            .filter(o -> o.name().equals(ref.get("name")))
+            .filter(o -> !ref.containsKey("namespace") || o.namespace().equals(ref.get("namespace")))
+            .findFirst().orElse(null);
+        String name = mine.size() == 1 ? vap.name() : vap.name() + "." + b.name();
+        String missing = param != null ? null
+            : "Allow".equals(ref.get("parameterNotFoundAction")) ? "allow"
+            : "no params found for policy binding " + b.name() + " (" + paramKind.get("kind")
+                + " " + ref.get("name") + ")";
+        if ("allow".equals(missing)) {
+          continue;
+        }
+        out.add(pack(vap, name, List.of(b), param == null ? null : param.object(), missing));
       }
-      List<Policy.Rule> rules = new ArrayList<>();
-      i = 0;
-      for (Object v : list(spec.get("validations"))) {
-        Map<String, Object> m = Pods.map(v);
-        String message = m.get("message") instanceof String s ? s : null;
-        String reason = "denied by ValidatingAdmissionPolicy " + name;
-        String title = message != null ? message
-            : "failed expression: " + m.get("expression");
-        rules.add(new Policy.Rule("validation-" + (i + 1), title, severity.value(), match, null,
-            Policy.Each.OBJECT, String.valueOf(m.get("expression")), reason, message,
-            m.get("messageExpression") instanceof String s ? s : null, null,
-            "From ValidatingAdmissionPolicy " + name + ".", List.of(), null, onError));
-        at.putValue("spec.rules[" + i + "].validate",
-            vap.positions().valueOf("spec.validations[" + i + "].expression"));
-        at.putValue("spec.rules[" + i + "].messageExpression",
-            vap.positions().valueOf("spec.validations[" + i + "].messageExpression"));
-        i++;
-      }
-      Policy p = new Policy(Application.API_VERSION, Policy.KIND,
-          new Metadata(name, null, null, null),
-          new Policy.Spec("ValidatingAdmissionPolicy " + name, null, null, variables,
-              conditions, rules));
-      out.add(new Document<>(p, at));
     }
     return out;
+  }
+
+  private static Document<Policy> pack(SourceObject vap, String packName,
+      List<SourceObject> bindings, Map<String, Object> params, String missingParams) {
+    Map<String, Object> spec = Pods.map(vap.object().get("spec"));
+    String name = vap.name();
+    Severity severity = severity(name, bindings);
+    Policy.Match match = match(Pods.map(spec.get("matchConstraints")));
+    Policy.OnError onError = "Ignore".equals(spec.get("failurePolicy"))
+        ? Policy.OnError.IGNORE : Policy.OnError.FAIL;
+    SourceMap at = new SourceMap(vap.positions().source());
+    at.putValue("metadata.name", vap.positions().valueOf("metadata.name"));
+    List<Policy.Variable> variables = new ArrayList<>();
+    int i = 0;
+    for (Object v : list(spec.get("variables"))) {
+      Map<String, Object> m = Pods.map(v);
+      variables.add(new Policy.Variable(String.valueOf(m.get("name")),
+          String.valueOf(m.get("expression"))));
+      at.putValue("spec.variables[" + i + "].expression",
+          vap.positions().valueOf("spec.variables[" + i + "].expression"));
+      i++;
+    }
+    List<String> conditions = new ArrayList<>();
+    i = 0;
+    for (Object c : list(spec.get("matchConditions"))) {
+      conditions.add(String.valueOf(Pods.map(c).get("expression")));
+      at.putValue("spec.conditions[" + i + "]",
+          vap.positions().valueOf("spec.matchConditions[" + i + "].expression"));
+      i++;
+    }
+    List<Policy.Rule> rules = new ArrayList<>();
+    i = 0;
+    for (Object v : list(spec.get("validations"))) {
+      Map<String, Object> m = Pods.map(v);
+      String message = m.get("message") instanceof String s ? s : null;
+      String reason = "denied by ValidatingAdmissionPolicy " + name;
+      String title = message != null ? message
+          : "failed expression: " + m.get("expression");
+      rules.add(new Policy.Rule("validation-" + (i + 1), title, severity.value(), match, null,
+          Policy.Each.OBJECT, String.valueOf(m.get("expression")), reason, message,
+          m.get("messageExpression") instanceof String s ? s : null, null,
+          "From ValidatingAdmissionPolicy " + name + ".", List.of(), null, onError));
+      at.putValue("spec.rules[" + i + "].validate",
+          vap.positions().valueOf("spec.validations[" + i + "].expression"));
+      at.putValue("spec.rules[" + i + "].messageExpression",
+          vap.positions().valueOf("spec.validations[" + i + "].messageExpression"));
+      i++;
+    }
+    if (missingParams != null) {
+      rules.replaceAll(r -> new Policy.Rule(r.id(), r.title(), r.severity(), r.match(), null,
+          r.each(), "false", r.reason(), missingParams, null, null, r.rationale(),
+          r.controls(), null, r.onError()));
+    }
+    Policy p = new Policy(Application.API_VERSION, Policy.KIND,
+        new Metadata(packName, null, null, null),
+        new Policy.Spec("ValidatingAdmissionPolicy " + name, null, params, variables,
+            conditions, rules));
+    return new Document<>(p, at);
   }
 
   /** The severity a policy's bindings give it. */

@@ -20,7 +20,7 @@ public final class PolicyReader {
   /** Policies and exceptions read from one text, and what was wrong. */
   public record Result(List<Document<Policy>> policies,
       List<Document<PolicyException>> exceptions, List<SourceObject> admissionPolicies,
-      List<SourceObject> bindings, List<Problem> problems) {}
+      List<SourceObject> bindings, List<SourceObject> others, List<Problem> problems) {}
 
   private PolicyReader() {}
 
@@ -54,16 +54,18 @@ public final class PolicyReader {
     }
     List<SourceObject> vaps = new ArrayList<>();
     List<SourceObject> bindings = new ArrayList<>();
-    if (text.contains(AdmissionPolicies.KIND)) {
-      for (SourceObject o : SourceReader.read(source, text).objects()) {
-        if (AdmissionPolicies.isPolicy(o)) {
-          vaps.add(o);
-        } else if (AdmissionPolicies.isBinding(o)) {
-          bindings.add(o);
-        }
+    List<SourceObject> others = new ArrayList<>();
+    for (SourceObject o : SourceReader.read(source, text).objects()) {
+      if (AdmissionPolicies.isPolicy(o)) {
+        vaps.add(o);
+      } else if (AdmissionPolicies.isBinding(o)) {
+        bindings.add(o);
+      } else if (!o.apiVersion().equals(Application.API_VERSION)) {
+        // Parameter objects of ValidatingAdmissionPolicies (ConfigMaps, custom resources).
+        others.add(o);
       }
     }
-    return new Result(policies, exceptions, vaps, bindings, problems);
+    return new Result(policies, exceptions, vaps, bindings, others, problems);
   }
 
   private static String scalar(MappingNode m, String key) {
