@@ -90,8 +90,7 @@ public final class SourceReader {
     if (root == null) {
       return new Result(objects, problems);
     }
-    Walker w = new Walker(null, piece.firstLine());
-    Object tree = w.walk(root, "");
+    Object tree = Walker.walk(root);
     if (!(tree instanceof Map<?, ?>)) {
       Position p = Walker.at(root, piece.firstLine());
       problems.add(new Problem(source, p.line(), p.column(), "", "expected a Kubernetes object"
@@ -105,7 +104,7 @@ public final class SourceReader {
       SequenceNode items = itemsNode((MappingNode) root);
       if (items != null) {
         for (int i = 0; i < items.getValue().size(); i++) {
-          Object itemTree = new Walker(null, piece.firstLine()).walk(items.getValue().get(i), "");
+          Object itemTree = Walker.walk(items.getValue().get(i));
           if (itemTree instanceof Map<?, ?>) {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) itemTree;
@@ -120,12 +119,61 @@ public final class SourceReader {
   }
 
   /**
-   * Positions are worked out from the node tree only when a finding asks for one; keeping a
-   * map of every field of every object would cost more than reading it. The tree lives as long
-   * as the object, which a streaming check drops as soon as it has been evaluated.
+   * Positions are looked up in the node tree only when a finding asks for one, by walking the
+   * path; no map of every field is built. The tree lives as long as the object, which a
+   * streaming check drops as soon as it has been evaluated.
    */
   private static SourceMap positions(String source, YamlDocuments.Piece piece, Node node) {
-    return SourceMap.lazy(source, map -> new Walker(map, piece.firstLine()).walk(node, ""));
+    return SourceMap.resolving(source, (path, key) -> find(node, path, key, piece.firstLine()));
+  }
+
+  /** Follows a path such as spec.containers[0].image down the tree, as far as it goes. */
+  static SourceMap.Found find(Node root, String path, boolean wantKey, int lineOffset) {
+    List<String> tokens = new ArrayList<>();
+    for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
+      int bracket = part.indexOf('[');
+      tokens.add(bracket < 0 ? part : part.substring(0, bracket));
+      while (bracket >= 0) {
+        int close = part.indexOf(']', bracket);
+        tokens.add("[" + part.substring(bracket + 1, close));
+        bracket = part.indexOf('[', close);
+      }
+    }
+    tokens.removeIf(String::isEmpty);
+    Node node = root;
+    Node keyNode = null;
+    int i = 0;
+    while (i < tokens.size()) {
+      String t = tokens.get(i);
+      Node next = null;
+      Node nextKey = null;
+      int used = 1;
+      if (t.startsWith("[") && node instanceof SequenceNode s) {
+        int index = Integer.parseInt(t.substring(1));
+        next = index < s.getValue().size() ? s.getValue().get(index) : null;
+      } else if (node instanceof MappingNode m) {
+        // Keys may contain dots (app.kubernetes.io/name): when a token is not a key, try it
+        // joined with the tokens after it.
+        for (int n = 1; n <= tokens.size() - i && next == null; n++) {
+          String candidate = n == 1 ? t : String.join(".", tokens.subList(i, i + n));
+          for (NodeTuple tuple : m.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(candidate)) {
+              next = tuple.getValueNode();
+              nextKey = k;
+              used = n;
+            }
+          }
+        }
+      }
+      if (next == null) {
+        return new SourceMap.Found(Walker.at(node, lineOffset), false);
+      }
+      node = next;
+      keyNode = nextKey;
+      i += used;
+    }
+    Node shown = wantKey && keyNode != null ? keyNode : node;
+    return new SourceMap.Found(Walker.at(shown, lineOffset), true);
   }
 
   private static SequenceNode itemsNode(MappingNode root) {
@@ -138,44 +186,29 @@ public final class SourceReader {
     return null;
   }
 
-  /** Converts nodes to plain Java values, recording positions by index path. */
+  /** Converts nodes to plain Java values. */
   private static final class Walker {
-    final SourceMap positions;
-    final int lineOffset;
-
-    Walker(SourceMap positions, int lineOffset) {
-      this.positions = positions;
-      this.lineOffset = lineOffset;
-    }
+    private Walker() {}
 
     static Position at(Node n, int lineOffset) {
       return new Position(n.getStartMark().getLine() + 1 + lineOffset,
           n.getStartMark().getColumn() + 1);
     }
 
-    Object walk(Node node, String path) {
-      if (positions != null) {
-        positions.putValue(path, at(node, lineOffset));
-      }
+    static Object walk(Node node) {
       if (node instanceof MappingNode m) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
           String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue()
-              : String.valueOf(walk(t.getKeyNode(), path));
-          String child = positions == null ? null : path.isEmpty() ? key : path + "." + key;
-          if (positions != null) {
-            positions.putKey(child, at(t.getKeyNode(), lineOffset));
-          }
-          out.put(key, walk(t.getValueNode(), child));
+              : String.valueOf(walk(t.getKeyNode()));
+          out.put(key, walk(t.getValueNode()));
         }
         return out;
       }
       if (node instanceof SequenceNode s) {
         List<Object> out = new ArrayList<>(s.getValue().size());
-        int i = 0;
         for (Node item : s.getValue()) {
-          out.add(walk(item, positions == null ? null : path + "[" + i + "]"));
-          i++;
+          out.add(walk(item));
         }
         return out;
       }

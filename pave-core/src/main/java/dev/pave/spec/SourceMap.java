@@ -11,29 +11,30 @@ public final class SourceMap {
   private final String source;
   private final Map<String, Position> values = new HashMap<>();
   private final Map<String, Position> keys = new HashMap<>();
-  /** Fills the maps on first use, for readers that keep positions only in case they are asked. */
-  private java.util.function.Consumer<SourceMap> loader;
+  /** Finds positions on demand instead of keeping a map, for large inputs. */
+  private Resolver resolver;
 
-  public SourceMap(String source) {
-    this.source = source;
+  /** Looks a path up in the source directly. */
+  public interface Resolver {
+    /**
+     * The position of the value (or of its key) at the path, or of the closest enclosing field
+     * that exists, with whether the path itself exists.
+     */
+    Found find(String path, boolean key);
   }
 
-  /**
-   * A map whose positions are worked out by the loader the first time one is asked for. Most
-   * objects a check reads have no finding, so most never pay for their positions.
-   */
-  public static SourceMap lazy(String source, java.util.function.Consumer<SourceMap> loader) {
+  /** A resolver's answer. */
+  public record Found(Position position, boolean exact) {}
+
+  /** A map that asks the resolver for each position, keeping nothing. */
+  public static SourceMap resolving(String source, Resolver resolver) {
     SourceMap m = new SourceMap(source);
-    m.loader = loader;
+    m.resolver = resolver;
     return m;
   }
 
-  private synchronized void load() {
-    if (loader != null) {
-      java.util.function.Consumer<SourceMap> l = loader;
-      loader = null;
-      l.accept(this);
-    }
+  public SourceMap(String source) {
+    this.source = source;
   }
 
   public String source() {
@@ -50,7 +51,9 @@ public final class SourceMap {
 
   /** Position of the value at the path, or of the closest enclosing field that was written. */
   public Position valueOf(String path) {
-    load();
+    if (resolver != null) {
+      return resolver.find(path, false).position();
+    }
     for (String p = path; p != null; p = parent(p)) {
       Position found = values.get(p);
       if (found != null) {
@@ -62,7 +65,9 @@ public final class SourceMap {
 
   /** Position of the field's key (the start of its line), falling back like {@link #valueOf}. */
   public Position keyOf(String path) {
-    load();
+    if (resolver != null) {
+      return resolver.find(path, true).position();
+    }
     for (String p = path; p != null; p = parent(p)) {
       Position found = keys.get(p);
       if (found != null) {
@@ -74,7 +79,9 @@ public final class SourceMap {
 
   /** Whether the author wrote this field. */
   public boolean has(String path) {
-    load();
+    if (resolver != null) {
+      return resolver.find(path, false).exact();
+    }
     return values.containsKey(path);
   }
 
