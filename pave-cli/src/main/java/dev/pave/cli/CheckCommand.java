@@ -38,12 +38,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "check",
     mixinStandardHelpOptions = true,
     header = "Check Kubernetes objects and pave.yaml specs against policy packs.",
-    description = {
-        "Reads files, directories (every .yaml, .yml and .json below them) or standard input",
-        "(-): multi-document YAML, JSON, List objects, Helm or Kustomize output, and pave.yaml",
-        "specs (rendered for --env first). Each finding names the resource, the field with its",
-        "file, line and column, why it matters, the controls it serves and the fix.",
-        "The admission webhook and the audit run the same rules with the same messages."},
+    description = "Reads files, directories (every .yaml, .yml and .json below them) or standard"
+        + " input (-): multi-document YAML, JSON, List objects, Helm or Kustomize output,"
+        + " and pave.yaml specs (rendered for --env first). Each finding names the resource,"
+        + " the field with its file, line and column, why it matters, the controls it serves"
+        + " and the fix. The admission webhook and the audit run the same rules with the"
+        + " same messages.",
     footer = {"", "Examples:",
         "  pave check deploy/",
         "  helm template my-chart | pave check -",

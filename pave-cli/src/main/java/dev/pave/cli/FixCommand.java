@@ -25,11 +25,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "fix",
     mixinStandardHelpOptions = true,
     header = "Apply policy fixes to Kubernetes YAML files in place.",
-    description = {
-        "Checks each file like 'pave check' and applies every finding's fix by editing only the",
-        "lines concerned, so comments and the formatting of other lines stay as they are. An",
-        "edit is kept only if the file then reads as the fixed object; anything else is listed",
-        "for a person to do. pave.yaml specs are not edited: Pave renders them correctly."},
+    description = "Checks each file like 'pave check' and applies every finding's fix by editing"
+        + " only the lines concerned, so comments and the formatting of other lines stay as"
+        + " they are. An edit is kept only if the file then reads as the fixed object;"
+        + " anything else is listed for a person to do. pave.yaml specs are not edited: Pave"
+        + " renders them correctly.",
     footer = {"", "Examples:",
         "  pave fix deploy/ --dry-run",
         "  pave fix deploy/web.yaml --pack pod-security-restricted",

@@ -23,9 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "init",
     mixinStandardHelpOptions = true,
     header = "Write a commented pave.yaml for a new service.",
-    description = {
-        "Asks for the name, team, image and port when run in a terminal; with flags (or",
-        "--no-input) it asks nothing. The file it writes is checked before it is written."},
+    description = "Asks for the name, team, image and port when run in a terminal; with flags (or"
+        + " --no-input) it asks nothing. The file it writes is checked before it is written.",
     footer = {"", "Examples:",
         "  pave init",
         "  pave init --name checkout --team payments \\",

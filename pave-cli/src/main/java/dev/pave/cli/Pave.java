@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     header = "Pave: one small spec per service, production-ready Kubernetes out.",
-    description = {
-        "Write a pave.yaml per service; Pave validates it and renders plain Kubernetes YAML",
-        "that carries one identity through labels, OpenTelemetry attributes and metrics."},
+    description = "Write a pave.yaml per service; Pave validates it and renders plain Kubernetes"
+        + " YAML that carries one identity through labels, OpenTelemetry attributes and"
+        + " metrics.",
     footer = {"", "Examples:",
         "  pave init --name checkout --team payments --image registry.example.com/payments/checkout:1.4.2 --port 8080",
         "  pave validate pave.yaml",
@@ -27,6 +27,9 @@ public final class Pave {
   /** The configured command line, shared by main and the tests. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Pave());
+    // Wide enough for image references and examples; picocli wraps at the terminal's width.
+    cl.setUsageHelpWidth(120);
+    cl.setUsageHelpAutoWidth(true);
     cl.setExecutionExceptionHandler(new Failures());
     cl.setParameterExceptionHandler(new Failures());
     return cl;

@@ -25,11 +25,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "render",
     mixinStandardHelpOptions = true,
     header = "Render specs into plain Kubernetes objects for one environment.",
-    description = {
-        "Reads pave.yaml files (a FILE, or every pave.yaml below a DIR), checks them and writes",
-        "the Kubernetes objects they stand for. The output holds no Pave-only kinds: apply it",
-        "with kubectl or commit it to a GitOps repository. If any input is invalid, nothing",
-        "is written."},
+    description = "Reads pave.yaml files (a FILE, or every pave.yaml below a DIR), checks them and"
+        + " writes the Kubernetes objects they stand for. The output holds no Pave-only"
+        + " kinds: apply it with kubectl or commit it to a GitOps repository. If any input"
+        + " is invalid, nothing is written.",
     footer = {"", "Examples:",
         "  # Print prod objects for one service",
         "  pave render examples/checkout/pave.yaml -e prod",

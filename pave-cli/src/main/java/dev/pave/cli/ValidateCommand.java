@@ -23,10 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "validate",
     mixinStandardHelpOptions = true,
     header = "Check specs for errors, with the line, the field and what would be valid.",
-    description = {
-        "Reads pave.yaml files and reports every problem: unknown or misspelt fields, wrong",
-        "types, values out of range and settings that contradict each other. Each problem",
-        "names the file, line, column and field path."},
+    description = "Reads pave.yaml files and reports every problem: unknown or misspelt fields,"
+        + " wrong types, values out of range and settings that contradict each other. Each"
+        + " problem names the file, line, column and field path.",
     footer = {"", "Examples:",
         "  pave validate",
         "  pave validate services/",
