@@ -197,4 +197,16 @@ class CheckCommandTest {
     assertThat(r.out()).contains("FAIL high max-replicas/validation-1")
         .contains("(at most 5 replicas, got 9)");
   }
+
+  @Test
+  void theTraceSaysWhichElementMadeAnAllFail() throws Exception {
+    Path dir = Path.of(getClass().getResource("/vap-trace/policy.yaml").toURI()).getParent();
+    String deployment = Path.of(getClass().getResource("/deployment-latest-sidecar.yaml")
+        .toURI()).toString();
+    Cli r = Cli.run("check", deployment, "--policies", dir.toString(), "--pack", "no-latest");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("at " + deployment + ":10:11"
+        + " spec.template.spec.containers[name=sidecar]\n")
+        .doesNotContain("containers[name=app]");
+  }
 }

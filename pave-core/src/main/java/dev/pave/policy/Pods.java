@@ -76,6 +76,35 @@ final class Pods {
     return out;
   }
 
+  /**
+   * The path for people: list items that have a name are shown by name
+   * (containers[name=api]) rather than by index.
+   */
+  static String namePath(String indexPath, Map<String, Object> object) {
+    StringBuilder out = new StringBuilder();
+    Object node = object;
+    for (String part : indexPath.split("\\.")) {
+      int bracket = part.indexOf('[');
+      String key = bracket < 0 ? part : part.substring(0, bracket);
+      if (out.length() > 0) {
+        out.append('.');
+      }
+      out.append(key);
+      node = map(node).get(key);
+      while (bracket >= 0) {
+        int close = part.indexOf(']', bracket);
+        int index = Integer.parseInt(part.substring(bracket + 1, close));
+        Object item = node instanceof List<?> l && index < l.size() ? l.get(index) : null;
+        Object name = map(item).get("name");
+        out.append('[').append(name instanceof String s ? "name=" + s : String.valueOf(index))
+            .append(']');
+        node = item;
+        bracket = part.indexOf('[', close);
+      }
+    }
+    return out.toString();
+  }
+
   /** Whether an object's labels include every one of the required labels. */
   static boolean hasLabels(Map<String, Object> metadata, Map<String, String> required) {
     Map<String, Object> labels = map(metadata.get("labels"));

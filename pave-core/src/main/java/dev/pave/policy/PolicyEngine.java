@@ -47,7 +47,7 @@ public final class PolicyEngine {
 
   private record CompiledRule(String id, Policy.Rule rule, Map<String, Object> params,
       CelRuntime.Program validate, CelRuntime.Program message, Shared shared,
-      boolean iterates) {}
+      boolean iterates, Tracing.Predicates predicates) {}
 
   /** Only comprehensions can run long; other expressions are linear in their own size. */
   private static final java.util.regex.Pattern COMPREHENSION = java.util.regex.Pattern.compile(
@@ -141,11 +141,13 @@ public final class PolicyEngine {
           continue;
         }
         CelRuntime.Program validate = compile(cel, r.validate(), at, path + ".validate", problems);
+        Tracing.Predicates predicates = validate == null ? null : predicates(cel, r.validate());
         CelRuntime.Program message = r.messageExpression() == null ? null
             : compile(cel, r.messageExpression(), at, path + ".messageExpression", problems);
         if (validate != null && (r.messageExpression() == null || message != null)) {
           compiled.add(new CompiledRule(pack.name() + "/" + r.id(), r, Map.copyOf(params),
-              validate, message, shared, COMPREHENSION.matcher(r.validate()).find()));
+              validate, message, shared, COMPREHENSION.matcher(r.validate()).find(),
+              predicates));
         }
       }
     }
@@ -173,6 +175,14 @@ public final class PolicyEngine {
     }
     return variables.isEmpty() && conditions.isEmpty() ? Shared.NONE
         : new Shared(List.copyOf(variables), List.copyOf(conditions));
+  }
+
+  private static Tracing.Predicates predicates(Cel cel, String expression) {
+    try {
+      return Tracing.predicates(cel.compile(expression).getAst());
+    } catch (dev.cel.common.CelValidationException e) {
+      return new Tracing.Predicates(Map.of());
+    }
   }
 
   private static CelRuntime.Program compile(Cel cel, String expression, SourceMap at,
@@ -364,7 +374,19 @@ public final class PolicyEngine {
         continue;
       }
       if (!Boolean.TRUE.equals(result)) {
-        violations.add(violation(r, target, pod, e));
+        List<String> failing = each == Policy.Each.OBJECT && r.rule().field() == null
+            ? Tracing.failingElements(r.validate(), r.predicates(), vars, target.object())
+            : List.of();
+        if (failing.isEmpty()) {
+          violations.add(violation(r, target, pod, e));
+        }
+        for (String indexPath : failing) {
+          Object element = Fixes.pointerGet(target.object(), Fixes.pointer(indexPath));
+          String name = element instanceof Map<?, ?> m && m.get("name") instanceof String s
+              ? s : null;
+          violations.add(violation(r, target, pod, new Pods.Element(name, indexPath,
+              Pods.namePath(indexPath, target.object()), Pods.map(element))));
+        }
         if (r.message() != null) {
           try {
             details.add(String.valueOf(r.message().eval(vars)));
