@@ -20,12 +20,7 @@ public record KCidr(KIp address, int bits) {
   }
 
   public static boolean valid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return KubernetesLibrary.parses(() -> parse(text));
   }
 
   boolean contains(KIp ip) {

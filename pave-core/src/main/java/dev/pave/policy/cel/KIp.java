@@ -25,12 +25,7 @@ public record KIp(byte[] bytes, String text) {
   }
 
   public static boolean valid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return KubernetesLibrary.parses(() -> parse(text));
   }
 
   static byte[] v4(String text) {

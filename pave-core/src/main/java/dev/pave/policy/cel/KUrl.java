@@ -27,12 +27,7 @@ public record KUrl(URI uri, String text) {
   }
 
   public static boolean valid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return KubernetesLibrary.parses(() -> parse(text));
   }
 
   String scheme() {

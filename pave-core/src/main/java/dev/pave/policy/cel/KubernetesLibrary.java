@@ -209,6 +209,16 @@ public final class KubernetesLibrary {
     }
   }
 
+  /** Whether the parser accepts its input: the isURL/isIP/isCIDR family. */
+  static boolean parses(Runnable parse) {
+    try {
+      parse.run();
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** Turns a parse failure into a CEL evaluation error with the parser's message. */
   interface Parse<R> {
     R get();
