@@ -1,8 +1,5 @@
 package dev.pave.policy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.render.Renderer;
 import dev.pave.source.SourceObject;
 import dev.pave.spec.Application;
@@ -24,9 +21,6 @@ import java.util.Map;
  * rendered first and their findings point back into the spec file.
  */
 public final class Checker {
-  private static final ObjectMapper LONGS = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
-
   /** Where a rendered field comes from in pave.yaml, for pointing findings at the spec. */
   private static final Map<String, String> SPEC_ORIGIN = specOrigin();
 
@@ -97,10 +91,9 @@ public final class Checker {
     return new CheckRun(checked, skipped, problems, warnings, failOn);
   }
 
-  @SuppressWarnings("unchecked")
   private static SourceObject fromSpec(HasMetadata rendered, Document<Application> spec,
       String env) {
-    Map<String, Object> tree = LONGS.convertValue(rendered, Map.class);
+    Map<String, Object> tree = dev.pave.render.Manifests.toMap(rendered);
     SourceMap src = spec.positions();
     SourceMap at = new SourceMap(src.source());
     Position root = src.keyOf("spec");

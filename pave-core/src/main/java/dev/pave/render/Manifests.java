@@ -31,6 +31,8 @@ public final class Manifests {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .enable(SerializationFeature.INDENT_OUTPUT)
+      // Whole numbers as Long everywhere, as CEL and the YAML reader see them.
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS)
       .build();
 
   private Manifests() {}
@@ -80,7 +82,7 @@ public final class Manifests {
     }
   }
 
-  /** A generic map view of an object, as policies and diffs see it. */
+  /** A generic map view of an object, as policies and diffs see it; whole numbers are Long. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> toMap(HasMetadata object) {
     return JSON.convertValue(object, Map.class);
