@@ -424,7 +424,9 @@ public final class PolicyEngine {
    */
   private Object run(CompiledRule r, Map<String, Object> vars) throws CelEvaluationException {
     if (!r.iterates() || !limits.enabled()) {
-      return r.validate().eval(vars);
+      // A resolver over the live map: eval(Map) would copy every variable on every call.
+      return r.validate().eval((dev.cel.runtime.CelVariableResolver)
+          name -> java.util.Optional.ofNullable(vars.get(name)));
     }
     long deadline = limits.ticker().getAsLong() + limits.deadline().toNanos();
     int[] steps = {0};
