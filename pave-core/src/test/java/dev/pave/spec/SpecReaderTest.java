@@ -11,15 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every kind of bad input gets a message that names the place and what would be valid. */
 class SpecReaderTest {
-  static final String HEAD = """
-      apiVersion: pave.dev/v1alpha1
-      kind: Application
-      metadata:
-        name: checkout
-      spec:
-        team: payments
-        image: registry.example.com/payments/checkout:1.4.2
-      """;
+  static final String HEAD = dev.pave.render.Specs.HEAD;
 
   /** A valid spec with extra lines appended under spec (indented by two spaces). */
   static String withSpec(String extra) {
