@@ -51,7 +51,7 @@ public final class Drift {
   }
 
   /** Equal, treating 1 and 1L and 1.0 alike, since JSON readers differ in number types. */
-  static boolean sameValue(Object a, Object b) {
+  public static boolean sameValue(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
       return x.doubleValue() == y.doubleValue();
     }

@@ -1,0 +1,194 @@
+package dev.pave.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pave.apply.Drift;
+import dev.pave.apply.ThreeWayMerge;
+import dev.pave.identity.Identity;
+import dev.pave.render.Manifests;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one apply path, the same against the in-process API and a real cluster: a three-way
+ * merge of what Pave wants, what it applied last time (kept in an annotation on the object)
+ * and what is live, written with update-with-resourceVersion and retried on conflict. Fields
+ * others own are left alone; objects Pave rendered before and no longer renders are pruned,
+ * found by equality label selectors only.
+ */
+public final class Applier {
+  /** Where the last applied state is kept on each object, as kubectl keeps it. */
+  public static final String LAST_APPLIED = "pave.dev/last-applied";
+  static final int ATTEMPTS = 5;
+
+  /** Kinds Pave renders as typed objects, and so may prune. */
+  static final List<Class<? extends HasMetadata>> PRUNABLE = List.of(CronJob.class,
+      PodDisruptionBudget.class, HorizontalPodAutoscaler.class, NetworkPolicy.class,
+      Ingress.class, Service.class, Deployment.class, PersistentVolumeClaim.class,
+      ConfigMap.class, ServiceAccount.class, Namespace.class);
+
+  private static final ObjectMapper CANONICAL = JsonMapper.builder()
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
+
+  /** What happened to one object. */
+  public enum Action {
+    CREATED,
+    UPDATED,
+    UNCHANGED,
+    PRUNED,
+    FAILED
+  }
+
+  /** One object's outcome, for the Application's status. */
+  public record Result(String kind, String namespace, String name, Action action,
+      String message) {}
+
+  private final KubernetesClient client;
+
+  public Applier(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Applies the objects of one instance in order, then prunes what it no longer renders. */
+  public List<Result> apply(String instance, List<HasMetadata> desired) {
+    List<Result> out = new ArrayList<>();
+    Set<String> wanted = new HashSet<>();
+    for (HasMetadata o : desired) {
+      wanted.add(key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName()));
+      out.add(applyOne(o));
+    }
+    out.addAll(prune(instance, wanted));
+    return out;
+  }
+
+  private Result applyOne(HasMetadata o) {
+    Map<String, Object> desired = withLastApplied(Manifests.toMap(o));
+    String ns = o.getMetadata().getNamespace();
+    String name = o.getMetadata().getName();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        HasMetadata live = client.resource(o).get();
+        if (live == null) {
+          client.resource(typed(desired, o)).create();
+          return new Result(o.getKind(), ns, name, Action.CREATED, null);
+        }
+        Map<String, Object> liveMap = Manifests.toMap(live);
+        Map<String, Object> merged = ThreeWayMerge.merge(lastApplied(liveMap), desired,
+            liveMap);
+        if (Drift.sameValue(merged, liveMap)) {
+          return new Result(o.getKind(), ns, name, Action.UNCHANGED, null);
+        }
+        client.resource(typed(merged, o)).update();
+        return new Result(o.getKind(), ns, name, Action.UPDATED, null);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409 && attempt < ATTEMPTS) {
+          continue; // Someone else wrote in between: read again and merge again.
+        }
+        return new Result(o.getKind(), ns, name, Action.FAILED, e.getCode() == 409
+            ? "still conflicting after " + ATTEMPTS + " attempts" : describe(e));
+      }
+    }
+  }
+
+  private List<Result> prune(String instance, Set<String> wanted) {
+    List<Result> out = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : PRUNABLE) {
+      List<? extends HasMetadata> owned;
+      try {
+        owned = client.resources(kind).inAnyNamespace()
+            .withLabel(Identity.INSTANCE, instance)
+            .withLabel(Identity.MANAGED_BY, Identity.MANAGER).list().getItems();
+      } catch (KubernetesClientException e) {
+        out.add(new Result(kind.getSimpleName(), "", "", Action.FAILED, describe(e)));
+        continue;
+      }
+      for (HasMetadata o : owned) {
+        String k = key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+        if (!wanted.contains(k)) {
+          try {
+            client.resource(o).delete();
+            out.add(new Result(o.getKind(), o.getMetadata().getNamespace(),
+                o.getMetadata().getName(), Action.PRUNED, null));
+          } catch (KubernetesClientException e) {
+            out.add(new Result(o.getKind(), o.getMetadata().getNamespace(),
+                o.getMetadata().getName(), Action.FAILED, describe(e)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> withLastApplied(Map<String, Object> desired) {
+    Map<String, Object> copy = new LinkedHashMap<>(desired);
+    Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) copy.get("metadata"));
+    Map<String, Object> annotations = meta.get("annotations") == null ? new LinkedHashMap<>()
+        : new LinkedHashMap<>((Map<String, Object>) meta.get("annotations"));
+    try {
+      annotations.put(LAST_APPLIED, CANONICAL.writeValueAsString(desired));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    meta.put("annotations", annotations);
+    copy.put("metadata", meta);
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> lastApplied(Map<String, Object> live) {
+    Map<String, Object> meta = (Map<String, Object>) live.getOrDefault("metadata", Map.of());
+    Object annotations = meta.get("annotations");
+    Object text = annotations instanceof Map<?, ?> a ? a.get(LAST_APPLIED) : null;
+    if (!(text instanceof String s)) {
+      return null;
+    }
+    try {
+      return withLastApplied(CANONICAL.readValue(s, Map.class));
+    } catch (JsonProcessingException e) {
+      return null; // An unreadable record is treated as none: Pave then owns only what it sets.
+    }
+  }
+
+  private HasMetadata typed(Map<String, Object> tree, HasMetadata like) {
+    // Through JSON text: the model's IntOrString reads int tokens, not the Longs of the maps.
+    try {
+      return client.getKubernetesSerialization().unmarshal(CANONICAL.writeValueAsString(tree),
+          like.getClass());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String key(String kind, String namespace, String name) {
+    return kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
+  }
+
+  private static String describe(KubernetesClientException e) {
+    String m = e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage() : e.getMessage();
+    return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + m;
+  }
+}
