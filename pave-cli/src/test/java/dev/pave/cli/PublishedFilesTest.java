@@ -29,5 +29,7 @@ class PublishedFilesTest {
         header + Manifests.yamlOf(CustomResourceDefinitions.application()));
     Golden.assertMatches(root.resolve("deploy/crds/environments.pave.dev.yaml"),
         header + Manifests.yamlOf(CustomResourceDefinitions.environment()));
+    Golden.assertMatches(root.resolve("deploy/crds/applicationrevisions.pave.dev.yaml"),
+        header + Manifests.yamlOf(CustomResourceDefinitions.applicationRevision()));
   }
 }

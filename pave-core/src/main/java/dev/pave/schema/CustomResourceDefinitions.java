@@ -31,6 +31,17 @@ public final class CustomResourceDefinitions {
             column("Age", "date", ".metadata.creationTimestamp")));
   }
 
+  public static Map<String, Object> applicationRevision() {
+    return crd("ApplicationRevision", "applicationrevisions", "applicationrevision",
+        List.of("apprev"), "Namespaced",
+        SchemaGenerator.crdSchema(dev.pave.release.RevisionSpec.class), List.of(
+            column("Application", "string", ".spec.application"),
+            column("Environment", "string", ".spec.environment"),
+            column("Revision", "integer", ".spec.number"),
+            column("Changed-By", "string", ".spec.changedBy"),
+            column("Age", "date", ".metadata.creationTimestamp")));
+  }
+
   private static Map<String, Object> crd(String kind, String plural, String singular,
       List<String> shortNames, String scope, Map<String, Object> schema,
       List<Map<String, Object>> columns) {

@@ -1,0 +1,164 @@
+package dev.pave.control;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pave.identity.Identity;
+import dev.pave.release.Revision;
+import dev.pave.release.RevisionSpec;
+import dev.pave.release.Revisions;
+import dev.pave.release.Rollbacks;
+import dev.pave.render.Manifests;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Deploys and rolls back one application in one environment, keeping every release as an
+ * ApplicationRevision in the application's namespace. A deploy whose output did not change
+ * records nothing, so a deploy interrupted after applying and run again makes no duplicate.
+ */
+public final class Releases {
+  static final ResourceDefinitionContext REVISIONS = new ResourceDefinitionContext.Builder()
+      .withGroup("pave.dev").withVersion("v1alpha1").withKind("ApplicationRevision")
+      .withPlural("applicationrevisions").withNamespaced(true).build();
+  static final String REVISION_LABEL = "pave.dev/revision";
+  private static final ObjectMapper MAPS = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
+
+  /** What a deploy or rollback did: the revision now current, the applies, how long it took. */
+  public record Outcome(int revision, boolean recorded, List<Applier.Result> results,
+      Duration took) {
+    public boolean failed() {
+      return results.stream().anyMatch(r -> r.action() == Applier.Action.FAILED);
+    }
+  }
+
+  /** Names the application and environment, and where they live. */
+  public record Target(String app, String environment, String namespace) {
+    String instance() {
+      return app + "-" + environment;
+    }
+  }
+
+  private final KubernetesClient client;
+  private final Applier applier;
+  private final Clock clock;
+  private final LongSupplier ticker;
+  private final int retention;
+
+  public Releases(KubernetesClient client, Clock clock, LongSupplier ticker, int retention) {
+    this.client = client;
+    this.applier = new Applier(client);
+    this.clock = clock;
+    this.ticker = ticker;
+    this.retention = retention;
+  }
+
+  /** Applies the rendered objects and records a revision when the output changed. */
+  public Outcome deploy(Target t, List<HasMetadata> objects, String spec, String changedBy,
+      String commit) {
+    long start = ticker.getAsLong();
+    List<Applier.Result> results = applier.apply(t.instance(), objects);
+    List<Revision> history = history(t);
+    if (results.stream().anyMatch(r -> r.action() == Applier.Action.FAILED)) {
+      return new Outcome(current(history), false, results, since(start));
+    }
+    Optional<Revision> next = Revisions.next(history,
+        objects.stream().map(Manifests::toMap).toList(), spec, changedBy, clock.instant(),
+        commit);
+    next.ifPresent(r -> store(t, r));
+    next.ifPresent(r -> expire(t, history, r.number()));
+    return new Outcome(next.map(Revision::number).orElse(current(history)), next.isPresent(),
+        results, since(start));
+  }
+
+  /**
+   * Applies a kept revision's objects: the one asked for, or the previous one. The rollback is
+   * itself recorded as a new revision with the same objects, so history reads in order.
+   */
+  public Outcome rollback(Target t, Integer to, String changedBy) {
+    long start = ticker.getAsLong();
+    List<Revision> history = history(t);
+    int current = current(history);
+    Revision target = Rollbacks.manualTarget(history, current, to).orElseThrow(() ->
+        new IllegalArgumentException(to == null
+            ? "there is no revision before " + current + " to roll back to"
+            : "revision " + to + " is not kept; kept revisions: " + history.stream()
+                .map(r -> String.valueOf(r.number())).toList()));
+    List<HasMetadata> objects = Revisions.objects(target).stream()
+        .map(m -> (HasMetadata) client.getKubernetesSerialization().unmarshal(json(m)))
+        .toList();
+    List<Applier.Result> results = applier.apply(t.instance(), objects);
+    Duration took = since(start);
+    Optional<Revision> next = Revisions.next(history, Revisions.objects(target), target.spec(),
+        changedBy + " (rollback to " + target.number() + ")", clock.instant(),
+        target.sourceCommit());
+    next.ifPresent(r -> store(t, r));
+    return new Outcome(next.map(Revision::number).orElse(current), next.isPresent(), results,
+        took);
+  }
+
+  /** Kept revisions, oldest first. */
+  public List<Revision> history(Target t) {
+    return client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
+        .withLabel(Identity.INSTANCE, t.instance()).list().getItems().stream()
+        .map(g -> MAPS.convertValue(g.getAdditionalProperties().get("spec"), RevisionSpec.class)
+            .revision())
+        .sorted(Comparator.comparingInt(Revision::number)).toList();
+  }
+
+  private void store(Target t, Revision r) {
+    GenericKubernetesResource g = new GenericKubernetesResource();
+    g.setApiVersion("pave.dev/v1alpha1");
+    g.setKind("ApplicationRevision");
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Identity.NAME, t.app());
+    labels.put(Identity.INSTANCE, t.instance());
+    labels.put(Identity.ENVIRONMENT, t.environment());
+    labels.put(Identity.MANAGED_BY, Identity.MANAGER);
+    labels.put(REVISION_LABEL, String.valueOf(r.number()));
+    g.setMetadata(new ObjectMetaBuilder().withName(t.instance() + "-" + r.number())
+        .withNamespace(t.namespace()).withLabels(labels).build());
+    g.setAdditionalProperty("spec", MAPS.convertValue(RevisionSpec.of(t.app(), t.environment(),
+        r), Map.class));
+    client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace()).resource(g)
+        .create();
+  }
+
+  private void expire(Target t, List<Revision> before, int newest) {
+    List<Revision> all = new java.util.ArrayList<>(before);
+    all.add(new Revision(newest, "", "", "", "", null, null));
+    for (Revision r : Revisions.expired(all, retention, Set.of(newest))) {
+      client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
+          .withName(t.instance() + "-" + r.number()).delete();
+    }
+  }
+
+  private static int current(List<Revision> history) {
+    return history.isEmpty() ? 0 : history.get(history.size() - 1).number();
+  }
+
+  private Duration since(long start) {
+    return Duration.ofNanos(ticker.getAsLong() - start);
+  }
+
+  private static String json(Map<String, Object> m) {
+    try {
+      return MAPS.writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
