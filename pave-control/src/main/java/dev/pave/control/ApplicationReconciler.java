@@ -1,0 +1,159 @@
+package dev.pave.control;
+
+import dev.pave.release.Rollout;
+import dev.pave.render.Manifests;
+import dev.pave.render.Renderer;
+import dev.pave.spec.Application;
+import dev.pave.spec.Environment;
+import dev.pave.spec.Environments;
+import dev.pave.spec.ReadResult;
+import dev.pave.spec.SpecReader;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reconciles an Application: read it with the spec reader, render it for its environment,
+ * apply and record a revision through {@link Releases}, and report in the status what happened,
+ * with conditions a developer can act on.
+ */
+@ControllerConfiguration
+public class ApplicationReconciler implements Reconciler<ApplicationResource> {
+  public static final String ENVIRONMENT_LABEL = "pave.dev/environment";
+  public static final String CHANGED_BY = "pave.dev/changed-by";
+  public static final String COMMIT = "pave.dev/source-commit";
+
+  private final Releases releases;
+  private final Map<String, Environment> environments;
+  private final String defaultEnvironment;
+  private final Clock clock;
+
+  public ApplicationReconciler(Releases releases, Map<String, Environment> environments,
+      String defaultEnvironment, Clock clock) {
+    this.releases = releases;
+    this.environments = environments;
+    this.defaultEnvironment = defaultEnvironment;
+    this.clock = clock;
+  }
+
+  /** An operator for the built-in environments, deploying to {@code defaultEnvironment}. */
+  public static ApplicationReconciler withBuiltIns(Releases releases, String defaultEnvironment,
+      Clock clock) {
+    return new ApplicationReconciler(releases, Environments.builtIn(), defaultEnvironment, clock);
+  }
+
+  @Override
+  public UpdateControl<ApplicationResource> reconcile(ApplicationResource resource,
+      Context<ApplicationResource> context) {
+    String name = resource.getMetadata().getName();
+    Map<String, String> labels = resource.getMetadata().getLabels() == null ? Map.of()
+        : resource.getMetadata().getLabels();
+    Map<String, String> annotations = resource.getMetadata().getAnnotations() == null
+        ? Map.of() : resource.getMetadata().getAnnotations();
+    String envName = labels.getOrDefault(ENVIRONMENT_LABEL, defaultEnvironment);
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("observedGeneration", resource.getMetadata().getGeneration());
+
+    String source = resource.getMetadata().getNamespace() + "/" + name;
+    ReadResult read = SpecReader.read(source, Manifests.yamlOf(document(resource)));
+    if (!read.ok() || read.applications().isEmpty()) {
+      status.put("phase", "Failed");
+      status.put("conditions", List.of(condition("Ready", "False", "InvalidSpec",
+          "The spec is not valid; nothing was applied: " + String.join("; ",
+              read.problems().stream().map(p -> p.path() + ": " + p.message()).toList()))));
+      return patch(resource, status);
+    }
+    Environment env = environments.get(envName);
+    if (env == null) {
+      status.put("phase", "Failed");
+      status.put("conditions", List.of(condition("Ready", "False", "EnvironmentNotFound",
+          "Environment \"" + envName + "\" does not exist; known environments: "
+              + String.join(", ", environments.keySet()) + ". Nothing was applied.")));
+      return patch(resource, status);
+    }
+    Application app = read.applications().get(0).value();
+    List<HasMetadata> objects = Renderer.render(app, env);
+    String namespace = objects.stream().filter(o -> o.getKind().equals("Deployment"))
+        .findFirst().map(o -> o.getMetadata().getNamespace()).orElse(
+            resource.getMetadata().getNamespace());
+    Releases.Target target = new Releases.Target(name, envName, namespace);
+    Releases.Outcome outcome = releases.deploy(target, objects,
+        Manifests.yamlOf(document(resource)), annotations.getOrDefault(CHANGED_BY, "operator"),
+        annotations.get(COMMIT));
+    status.put("revision", outcome.revision());
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (Applier.Result r : outcome.results()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", r.kind());
+      m.put("name", r.name());
+      m.put("action", r.action().name().toLowerCase(java.util.Locale.ROOT));
+      if (r.message() != null) {
+        m.put("message", r.message());
+      }
+      results.add(m);
+    }
+    status.put("objects", results);
+    if (outcome.failed()) {
+      status.put("phase", "Failed");
+      status.put("conditions", List.of(condition("Ready", "False", "ApplyFailed",
+          "Some objects could not be applied; see status.objects for each one's error.")));
+      return patch(resource, status);
+    }
+    Deployment live = context.getClient().apps().deployments().inNamespace(namespace)
+        .withName(name).get();
+    Rollout rollout = live == null ? new Rollout(Rollout.Phase.PROGRESSING, "Pending",
+        "The Deployment does not exist yet.") : Rollout.of(Manifests.toMap(live));
+    status.put("phase", switch (rollout.phase()) {
+      case AVAILABLE -> "Available";
+      case PROGRESSING -> "Progressing";
+      case DEGRADED -> "Degraded";
+      case FAILED -> "Failed";
+    });
+    status.put("conditions", List.of(
+        condition("Applied", "True", "Applied", "Revision " + outcome.revision()
+            + " is applied."),
+        condition("Ready", rollout.phase() == Rollout.Phase.AVAILABLE ? "True" : "False",
+            rollout.reason(), rollout.message())));
+    return patch(resource, status);
+  }
+
+  private Map<String, Object> condition(String type, String value, String reason,
+      String message) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", type);
+    c.put("status", value);
+    c.put("reason", reason);
+    c.put("message", message);
+    c.put("lastTransitionTime", clock.instant().toString());
+    return c;
+  }
+
+  private static Map<String, Object> document(ApplicationResource resource) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("apiVersion", "pave.dev/v1alpha1");
+    doc.put("kind", "Application");
+    doc.put("metadata", Map.of("name", resource.getMetadata().getName()));
+    doc.put("spec", resource.getSpec() == null ? Map.of() : resource.getSpec());
+    return doc;
+  }
+
+  /** Status is patched on a fresh object with only name and namespace, never the cached one. */
+  private static UpdateControl<ApplicationResource> patch(ApplicationResource resource,
+      Map<String, Object> status) {
+    ApplicationResource fresh = new ApplicationResource();
+    fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName(resource.getMetadata().getName())
+        .withNamespace(resource.getMetadata().getNamespace()).build());
+    fresh.setStatus(status);
+    return UpdateControl.patchStatus(fresh);
+  }
+
+}
