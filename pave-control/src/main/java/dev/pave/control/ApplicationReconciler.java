@@ -1,6 +1,8 @@
 package dev.pave.control;
 
+import dev.pave.release.Rollbacks;
 import dev.pave.release.Rollout;
+import dev.pave.render.Settings;
 import dev.pave.render.Manifests;
 import dev.pave.render.Renderer;
 import dev.pave.spec.Application;
@@ -35,19 +37,22 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
   private final Map<String, Environment> environments;
   private final String defaultEnvironment;
   private final Clock clock;
+  private final java.time.Duration recheck;
 
   public ApplicationReconciler(Releases releases, Map<String, Environment> environments,
-      String defaultEnvironment, Clock clock) {
+      String defaultEnvironment, Clock clock, java.time.Duration recheck) {
     this.releases = releases;
     this.environments = environments;
     this.defaultEnvironment = defaultEnvironment;
     this.clock = clock;
+    this.recheck = recheck;
   }
 
   /** An operator for the built-in environments, deploying to {@code defaultEnvironment}. */
   public static ApplicationReconciler withBuiltIns(Releases releases, String defaultEnvironment,
       Clock clock) {
-    return new ApplicationReconciler(releases, Environments.builtIn(), defaultEnvironment, clock);
+    return new ApplicationReconciler(releases, Environments.builtIn(), defaultEnvironment, clock,
+        java.time.Duration.ofSeconds(30));
   }
 
   @Override
@@ -85,9 +90,23 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
         .findFirst().map(o -> o.getMetadata().getNamespace()).orElse(
             resource.getMetadata().getNamespace());
     Releases.Target target = new Releases.Target(name, envName, namespace);
-    Releases.Outcome outcome = releases.deploy(target, objects,
-        Manifests.yamlOf(document(resource)), annotations.getOrDefault(CHANGED_BY, "operator"),
-        annotations.get(COMMIT));
+    Map<String, Object> previous = resource.getStatus() == null ? Map.of() : resource.getStatus();
+    Long generation = resource.getMetadata().getGeneration();
+    Object pinnedAt = previous.get("pinnedGeneration");
+    boolean pinned = pinnedAt instanceof Number n && generation != null
+        && n.longValue() == generation;
+    Releases.Outcome outcome;
+    if (pinned) {
+      // A rollback holds until the next change of the spec: re-apply the pinned revision, so
+      // neither drift correction nor this reconcile puts the failed release back.
+      int revision = ((Number) previous.get("pinnedRevision")).intValue();
+      outcome = releases.reapply(target, revision);
+      status.put("pinnedRevision", revision);
+      status.put("pinnedGeneration", generation);
+    } else {
+      outcome = releases.deploy(target, objects, Manifests.yamlOf(document(resource)),
+          annotations.getOrDefault(CHANGED_BY, "operator"), annotations.get(COMMIT));
+    }
     status.put("revision", outcome.revision());
     List<Map<String, Object>> results = new ArrayList<>();
     for (Applier.Result r : outcome.results()) {
@@ -111,6 +130,29 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
         .withName(name).get();
     Rollout rollout = live == null ? new Rollout(Rollout.Phase.PROGRESSING, "Pending",
         "The Deployment does not exist yet.") : Rollout.of(Manifests.toMap(live));
+    if (rollout.phase() == Rollout.Phase.AVAILABLE) {
+      releases.markAvailable(target, outcome.revision());
+    }
+    if (!pinned && rollout.phase() == Rollout.Phase.FAILED) {
+      Rollbacks.Decision decision = Rollbacks.afterRollout(rollout,
+          Settings.of(env).autoRollback(), outcome.revision(), releases.available(target),
+          null);
+      if (decision instanceof Rollbacks.RollBack back) {
+        Releases.Outcome rolled = releases.rollback(target, back.to(), "auto-rollback");
+        event(context, resource, "AutoRolledBack", back.reason() + ".");
+        status.put("revision", rolled.revision());
+        status.put("phase", "RolledBack");
+        status.put("pinnedRevision", back.to());
+        status.put("pinnedGeneration", generation);
+        status.put("conditions", List.of(
+            condition("Applied", "True", "AutoRolledBack", back.reason() + " in "
+                + rolled.took().toMillis() + " ms."),
+            condition("Ready", "False", "RolledBack", "Revision " + outcome.revision()
+                + " failed to roll out and was rolled back automatically; change the spec to"
+                + " deploy again.")));
+        return patch(resource, status);
+      }
+    }
     status.put("phase", switch (rollout.phase()) {
       case AVAILABLE -> "Available";
       case PROGRESSING -> "Progressing";
@@ -123,6 +165,28 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
         condition("Ready", rollout.phase() == Rollout.Phase.AVAILABLE ? "True" : "False",
             rollout.reason(), rollout.message())));
     return patch(resource, status);
+  }
+
+  /** A Kubernetes Event on the Application, with the same reason as its condition. */
+  private void event(Context<ApplicationResource> context, ApplicationResource resource,
+      String reason, String message) {
+    io.fabric8.kubernetes.api.model.Event e = new io.fabric8.kubernetes.api.model.EventBuilder()
+        .withNewMetadata().withGenerateName(resource.getMetadata().getName() + ".")
+        .withNamespace(resource.getMetadata().getNamespace()).endMetadata()
+        .withNewInvolvedObject().withApiVersion("pave.dev/v1alpha1").withKind("Application")
+        .withName(resource.getMetadata().getName())
+        .withNamespace(resource.getMetadata().getNamespace())
+        .withUid(resource.getMetadata().getUid()).endInvolvedObject()
+        .withReason(reason).withMessage(message).withType("Warning")
+        .withNewSource().withComponent("pave-operator").endSource()
+        .withFirstTimestamp(clock.instant().toString())
+        .withLastTimestamp(clock.instant().toString()).withCount(1).build();
+    try {
+      context.getClient().v1().events().inNamespace(resource.getMetadata().getNamespace())
+          .resource(e).create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException ex) {
+      // An event that cannot be written must not undo the rollback it reports.
+    }
   }
 
   private Map<String, Object> condition(String type, String value, String reason,
@@ -146,14 +210,15 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
   }
 
   /** Status is patched on a fresh object with only name and namespace, never the cached one. */
-  private static UpdateControl<ApplicationResource> patch(ApplicationResource resource,
+  private UpdateControl<ApplicationResource> patch(ApplicationResource resource,
       Map<String, Object> status) {
     ApplicationResource fresh = new ApplicationResource();
     fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
         .withName(resource.getMetadata().getName())
         .withNamespace(resource.getMetadata().getNamespace()).build());
     fresh.setStatus(status);
-    return UpdateControl.patchStatus(fresh);
+    // Rollouts are watched by looking again: the status is what changes, not the spec.
+    return UpdateControl.patchStatus(fresh).rescheduleAfter(recheck);
   }
 
 }

@@ -110,6 +110,43 @@ public final class Releases {
         took);
   }
 
+  /** Label on an ApplicationRevision once its rollout became available. */
+  static final String AVAILABLE_LABEL = "pave.dev/available";
+
+  /** Marks a revision as having rolled out fully; automatic rollbacks only go to such ones. */
+  public void markAvailable(Target t, int number) {
+    var rev = client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
+        .withName(t.instance() + "-" + number);
+    GenericKubernetesResource g = rev.get();
+    if (g != null && !"true".equals(g.getMetadata().getLabels().get(AVAILABLE_LABEL))) {
+      g.getMetadata().getLabels().put(AVAILABLE_LABEL, "true");
+      client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace()).resource(g)
+          .update();
+    }
+  }
+
+  /** Numbers of the kept revisions that were ever available. */
+  public Set<Integer> available(Target t) {
+    return client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
+        .withLabel(Identity.INSTANCE, t.instance()).withLabel(AVAILABLE_LABEL, "true").list()
+        .getItems().stream()
+        .map(g -> Integer.parseInt(g.getMetadata().getLabels().get(REVISION_LABEL)))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** Applies a kept revision's objects again, recording nothing: a pinned rollback held. */
+  public Outcome reapply(Target t, int number) {
+    long start = ticker.getAsLong();
+    List<Revision> history = history(t);
+    Revision r = history.stream().filter(x -> x.number() == number).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("revision " + number + " is not kept"));
+    List<HasMetadata> objects = Revisions.objects(r).stream()
+        .map(m -> (HasMetadata) client.getKubernetesSerialization().unmarshal(json(m)))
+        .toList();
+    return new Outcome(current(history), false, applier.apply(t.instance(), objects),
+        since(start));
+  }
+
   /** Kept revisions, oldest first. */
   public List<Revision> history(Target t) {
     return client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
@@ -144,6 +181,11 @@ public final class Releases {
       client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
           .withName(t.instance() + "-" + r.number()).delete();
     }
+  }
+
+  /** The newest revision's number, 0 before the first. */
+  public int current(Target t) {
+    return current(history(t));
   }
 
   private static int current(List<Revision> history) {

@@ -32,6 +32,7 @@ class ApplicationReconcilerTest {
   KubernetesMockServer server;
   KubernetesClient client;
   Operator operator;
+  Releases releases;
 
   @BeforeEach
   void start() {
@@ -52,7 +53,16 @@ class ApplicationReconcilerTest {
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(false));
-    operator.register(ApplicationReconciler.withBuiltIns(releases, "dev", Clock.systemUTC()));
+    this.releases = releases;
+    // dev with automatic rollback, so a failed rollout can be shown quickly.
+    dev.pave.spec.Environment devWithRollback = dev.pave.spec.SpecReader.read("dev.yaml", """
+        apiVersion: pave.dev/v1alpha1
+        kind: Environment
+        metadata: {name: dev}
+        spec: {autoRollback: true}
+        """).environments().get(0).value();
+    operator.register(new ApplicationReconciler(releases, dev.pave.spec.Environments.with(
+        List.of(devWithRollback)), "dev", Clock.systemUTC(), Duration.ofMillis(500)));
     operator.start();
   }
 
@@ -124,5 +134,64 @@ class ApplicationReconcilerTest {
         assertThat(live("checkout").getStatus()).containsEntry("phase", "Failed"));
     assertThat(live("checkout").getStatus().get("conditions").toString())
         .contains("EnvironmentNotFound").contains("Environment \"qa\" does not exist");
+  }
+
+  /** Writes a Deployment status as the Deployment controller would; the test says so. */
+  void actAsDeploymentController(boolean progressing) {
+    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").edit(d -> {
+      var s = new io.fabric8.kubernetes.api.model.apps.DeploymentStatus();
+      s.setObservedGeneration(d.getMetadata().getGeneration());
+      s.setReplicas(1);
+      s.setUpdatedReplicas(progressing ? 1 : 0);
+      s.setAvailableReplicas(progressing ? 1 : 0);
+      s.setReadyReplicas(progressing ? 1 : 0);
+      if (!progressing) {
+        s.setConditions(List.of(new io.fabric8.kubernetes.api.model.apps.DeploymentCondition(
+            null, null, "ReplicaSet \"checkout-abc\" has timed out progressing.",
+            "ProgressDeadlineExceeded", "False", "Progressing")));
+      }
+      d.setStatus(s);
+      return d;
+    });
+  }
+
+  String image() {
+    return client.apps().deployments().inNamespace("checkout-dev").withName("checkout").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  @Test
+  void aFailedRolloutIsRolledBackToTheLastAvailableRevisionAndStaysThere() throws Exception {
+    Releases.Target t = new Releases.Target("checkout", "dev", "checkout-dev");
+    client.resource(fromFile("examples/checkout/pave.yaml")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> live("checkout").getStatus() != null
+        && Integer.valueOf(1).equals(live("checkout").getStatus().get("revision")));
+    actAsDeploymentController(true);
+    await().atMost(Duration.ofSeconds(20)).until(() -> releases.available(t).contains(1));
+    assertThat(live("checkout").getStatus()).containsEntry("phase", "Available");
+
+    ApplicationResource broken = live("checkout");
+    broken.getSpec().put("image", "registry.example.com/payments/checkout:1.5.0-broken");
+    client.resource(broken).update();
+    await().atMost(Duration.ofSeconds(20)).until(() -> image().endsWith("1.5.0-broken"));
+    actAsDeploymentController(false);
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(live("checkout").getStatus()).containsEntry("phase", "RolledBack"));
+    assertThat(image()).endsWith(":1.4.2");
+    assertThat(live("checkout").getStatus().get("conditions").toString())
+        .contains("AutoRolledBack").contains("rolling back to revision 1");
+    assertThat(releases.history(t)).last().extracting(dev.pave.release.Revision::changedBy)
+        .isEqualTo("auto-rollback (rollback to 1)");
+    assertThat(client.v1().events().inNamespace("apps").list().getItems())
+        .anySatisfy(e -> {
+          assertThat(e.getReason()).isEqualTo("AutoRolledBack");
+          assertThat(e.getInvolvedObject().getName()).isEqualTo("checkout");
+          assertThat(e.getMessage()).contains("rolling back to revision 1");
+        });
+    // Later reconciles hold the rollback: the failed release is not applied again.
+    Thread.sleep(1500);
+    assertThat(image()).endsWith(":1.4.2");
+    assertThat(releases.history(t)).hasSize(3);
   }
 }
