@@ -32,6 +32,9 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
   public static final String ENVIRONMENT_LABEL = "pave.dev/environment";
   public static final String CHANGED_BY = "pave.dev/changed-by";
   public static final String COMMIT = "pave.dev/source-commit";
+  /** Set by `pave rollback`: hold this revision while the generation stays the same. */
+  public static final String PINNED_REVISION = "pave.dev/pinned-revision";
+  public static final String PINNED_GENERATION = "pave.dev/pinned-generation";
 
   private final Releases releases;
   private final Map<String, Environment> environments;
@@ -93,13 +96,19 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
     Map<String, Object> previous = resource.getStatus() == null ? Map.of() : resource.getStatus();
     Long generation = resource.getMetadata().getGeneration();
     Object pinnedAt = previous.get("pinnedGeneration");
+    Object pinnedRevision = previous.get("pinnedRevision");
+    if (annotations.containsKey(PINNED_GENERATION) && annotations.containsKey(PINNED_REVISION)
+        && String.valueOf(generation).equals(annotations.get(PINNED_GENERATION))) {
+      pinnedAt = generation;
+      pinnedRevision = Integer.valueOf(annotations.get(PINNED_REVISION));
+    }
     boolean pinned = pinnedAt instanceof Number n && generation != null
-        && n.longValue() == generation;
+        && n.longValue() == generation && pinnedRevision instanceof Number;
     Releases.Outcome outcome;
     if (pinned) {
       // A rollback holds until the next change of the spec: re-apply the pinned revision, so
       // neither drift correction nor this reconcile puts the failed release back.
-      int revision = ((Number) previous.get("pinnedRevision")).intValue();
+      int revision = ((Number) pinnedRevision).intValue();
       outcome = releases.reapply(target, revision);
       status.put("pinnedRevision", revision);
       status.put("pinnedGeneration", generation);

@@ -1,0 +1,61 @@
+package dev.pave.cli;
+
+import dev.pave.control.ApplicationReconciler;
+import dev.pave.control.Releases;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pave operator}: the control plane, run against the current kubeconfig context. */
+@Command(name = "operator",
+    mixinStandardHelpOptions = true,
+    header = "Run the Pave operator against a cluster until interrupted.",
+    description = "Watches Application resources, renders them for their environment (the"
+        + " pave.dev/environment label, else --env), applies them, keeps every release as an"
+        + " ApplicationRevision and rolls back automatically where the environment says so."
+        + " The CRDs in deploy/crds/ must be installed.",
+    footer = {"", "Examples:",
+        "  pave operator --env prod",
+        "  pave operator --env dev --context kind-pave"})
+final class OperatorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV",
+      description = "Environment of Applications without a pave.dev/environment label.")
+  String environment;
+
+  @Option(names = "--retention", defaultValue = "20",
+      description = "Revisions kept per application (default ${DEFAULT-VALUE}).")
+  int retention;
+
+  @Mixin ClusterOptions cluster;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    KubernetesClient client = cluster.client();
+    Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, retention);
+    Operator operator = new Operator(o -> o.withKubernetesClient(client)
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false));
+    operator.register(ApplicationReconciler.withBuiltIns(releases, environment,
+        Clock.systemUTC()));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.stop();
+      stopped.countDown();
+    }));
+    operator.start();
+    spec.commandLine().getErr().println("pave operator running for environment " + environment
+        + " against " + client.getMasterUrl() + "; Ctrl-C stops it");
+    spec.commandLine().getErr().flush();
+    stopped.await();
+    return ExitCode.OK;
+  }
+}

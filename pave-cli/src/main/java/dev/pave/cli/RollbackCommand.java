@@ -1,0 +1,110 @@
+package dev.pave.cli;
+
+import dev.pave.control.Applier;
+import dev.pave.control.ApplicationReconciler;
+import dev.pave.control.ApplicationResource;
+import dev.pave.control.Releases;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pave rollback}: the previous or any kept revision back in one step. */
+@Command(name = "rollback",
+    mixinStandardHelpOptions = true,
+    header = "Roll an application back to the previous or a given revision, in one step.",
+    description = "Applies the kept revision's objects at once and pins the Application to it,"
+        + " so that neither the operator nor drift correction puts the newer release back"
+        + " until the spec changes again. Prints how long the rollback took.",
+    footer = {"", "Examples:",
+        "  pave rollback checkout -e prod",
+        "  pave rollback checkout -e prod --to 12",
+        "", "Exit codes: 0 rolled back, 1 the rollback failed, 2 invalid input or usage."})
+final class RollbackCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "APP", description = "Application name.")
+  String app;
+
+  @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "Environment.")
+  String environment;
+
+  @Option(names = "--to", paramLabel = "N", description = "Revision to roll back to (default:"
+      + " the previous one).")
+  Integer to;
+
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+      description = "Namespace of the application's objects (default <app>-<env>).")
+  String namespace;
+
+  @Option(names = "--app-namespace", paramLabel = "NS",
+      description = "Namespace of the Application resource, to pin it (default: the objects').")
+  String appNamespace;
+
+  @Mixin ClusterOptions cluster;
+
+  @Override
+  public Integer call() {
+    Releases.Target t = new Releases.Target(app, environment,
+        namespace != null ? namespace : app + "-" + environment);
+    String user = System.getProperty("user.name", "cli");
+    try (KubernetesClient client = cluster.client()) {
+      Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
+      Releases.Outcome o;
+      int target;
+      try {
+        int current = releases.current(t);
+        o = releases.rollback(t, to, user);
+        target = to != null ? to : releases.history(t).stream()
+            .filter(r -> r.number() < current).mapToInt(r -> r.number()).max().orElse(0);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+      pin(client, t, target);
+      PrintWriter err = spec.commandLine().getErr();
+      for (Applier.Result r : o.results()) {
+        if (r.action() == Applier.Action.FAILED) {
+          err.println("error: " + r.kind() + "/" + r.name() + ": " + r.message());
+        }
+      }
+      err.flush();
+      PrintWriter out = spec.commandLine().getOut();
+      if (o.failed()) {
+        out.println(app + " in " + environment + ": rollback to revision " + target
+            + " failed after " + o.took().toMillis() + " ms");
+        out.flush();
+        return ExitCode.FAILURE;
+      }
+      out.println(app + " in " + environment + " rolled back to revision " + target + " in "
+          + o.took().toMillis() + " ms (recorded as revision " + o.revision() + ")");
+      out.flush();
+      return ExitCode.OK;
+    }
+  }
+
+  /** Pins the Application, when there is one, so the operator holds the rollback. */
+  private void pin(KubernetesClient client, Releases.Target t, int revision) {
+    String ns = appNamespace != null ? appNamespace : t.namespace();
+    try {
+      var resource = client.resources(ApplicationResource.class).inNamespace(ns).withName(app);
+      ApplicationResource a = resource.get();
+      if (a != null) {
+        a.getMetadata().getAnnotations().put(ApplicationReconciler.PINNED_REVISION,
+            String.valueOf(revision));
+        a.getMetadata().getAnnotations().put(ApplicationReconciler.PINNED_GENERATION,
+            String.valueOf(a.getMetadata().getGeneration()));
+        client.resource(a).update();
+      }
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      spec.commandLine().getErr().println("warning: rolled back, but the Application could not"
+          + " be pinned (" + e.getMessage() + "); the operator may apply the newer release"
+          + " again");
+    }
+  }
+}

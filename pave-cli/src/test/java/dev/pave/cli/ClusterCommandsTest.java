@@ -1,0 +1,94 @@
+package dev.pave.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pave.control.Releases;
+import dev.pave.render.Renderer;
+import dev.pave.render.Specs;
+import dev.pave.schema.CustomResourceDefinitions;
+import dev.pave.spec.Environments;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** history and rollback against the in-process API, through a kubeconfig as kubectl uses. */
+class ClusterCommandsTest {
+  @TempDir Path tmp;
+  KubernetesMockServer server;
+  KubernetesClient client;
+  Path kubeconfig;
+
+  @BeforeEach
+  void start() throws Exception {
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+    client.apiextensions().v1().customResourceDefinitions().resource(client
+        .getKubernetesSerialization().convertValue(CustomResourceDefinitions
+            .applicationRevision(), CustomResourceDefinition.class)).create();
+    kubeconfig = tmp.resolve("kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: sandbox, cluster: {server: "%s"}}]
+        contexts: [{name: sandbox, context: {cluster: sandbox, user: dev}}]
+        current-context: sandbox
+        users: [{name: dev, user: {token: not-a-secret}}]
+        """.formatted(client.getMasterUrl().toString()));
+    Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
+    Releases.Target t = new Releases.Target("checkout", "dev", "checkout-dev");
+    releases.deploy(t, Renderer.render(Specs.app("port: 8080\nenv: {LOG_LEVEL: info}"),
+        Environments.builtIn().get("dev")), "v1", "ana", "abc123");
+    releases.deploy(t, Renderer.render(Specs.app("port: 8080\nenv: {LOG_LEVEL: debug}"),
+        Environments.builtIn().get("dev")), "v2", "bo", "def456");
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.destroy();
+  }
+
+  @Test
+  void historyListsTheKeptRevisions() {
+    Cli r = Cli.run("history", "checkout", "-e", "dev", "--kubeconfig", kubeconfig.toString());
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("REVISION  CHANGED-BY")
+        .containsPattern("(?m)^1 +ana +\\S+ +abc123 ")
+        .containsPattern("(?m)^2 +bo +\\S+ +def456 ");
+  }
+
+  @Test
+  void rollbackAppliesThePreviousRevisionAndSaysHowLongItTook() {
+    Cli r = Cli.run("rollback", "checkout", "-e", "dev", "--kubeconfig", kubeconfig.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("checkout in dev rolled back to revision 1 in \\d+ ms"
+        + " \\(recorded as revision 3\\)");
+    String level = client.apps().deployments().inNamespace("checkout-dev").withName("checkout")
+        .get().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("LOG_LEVEL")).findFirst().orElseThrow().getValue();
+    assertThat(level).isEqualTo("info");
+  }
+
+  @Test
+  void aRevisionThatIsNotKeptIsAUsageError() {
+    Cli r = Cli.run("rollback", "checkout", "-e", "dev", "--to", "9", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: revision 9 is not kept; kept revisions: [1, 2]\n");
+  }
+}
