@@ -114,7 +114,8 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
       status.put("pinnedGeneration", generation);
     } else {
       outcome = releases.deploy(target, objects, Manifests.yamlOf(document(resource)),
-          annotations.getOrDefault(CHANGED_BY, "operator"), annotations.get(COMMIT));
+          annotations.getOrDefault(CHANGED_BY, "operator"), annotations.get(COMMIT),
+          Settings.of(env).driftMode() == dev.pave.spec.EnvironmentSpec.DriftMode.CORRECT);
     }
     status.put("revision", outcome.revision());
     List<Map<String, Object>> results = new ArrayList<>();
@@ -129,6 +130,21 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
       results.add(m);
     }
     status.put("objects", results);
+    List<Map<String, Object>> drift = new ArrayList<>();
+    for (Applier.Result r : outcome.results()) {
+      for (dev.pave.apply.Drift.Change c : r.drift()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("object", r.kind() + "/" + r.name());
+        m.put("path", c.path());
+        m.put("applied", String.valueOf(c.applied()));
+        m.put("live", String.valueOf(c.live()));
+        m.put("corrected", r.action() == Applier.Action.UPDATED);
+        drift.add(m);
+      }
+    }
+    if (!drift.isEmpty()) {
+      status.put("drift", drift);
+    }
     if (outcome.failed()) {
       status.put("phase", "Failed");
       status.put("conditions", List.of(condition("Ready", "False", "ApplyFailed",

@@ -57,18 +57,31 @@ public final class Applier {
     CREATED,
     UPDATED,
     UNCHANGED,
+    /** Live differs from what Pave applied, and the environment only reports drift. */
+    DRIFTED,
     PRUNED,
     FAILED
   }
 
-  /** One object's outcome, for the Application's status. */
+  /** One object's outcome, for the Application's status, with any drift found. */
   public record Result(String kind, String namespace, String name, Action action,
-      String message) {}
+      String message, List<Drift.Change> drift) {
+    public Result(String kind, String namespace, String name, Action action, String message) {
+      this(kind, namespace, name, action, message, List.of());
+    }
+  }
 
   private final KubernetesClient client;
+  private final boolean correctDrift;
 
   public Applier(KubernetesClient client) {
+    this(client, true);
+  }
+
+  /** With {@code correctDrift} false, objects that drifted are reported and left as they are. */
+  public Applier(KubernetesClient client, boolean correctDrift) {
     this.client = client;
+    this.correctDrift = correctDrift;
   }
 
   /** Applies the objects of one instance in order, then prunes what it no longer renders. */
@@ -95,13 +108,22 @@ public final class Applier {
           return new Result(o.getKind(), ns, name, Action.CREATED, null);
         }
         Map<String, Object> liveMap = Manifests.toMap(live);
-        Map<String, Object> merged = ThreeWayMerge.merge(lastApplied(liveMap), desired,
-            liveMap);
+        Map<String, Object> last = lastApplied(liveMap);
+        // Drift: fields Pave wrote last time that are no longer what it wrote.
+        List<Drift.Change> drift = last == null ? List.of() : Drift.between(last, liveMap);
+        Map<String, Object> merged = ThreeWayMerge.merge(last, desired, liveMap);
         if (Drift.sameValue(merged, liveMap)) {
           return new Result(o.getKind(), ns, name, Action.UNCHANGED, null);
         }
+        boolean specChanged = last == null || !Drift.sameValue(last, desired);
+        if (!correctDrift && !specChanged) {
+          return new Result(o.getKind(), ns, name, Action.DRIFTED, drift.size()
+              + " field(s) differ from what Pave applied; drift is reported, not corrected,"
+              + " in this environment", drift);
+        }
         client.resource(typed(merged, o)).update();
-        return new Result(o.getKind(), ns, name, Action.UPDATED, null);
+        return new Result(o.getKind(), ns, name, Action.UPDATED, drift.isEmpty() ? null
+            : "corrected drift in " + drift.size() + " field(s)", drift);
       } catch (KubernetesClientException e) {
         if (e.getCode() == 409 && attempt < ATTEMPTS) {
           continue; // Someone else wrote in between: read again and merge again.

@@ -54,6 +54,7 @@ public final class Releases {
 
   private final KubernetesClient client;
   private final Applier applier;
+  private final Applier reporter;
   private final Clock clock;
   private final LongSupplier ticker;
   private final int retention;
@@ -61,6 +62,7 @@ public final class Releases {
   public Releases(KubernetesClient client, Clock clock, LongSupplier ticker, int retention) {
     this.client = client;
     this.applier = new Applier(client);
+    this.reporter = new Applier(client, false);
     this.clock = clock;
     this.ticker = ticker;
     this.retention = retention;
@@ -69,8 +71,15 @@ public final class Releases {
   /** Applies the rendered objects and records a revision when the output changed. */
   public Outcome deploy(Target t, List<HasMetadata> objects, String spec, String changedBy,
       String commit) {
+    return deploy(t, objects, spec, changedBy, commit, true);
+  }
+
+  /** As above; with {@code correctDrift} false, drift is reported and not overwritten. */
+  public Outcome deploy(Target t, List<HasMetadata> objects, String spec, String changedBy,
+      String commit, boolean correctDrift) {
     long start = ticker.getAsLong();
-    List<Applier.Result> results = applier.apply(t.instance(), objects);
+    List<Applier.Result> results = (correctDrift ? applier : reporter).apply(t.instance(),
+        objects);
     List<Revision> history = history(t);
     if (results.stream().anyMatch(r -> r.action() == Applier.Action.FAILED)) {
       return new Outcome(current(history), false, results, since(start));

@@ -131,4 +131,45 @@ class ApplierTest {
     assertThat(last).isNotNull();
     assertThat(((Map<?, ?>) last.get("spec")).get("replicas")).isEqualTo(1L);
   }
+
+  void changeImageByHand(String image) {
+    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+      return d;
+    });
+  }
+
+  @Test
+  void driftIsCorrectedAndSaysWhichFieldsChanged() {
+    applier.apply("checkout-dev", render("port: 8080"));
+    changeImageByHand("registry.example.com/payments/checkout:hotfix");
+    List<Applier.Result> results = applier.apply("checkout-dev", render("port: 8080"));
+    Applier.Result d = results.stream().filter(r -> r.kind().equals("Deployment"))
+        .findFirst().orElseThrow();
+    assertThat(d.action()).isEqualTo(Applier.Action.UPDATED);
+    assertThat(d.message()).isEqualTo("corrected drift in 1 field(s)");
+    assertThat(d.drift()).containsExactly(new dev.pave.apply.Drift.Change(
+        "spec.template.spec.containers[name=checkout].image",
+        "registry.example.com/payments/checkout:1.4.2",
+        "registry.example.com/payments/checkout:hotfix"));
+    assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .endsWith(":1.4.2");
+  }
+
+  @Test
+  void inReportModeDriftIsRecordedButLeftAlone() {
+    Applier reporting = new Applier(client, false);
+    reporting.apply("checkout-dev", render("port: 8080"));
+    changeImageByHand("registry.example.com/payments/checkout:hotfix");
+    Applier.Result d = reporting.apply("checkout-dev", render("port: 8080")).stream()
+        .filter(r -> r.kind().equals("Deployment")).findFirst().orElseThrow();
+    assertThat(d.action()).isEqualTo(Applier.Action.DRIFTED);
+    assertThat(d.drift()).hasSize(1);
+    assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .endsWith(":hotfix");
+    // A change of the spec is still applied in report mode.
+    Applier.Result changed = reporting.apply("checkout-dev", render("port: 8080\nenv: {A: b}"))
+        .stream().filter(r -> r.kind().equals("Deployment")).findFirst().orElseThrow();
+    assertThat(changed.action()).isEqualTo(Applier.Action.UPDATED);
+  }
 }
