@@ -1,0 +1,197 @@
+package dev.pave.cli;
+
+import dev.pave.control.ApplicationReconciler;
+import dev.pave.control.ApplicationResource;
+import dev.pave.spec.Application;
+import dev.pave.spec.Document;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pave deploy}: the spec becomes the Application the operator reconciles. */
+@Command(name = "deploy",
+    mixinStandardHelpOptions = true,
+    header = "Create or update an Application in a cluster and follow its rollout.",
+    description = "Checks the spec as 'pave validate' does, then creates or updates the"
+        + " Application resource for the environment, recording who deployed and from which"
+        + " commit. With --wait it follows the rollout until it is available, fails or is"
+        + " rolled back, printing each change of phase.",
+    footer = {"", "Examples:",
+        "  pave deploy pave.yaml -e prod --wait",
+        "  pave deploy pave.yaml -e staging --commit $(git rev-parse HEAD) --context staging",
+        "", "Exit codes: 0 deployed (and available with --wait), 1 the rollout failed, was"
+            + " rolled back or timed out, 2 invalid input or usage."})
+final class DeployCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "The pave.yaml to deploy.")
+  Path file;
+
+  @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "Environment.")
+  String environment;
+
+  @Option(names = {"-n", "--namespace"}, defaultValue = "pave-apps", paramLabel = "NS",
+      description = "Namespace of the Application resource (default ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(names = "--commit", paramLabel = "SHA", description = "Source commit to record.")
+  String commit;
+
+  @Option(names = "--wait", description = "Follow the rollout until it settles.")
+  boolean waitForRollout;
+
+  @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION",
+      description = "How long --wait waits, e.g. 90s, 10m (default ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Mixin ClusterOptions cluster;
+
+  @Override
+  public Integer call() throws Exception {
+    Workspace ws = Workspace.load(List.of(file), List.of());
+    ws.environment(environment);
+    if (!ws.problems.isEmpty()) {
+      Problems.print(spec.commandLine().getErr(), ws.problems, "; nothing was deployed.");
+      return ExitCode.INVALID;
+    }
+    if (ws.applications.size() != 1) {
+      throw new UserError(file + ": expected one Application, found " + ws.applications.size());
+    }
+    Document<Application> doc = ws.applications.get(0);
+    Duration limit = duration(timeout);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (KubernetesClient client = cluster.client()) {
+      String name = doc.value().name();
+      var ref = client.resources(ApplicationResource.class).inNamespace(namespace)
+          .withName(name);
+      ApplicationResource existing = ref.get();
+      ApplicationResource app = existing != null ? existing : new ApplicationResource();
+      if (existing == null) {
+        app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+      }
+      Map<String, String> labels = new LinkedHashMap<>(app.getMetadata().getLabels() == null
+          ? Map.of() : app.getMetadata().getLabels());
+      labels.put(ApplicationReconciler.ENVIRONMENT_LABEL, environment);
+      Map<String, String> annotations = new LinkedHashMap<>(app.getMetadata().getAnnotations()
+          == null ? Map.of() : app.getMetadata().getAnnotations());
+      annotations.put(ApplicationReconciler.CHANGED_BY, System.getProperty("user.name", "cli"));
+      if (commit != null) {
+        annotations.put(ApplicationReconciler.COMMIT, commit);
+      }
+      app.getMetadata().setLabels(labels);
+      app.getMetadata().setAnnotations(annotations);
+      app.setSpec(spec(doc));
+      ApplicationResource written = existing == null ? client.resource(app).create()
+          : client.resource(app).update();
+      long generation = written.getMetadata().getGeneration() == null ? 1
+          : written.getMetadata().getGeneration();
+      out.println("application " + namespace + "/" + name + " "
+          + (existing == null ? "created" : "updated") + " for " + environment
+          + " (generation " + generation + ")");
+      out.flush();
+      if (!waitForRollout) {
+        return ExitCode.OK;
+      }
+      return follow(ref::get, generation, limit, err, out);
+    }
+  }
+
+  /** The spec as the author wrote it (short forms kept), read again from the file. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(Document<Application> doc) {
+    try {
+      String text = java.nio.file.Files.readString(Path.of(doc.positions().source()));
+      for (Object d : new org.yaml.snakeyaml.Yaml().loadAll(text)) {
+        if (d instanceof Map<?, ?> m && "Application".equals(m.get("kind"))) {
+          return (Map<String, Object>) ((Map<String, Object>) m).get("spec");
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new UserError(doc.positions().source() + ": " + e.getMessage());
+    }
+    throw new UserError(doc.positions().source() + ": no Application found");
+  }
+
+  /** Polls the status, printing each change, until the rollout settles or time runs out. */
+  private int follow(java.util.function.Supplier<ApplicationResource> read, long generation,
+      Duration limit, PrintWriter err, PrintWriter out) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      ApplicationResource now = read.get();
+      Map<String, Object> status = now == null || now.getStatus() == null ? Map.of()
+          : now.getStatus();
+      Object observed = status.get("observedGeneration");
+      if (observed instanceof Number n && n.longValue() >= generation) {
+        String phase = String.valueOf(status.get("phase"));
+        String line = phase + ": " + readyMessage(status);
+        if (!line.equals(last)) {
+          err.println("  " + line);
+          err.flush();
+          last = line;
+        }
+        switch (phase) {
+          case "Available" -> {
+            out.println("rollout complete: revision " + status.get("revision") + " is available");
+            out.flush();
+            return ExitCode.OK;
+          }
+          case "Failed", "RolledBack" -> {
+            out.println("rollout " + phase.toLowerCase(java.util.Locale.ROOT) + ": "
+                + readyMessage(status));
+            out.flush();
+            return ExitCode.FAILURE;
+          }
+          default -> {
+          }
+        }
+      }
+      Thread.sleep(500);
+    }
+    out.println("timed out after " + timeout + " waiting for the rollout; it goes on in the"
+        + " cluster (pave status shows it)");
+    out.flush();
+    return ExitCode.FAILURE;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String readyMessage(Map<String, Object> status) {
+    List<Object> conditions = status.get("conditions") instanceof List<?> l
+        ? new ArrayList<>(l) : List.of();
+    for (Object c : conditions) {
+      Map<String, Object> m = (Map<String, Object>) c;
+      if ("Ready".equals(m.get("type"))) {
+        return String.valueOf(m.get("message"));
+      }
+    }
+    return "";
+  }
+
+  static Duration duration(String text) {
+    if (!text.matches("\\d+(ms|s|m|h)")) {
+      throw new UserError("--timeout " + text + ": expected a number with ms, s, m or h, for"
+          + " example 90s or 10m");
+    }
+    long n = Long.parseLong(text.replaceAll("\\D", ""));
+    return switch (text.replaceAll("\\d", "")) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+}

@@ -1,0 +1,124 @@
+package dev.pave.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pave.control.ApplicationReconciler;
+import dev.pave.control.ApplicationResource;
+import dev.pave.control.Releases;
+import dev.pave.render.Golden;
+import dev.pave.schema.CustomResourceDefinitions;
+import dev.pave.spec.Environments;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** pave deploy against the in-process API with the operator running beside it. */
+class DeployCommandTest {
+  @TempDir Path tmp;
+  KubernetesMockServer server;
+  KubernetesClient client;
+  Operator operator;
+  Path kubeconfig;
+
+  @BeforeEach
+  void start() throws Exception {
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+    for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
+        CustomResourceDefinitions.applicationRevision())) {
+      client.apiextensions().v1().customResourceDefinitions().resource(client
+          .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
+          .create();
+    }
+    operator = new Operator(o -> o.withKubernetesClient(client)
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withCloseClientOnStop(false));
+    operator.register(new ApplicationReconciler(new Releases(client, Clock.systemUTC(),
+        System::nanoTime, 20), Environments.builtIn(), "dev", Clock.systemUTC(),
+        Duration.ofMillis(300)));
+    operator.start();
+    kubeconfig = tmp.resolve("kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: sandbox, cluster: {server: "%s"}}]
+        contexts: [{name: sandbox, context: {cluster: sandbox, user: dev}}]
+        current-context: sandbox
+        users: [{name: dev, user: {token: not-a-secret}}]
+        """.formatted(client.getMasterUrl().toString()));
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+    client.close();
+    server.destroy();
+  }
+
+  @Test
+  void deployWaitsForTheRolloutAndReportsIt() throws Exception {
+    String spec = Golden.root().resolve("examples/checkout/pave.yaml").toString();
+    CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.run("deploy", spec,
+        "-e", "dev", "--commit", "abc123", "--wait", "--timeout", "30s", "--kubeconfig",
+        kubeconfig.toString()));
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().deployments()
+        .inNamespace("checkout-dev").withName("checkout").get() != null);
+    // Acting as the Deployment controller: the new pods are up.
+    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").edit(d -> {
+      DeploymentStatus s = new DeploymentStatus();
+      s.setObservedGeneration(d.getMetadata().getGeneration());
+      s.setReplicas(1);
+      s.setUpdatedReplicas(1);
+      s.setAvailableReplicas(1);
+      s.setReadyReplicas(1);
+      d.setStatus(s);
+      return d;
+    });
+    Cli r = run.get();
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("application pave-apps/checkout created for dev")
+        .contains("rollout complete: revision 1 is available");
+    assertThat(r.err()).contains("Available: All 1 replicas run the current revision");
+    ApplicationResource app = client.resources(ApplicationResource.class)
+        .inNamespace("pave-apps").withName("checkout").get();
+    assertThat(app.getMetadata().getAnnotations())
+        .containsEntry(ApplicationReconciler.COMMIT, "abc123");
+    assertThat(app.getSpec()).containsEntry("expose", "public");
+  }
+
+  @Test
+  void anInvalidSpecIsNotDeployed() throws Exception {
+    Path bad = tmp.resolve("pave.yaml");
+    Files.writeString(bad, Files.readString(Golden.root().resolve("examples/checkout/pave.yaml"))
+        .replace("port: 8080", "port: 8080\n  replcas: 2"));
+    Cli r = Cli.run("deploy", bad.toString(), "-e", "dev", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("spec.replcas: unknown field").contains("nothing was deployed");
+    assertThat(client.resources(ApplicationResource.class).inNamespace("pave-apps").list()
+        .getItems()).isEmpty();
+  }
+}
