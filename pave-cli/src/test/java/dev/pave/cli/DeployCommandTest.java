@@ -107,6 +107,10 @@ class DeployCommandTest {
     assertThat(app.getMetadata().getAnnotations())
         .containsEntry(ApplicationReconciler.COMMIT, "abc123");
     assertThat(app.getSpec()).containsEntry("expose", "public");
+    Cli status = Cli.run("status", "checkout", "--kubeconfig", kubeconfig.toString());
+    assertThat(status.exit()).isZero();
+    assertThat(status.out()).startsWith("pave-apps/checkout: Available, revision 1\n")
+        .contains("Ready=True RolloutComplete: All 1 replicas run the current revision");
   }
 
   @Test
