@@ -91,4 +91,22 @@ class ClusterCommandsTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("error: revision 9 is not kept; kept revisions: [1, 2]\n");
   }
+
+  @Test
+  void diffShowsWhatDeployingWouldChangeAndNothingWhenInStep() throws Exception {
+    Path spec = tmp.resolve("pave.yaml");
+    Files.writeString(spec, Specs.HEAD + "  port: 8080\n  env: {LOG_LEVEL: debug}\n");
+    Cli same = Cli.run("diff", spec.toString(), "-e", "dev", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(same.exit()).as(same.out()).isZero();
+    assertThat(same.err()).isEqualTo("no changes\n");
+    Files.writeString(spec, Specs.HEAD + "  port: 8080\n  env: {LOG_LEVEL: warn}\n");
+    Cli changed = Cli.run("diff", spec.toString(), "-e", "dev", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(changed.exit()).isEqualTo(1);
+    assertThat(changed.out()).contains("--- live/Deployment/checkout-dev/checkout")
+        .contains("-              value: debug").contains("+              value: warn")
+        .doesNotContain("\u001b[");
+    assertThat(changed.err()).isEqualTo("1 object would change\n");
+  }
 }

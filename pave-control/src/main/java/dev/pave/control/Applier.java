@@ -179,6 +179,11 @@ public final class Applier {
     return copy;
   }
 
+  /** The last applied state recorded on a live object, or null. */
+  public static Map<String, Object> lastAppliedOf(Map<String, Object> live) {
+    return lastApplied(live);
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> lastApplied(Map<String, Object> live) {
     Map<String, Object> meta = (Map<String, Object>) live.getOrDefault("metadata", Map.of());
