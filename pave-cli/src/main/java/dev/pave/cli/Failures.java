@@ -24,6 +24,12 @@ final class Failures implements CommandLine.IExecutionExceptionHandler,
       err.flush();
       return ExitCode.FAILURE;
     }
+    String cluster = clusterProblem(e);
+    if (cluster != null) {
+      err.println("error: " + cluster);
+      err.flush();
+      return ExitCode.FAILURE;
+    }
     err.println("error: internal error: " + e + " (please report it; set PAVE_DEBUG=1 for"
         + " details)");
     if (System.getenv("PAVE_DEBUG") != null) {
@@ -42,6 +48,33 @@ final class Failures implements CommandLine.IExecutionExceptionHandler,
     err.println("See '" + cl.getCommandSpec().qualifiedName() + " --help'.");
     err.flush();
     return ExitCode.INVALID;
+  }
+
+  /** A failure to talk to the cluster, said in the user's terms, or null. */
+  static String clusterProblem(Throwable e) {
+    io.fabric8.kubernetes.client.KubernetesClientException k = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.http.HttpConnectTimeoutException) {
+        return "cannot reach the Kubernetes API (" + t.getClass().getSimpleName()
+            + (t.getMessage() == null ? "" : ": " + t.getMessage()) + "); check the kubeconfig"
+            + " context (--kubeconfig, --context) and that the cluster is up";
+      }
+      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException kce && k == null) {
+        k = kce;
+      }
+    }
+    if (k == null) {
+      return null;
+    }
+    if (k.getCode() == 401 || k.getCode() == 403) {
+      return "the cluster refused the request (HTTP " + k.getCode() + "): "
+          + (k.getStatus() != null ? k.getStatus().getMessage() : k.getMessage())
+          + "; check the credentials and RBAC of the kubeconfig user";
+    }
+    return "a request to the cluster failed" + (k.getCode() > 0 ? " (HTTP " + k.getCode() + ")"
+        : "") + ": " + (k.getStatus() != null && k.getStatus().getMessage() != null
+        ? k.getStatus().getMessage() : k.getMessage());
   }
 
   static String describe(java.io.IOException e) {

@@ -35,15 +35,31 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Revisions kept per application (default ${DEFAULT-VALUE}).")
   int retention;
 
+  @Option(names = "--leader-election-namespace", paramLabel = "NS",
+      description = "Run with leader election, holding a Lease named pave-operator in NS, so"
+          + " that only one of several replicas reconciles at a time.")
+  String leaseNamespace;
+
+  @Option(names = "--workers", defaultValue = "10",
+      description = "Applications reconciled at the same time (default ${DEFAULT-VALUE}).")
+  int workers;
+
   @Mixin ClusterOptions cluster;
 
   @Override
   public Integer call() throws InterruptedException {
     KubernetesClient client = cluster.client();
     Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, retention);
-    Operator operator = new Operator(o -> o.withKubernetesClient(client)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withSSABasedCreateUpdateMatchForDependentResources(false));
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withConcurrentReconciliationThreads(workers);
+      if (leaseNamespace != null) {
+        o.withLeaderElectionConfiguration(new io.javaoperatorsdk.operator.api.config
+            .LeaderElectionConfiguration("pave-operator", leaseNamespace));
+      }
+    });
     operator.register(ApplicationReconciler.withBuiltIns(releases, environment,
         Clock.systemUTC()));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -109,4 +109,15 @@ class ClusterCommandsTest {
         .doesNotContain("\u001b[");
     assertThat(changed.err()).isEqualTo("1 object would change\n");
   }
+
+  @Test
+  void anUnreachableClusterIsSaidPlainlyWithoutAStackTrace() throws Exception {
+    Path closed = tmp.resolve("closed");
+    Files.writeString(closed, Files.readString(kubeconfig)
+        .replace(client.getMasterUrl().toString(), "http://127.0.0.1:9/"));
+    Cli r = Cli.run("history", "checkout", "-e", "dev", "--kubeconfig", closed.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: cannot reach the Kubernetes API")
+        .contains("check the kubeconfig context").doesNotContain("\tat ");
+  }
 }
