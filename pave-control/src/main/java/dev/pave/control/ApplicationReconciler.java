@@ -79,12 +79,21 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
               read.problems().stream().map(p -> p.path() + ": " + p.message()).toList()))));
       return patch(resource, status);
     }
-    Environment env = environments.get(envName);
+    Map<String, Environment> known;
+    try {
+      known = environments(context);
+    } catch (IllegalArgumentException e) {
+      status.put("phase", "Failed");
+      status.put("conditions", List.of(condition("Ready", "False", "EnvironmentInvalid",
+          e.getMessage() + " Nothing was applied.")));
+      return patch(resource, status);
+    }
+    Environment env = known.get(envName);
     if (env == null) {
       status.put("phase", "Failed");
       status.put("conditions", List.of(condition("Ready", "False", "EnvironmentNotFound",
           "Environment \"" + envName + "\" does not exist; known environments: "
-              + String.join(", ", environments.keySet()) + ". Nothing was applied.")));
+              + String.join(", ", known.keySet()) + ". Nothing was applied.")));
       return patch(resource, status);
     }
     Application app = read.applications().get(0).value();
@@ -190,6 +199,45 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
         condition("Ready", rollout.phase() == Rollout.Phase.AVAILABLE ? "True" : "False",
             rollout.reason(), rollout.message())));
     return patch(resource, status);
+  }
+
+  /**
+   * The built-in environments with the cluster's Environment resources laid over them field by
+   * field, as files in .pave/ are for the CLI. An invalid one is an error naming its problem.
+   */
+  private Map<String, Environment> environments(Context<ApplicationResource> context) {
+    List<EnvironmentResource> resources;
+    try {
+      resources = context.getClient().resources(EnvironmentResource.class).list().getItems();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return environments; // No Environment CRD installed: the built-ins are all there is.
+    }
+    List<Environment> overrides = new ArrayList<>();
+    for (EnvironmentResource r : resources) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("apiVersion", "pave.dev/v1alpha1");
+      doc.put("kind", "Environment");
+      doc.put("metadata", Map.of("name", r.getMetadata().getName()));
+      doc.put("spec", r.getSpec() == null ? Map.of() : r.getSpec());
+      ReadResult read = SpecReader.read("Environment/" + r.getMetadata().getName(),
+          Manifests.yamlOf(doc));
+      if (!read.ok()) {
+        throw new IllegalArgumentException("Environment " + r.getMetadata().getName()
+            + " is not valid: " + read.problems().get(0).path() + ": "
+            + read.problems().get(0).message() + ".");
+      }
+      overrides.add(read.environments().get(0).value());
+    }
+    if (overrides.isEmpty()) {
+      return environments;
+    }
+    Map<String, Environment> out = new LinkedHashMap<>(environments);
+    for (Environment e : overrides) {
+      Environment base = out.get(e.name());
+      out.put(e.name(), base == null ? e : new Environment(e.apiVersion(), e.kind(),
+          e.metadata(), dev.pave.spec.Records.overlay(base.spec(), e.spec())));
+    }
+    return out;
   }
 
   /** A Kubernetes Event on the Application, with the same reason as its condition. */

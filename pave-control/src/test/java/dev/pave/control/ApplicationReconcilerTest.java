@@ -43,7 +43,7 @@ class ApplicationReconcilerTest {
     server.init();
     client = server.createClient();
     for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision())) {
+        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment())) {
       client.apiextensions().v1().customResourceDefinitions().resource(client
           .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
           .create();
@@ -193,5 +193,38 @@ class ApplicationReconcilerTest {
     Thread.sleep(1500);
     assertThat(image()).endsWith(":1.4.2");
     assertThat(releases.history(t)).hasSize(3);
+  }
+
+  @Test
+  void environmentsDefinedInTheClusterAreUsed() throws Exception {
+    EnvironmentResource qa = new EnvironmentResource();
+    qa.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("qa")
+        .build());
+    qa.setSpec(Map.of("namespaceTemplate", "{team}-qa", "cluster", "qa-1"));
+    client.resource(qa).create();
+    ApplicationResource app = fromFile("examples/checkout/pave.yaml");
+    app.getMetadata().setLabels(Map.of(ApplicationReconciler.ENVIRONMENT_LABEL, "qa"));
+    client.resource(app).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().deployments()
+        .inNamespace("payments-qa").withName("checkout").get() != null);
+    assertThat(client.apps().deployments().inNamespace("payments-qa").withName("checkout").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> assertThat(String.valueOf(e.getValue())).contains("k8s.cluster.name=qa-1"));
+  }
+
+  @Test
+  void anInvalidEnvironmentResourceIsNamedInTheStatus() throws Exception {
+    EnvironmentResource bad = new EnvironmentResource();
+    bad.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("qa")
+        .build());
+    bad.setSpec(Map.of("replicaFlor", 2));
+    client.resource(bad).create();
+    ApplicationResource app = fromFile("examples/checkout/pave.yaml");
+    app.getMetadata().setLabels(Map.of(ApplicationReconciler.ENVIRONMENT_LABEL, "qa"));
+    client.resource(app).create();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(String.valueOf(live("checkout").getStatus())).contains("EnvironmentInvalid")
+            .contains("spec.replicaFlor: unknown field \"replicaFlor\"; did you mean"
+                + " \"replicaFloor\"?"));
   }
 }
