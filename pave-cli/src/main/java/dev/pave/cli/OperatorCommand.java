@@ -44,6 +44,11 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Applications reconciled at the same time (default ${DEFAULT-VALUE}).")
   int workers;
 
+  @Option(names = "--health-port", defaultValue = "8081",
+      description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}; 0 picks"
+          + " a free one).")
+  int healthPort;
+
   @Mixin ClusterOptions cluster;
 
   @Override
@@ -60,16 +65,39 @@ final class OperatorCommand implements Callable<Integer> {
             .LeaderElectionConfiguration("pave-operator", leaseNamespace));
       }
     });
+    dev.pave.control.OperatorMetrics metrics = new dev.pave.control.OperatorMetrics();
     operator.register(ApplicationReconciler.withBuiltIns(releases, environment,
-        Clock.systemUTC()));
+        Clock.systemUTC()).withMetrics(metrics));
+    java.util.concurrent.atomic.AtomicBoolean started =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    dev.pave.control.HealthServer health;
+    try {
+      health = new dev.pave.control.HealthServer("0.0.0.0", healthPort, () -> {
+        if (!started.get()) {
+          return false;
+        }
+        try {
+          client.getKubernetesVersion();
+          return true;
+        } catch (RuntimeException e) {
+          return false;
+        }
+      }, metrics);
+    } catch (java.io.IOException e) {
+      throw new UserError("cannot listen on port " + healthPort + " for health and metrics: "
+          + e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
+      health.close();
       stopped.countDown();
     }));
     operator.start();
+    started.set(true);
     spec.commandLine().getErr().println("pave operator running for environment " + environment
-        + " against " + client.getMasterUrl() + "; Ctrl-C stops it");
+        + " against " + client.getMasterUrl() + "; health and metrics on port " + health.port()
+        + "; Ctrl-C stops it");
     spec.commandLine().getErr().flush();
     stopped.await();
     return ExitCode.OK;

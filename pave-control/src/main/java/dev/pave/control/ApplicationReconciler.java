@@ -41,6 +41,13 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
   private final String defaultEnvironment;
   private final Clock clock;
   private final java.time.Duration recheck;
+  private OperatorMetrics metrics = new OperatorMetrics();
+
+  /** Records into the given metrics (those the health server exposes). */
+  public ApplicationReconciler withMetrics(OperatorMetrics metrics) {
+    this.metrics = metrics;
+    return this;
+  }
 
   public ApplicationReconciler(Releases releases, Map<String, Environment> environments,
       String defaultEnvironment, Clock clock, java.time.Duration recheck) {
@@ -61,6 +68,19 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
   @Override
   public UpdateControl<ApplicationResource> reconcile(ApplicationResource resource,
       Context<ApplicationResource> context) {
+    long start = System.nanoTime();
+    try {
+      return reconcileOnce(resource, context);
+    } catch (RuntimeException e) {
+      metrics.error(e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      metrics.reconciled(java.time.Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  private UpdateControl<ApplicationResource> reconcileOnce(ApplicationResource resource,
+      Context<ApplicationResource> context) {
     String name = resource.getMetadata().getName();
     Map<String, String> labels = resource.getMetadata().getLabels() == null ? Map.of()
         : resource.getMetadata().getLabels();
@@ -74,6 +94,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
     ReadResult read = SpecReader.read(source, Manifests.yamlOf(document(resource)));
     if (!read.ok() || read.applications().isEmpty()) {
       status.put("phase", "Failed");
+      metrics.error("InvalidSpec");
       status.put("conditions", List.of(condition("Ready", "False", "InvalidSpec",
           "The spec is not valid; nothing was applied: " + String.join("; ",
               read.problems().stream().map(p -> p.path() + ": " + p.message()).toList()))));
@@ -127,6 +148,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
           Settings.of(env).driftMode() == dev.pave.spec.EnvironmentSpec.DriftMode.CORRECT);
     }
     status.put("revision", outcome.revision());
+    outcome.results().forEach(metrics::applied);
     List<Map<String, Object>> results = new ArrayList<>();
     for (Applier.Result r : outcome.results()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -156,6 +178,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
     }
     if (outcome.failed()) {
       status.put("phase", "Failed");
+      metrics.error("ApplyFailed");
       status.put("conditions", List.of(condition("Ready", "False", "ApplyFailed",
           "Some objects could not be applied; see status.objects for each one's error.")));
       return patch(resource, status);
@@ -174,6 +197,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
       if (decision instanceof Rollbacks.RollBack back) {
         Releases.Outcome rolled = releases.rollback(target, back.to(), "auto-rollback");
         event(context, resource, "AutoRolledBack", back.reason() + ".");
+        metrics.rolledBack("auto");
         status.put("revision", rolled.revision());
         status.put("phase", "RolledBack");
         status.put("pinnedRevision", back.to());

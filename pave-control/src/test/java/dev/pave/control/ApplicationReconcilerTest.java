@@ -33,6 +33,7 @@ class ApplicationReconcilerTest {
   KubernetesClient client;
   Operator operator;
   Releases releases;
+  OperatorMetrics metrics = new OperatorMetrics();
 
   @BeforeEach
   void start() {
@@ -62,7 +63,8 @@ class ApplicationReconcilerTest {
         spec: {autoRollback: true}
         """).environments().get(0).value();
     operator.register(new ApplicationReconciler(releases, dev.pave.spec.Environments.with(
-        List.of(devWithRollback)), "dev", Clock.systemUTC(), Duration.ofMillis(500)));
+        List.of(devWithRollback)), "dev", Clock.systemUTC(), Duration.ofMillis(500))
+        .withMetrics(metrics));
     operator.start();
   }
 
@@ -109,6 +111,9 @@ class ApplicationReconcilerTest {
     assertThat(client.apps().deployments().inNamespace("checkout-dev").withName("checkout")
         .get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .endsWith(":1.5.0");
+    assertThat(metrics.scrape()).contains("pave_applies_total{action=\"created\",kind=\"Deployment\"} 1.0")
+        .contains("pave_applies_total{action=\"updated\",kind=\"Deployment\"}")
+        .containsPattern("pave_reconcile_seconds_count [1-9]");
   }
 
   @Test

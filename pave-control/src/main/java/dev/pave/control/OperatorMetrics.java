@@ -1,0 +1,50 @@
+package dev.pave.control;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The operator's Prometheus metrics: reconcile durations, applies by outcome, drift found and
+ * corrected, rollbacks, and errors by reason. One registry, scraped at /metrics.
+ */
+public final class OperatorMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer reconcile = Timer.builder("pave_reconcile")
+      .description("Time to reconcile one Application").publishPercentileHistogram()
+      .register(registry);
+
+  public void reconciled(Duration took) {
+    reconcile.record(took);
+  }
+
+  public void applied(Applier.Result r) {
+    Counter.builder("pave_applies").description("Objects applied, by outcome")
+        .tag("action", r.action().name().toLowerCase(Locale.ROOT)).tag("kind", r.kind())
+        .register(registry).increment();
+    if (!r.drift().isEmpty()) {
+      Counter.builder("pave_drift_fields").description("Fields found drifted, by outcome")
+          .tag("corrected", String.valueOf(r.action() == Applier.Action.UPDATED))
+          .register(registry).increment(r.drift().size());
+    }
+  }
+
+  public void rolledBack(String trigger) {
+    Counter.builder("pave_rollbacks").description("Rollbacks, by trigger")
+        .tag("trigger", trigger).register(registry).increment();
+  }
+
+  public void error(String reason) {
+    Counter.builder("pave_reconcile_errors").description("Reconciles that ended in an error")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}
