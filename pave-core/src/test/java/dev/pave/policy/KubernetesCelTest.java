@@ -70,6 +70,12 @@ class KubernetesCelTest {
         Arguments.of("[1, 2, 2, 3].lastIndexOf(2)", 2L),
         Arguments.of("['a', 'b'].indexOf('z')", -1L),
         Arguments.of("[quantity('1Gi'), quantity('512Mi')].isSorted()", false),
+        // Policy input is map(string, dyn): the functions must work on dyn lists too.
+        Arguments.of("object.?items.orValue([1, 5, 3]).sum()", 9L),
+        Arguments.of("object.?items.orValue([1, 5, 3]).max()", 5L),
+        Arguments.of("object.?items.orValue(['b', 'a']).isSorted()", false),
+        Arguments.of("object.?items.orValue([2, 2]).lastIndexOf(2)", 1L),
+        Arguments.of("'abc 123'.find('[0-9]*')", ""),
         // format
         Arguments.of("'%s is %d years'.format(['Ana', 30])", "Ana is 30 years"),
         Arguments.of("'%.2f'.format([3.14159])", "3.14"),
