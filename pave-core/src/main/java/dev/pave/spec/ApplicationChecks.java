@@ -206,6 +206,11 @@ public final class ApplicationChecks {
     if (e.type() == Expose.Type.NONE && e.allowFrom() != null) {
       out.add(at.problem(path + ".allowFrom", "allowFrom has no effect with type none"));
     }
+    if (e.allowFrom() != null && e.allowFrom().isEmpty() && e.type() != Expose.Type.NONE) {
+      out.add(at.problem(path + ".allowFrom", "allowFrom is empty, which a network policy reads"
+          + " as every source; list the callers (app or team/app), or remove allowFrom to allow"
+          + " the environment's applications"));
+    }
     if (e.allowFrom() != null) {
       for (int i = 0; i < e.allowFrom().size(); i++) {
         String caller = e.allowFrom().get(i);
@@ -250,6 +255,14 @@ public final class ApplicationChecks {
       if (d.team() != null && d.app() == null) {
         out.add(at.problem(p + ".team", "team applies to app dependencies only"));
       }
+      if (d.team() != null && Names.dnsLabelProblem(d.team()) != null) {
+        out.add(at.problem(p, "team " + Names.dnsLabelProblem(d.team())));
+      }
+      if (d.host() != null && !d.host().matches(
+          "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$")) {
+        out.add(at.problem(p, "\"" + d.host() + "\" is not a host name; use lower-case letters,"
+            + " digits, '-' and '.', for example api.stripe.com"));
+      }
       if (d.app() != null && !d.app().matches(Names.DNS_LABEL)) {
         out.add(at.problem(p, "\"" + d.app() + "\" is not an application name (a DNS label);"
             + " for an external host write its full name, such as api.example.com"));
@@ -269,6 +282,9 @@ public final class ApplicationChecks {
   static boolean validCidr(String cidr) {
     String[] parts = cidr.split("/");
     if (parts.length != 2) {
+      return false;
+    }
+    if (!parts[1].matches("\\d{1,3}")) {
       return false;
     }
     int bits = Integer.parseInt(parts[1]);

@@ -99,6 +99,12 @@ final class Binder {
     }
     for (Shape.Field field : shape.fields().values()) {
       if (values[field.index()] == null && field.doc() != null && field.doc().required()
+          && seen.contains(field.name()) && problems.stream().noneMatch(pr -> pr.path().equals(
+              join(path, field.name())))) {
+        problem(node, join(path, field.name()), "\"" + field.name() + "\" has no value: "
+            + field.doc().value());
+      }
+      if (values[field.index()] == null && field.doc() != null && field.doc().required()
           && !seen.contains(field.name())) {
         String example = field.doc().example().isEmpty() ? ""
             : " (for example " + field.name() + ": " + field.doc().example() + ")";

@@ -27,7 +27,8 @@ public record Dependency(
     String target = text;
     Integer port = null;
     int colon = text.lastIndexOf(':');
-    if (colon > 0 && !text.substring(0, colon).contains(":")) {
+    if (colon > 0 && !text.substring(0, colon).contains(":")
+        && !text.substring(colon).contains("/")) {
       String digits = text.substring(colon + 1);
       if (!digits.matches("\\d{1,5}") || Integer.parseInt(digits) < 1
           || Integer.parseInt(digits) > 65535) {
@@ -37,7 +38,10 @@ public record Dependency(
       port = Integer.parseInt(digits);
       target = text.substring(0, colon);
     }
-    if (target.contains("/") && Character.isDigit(target.charAt(0))) {
+    int slash0 = target.indexOf('/');
+    String beforeSlash = slash0 < 0 ? "" : target.substring(0, slash0);
+    // An address range: IPv4 (digits and dots) or IPv6 (has a colon) before the slash.
+    if (slash0 > 0 && (beforeSlash.contains(":") || beforeSlash.matches("[0-9.]+"))) {
       return new Dependency(null, null, null, target, port);
     }
     if (target.contains(".")) {

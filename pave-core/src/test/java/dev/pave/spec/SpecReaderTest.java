@@ -145,6 +145,22 @@ class SpecReaderTest {
         Arguments.of("an override for a bad environment key",
             withSpec("overrides: {Prod: {replicas: 3}}"),
             "spec.overrides.Prod: \"Prod\" is not an environment name"),
+        Arguments.of("an empty allowFrom would allow every source",
+            withSpec("port: 8080\nexpose: {type: internal, allowFrom: []}"),
+            "spec.expose.allowFrom: allowFrom is empty, which a network policy reads as every"
+                + " source"),
+        Arguments.of("a required field written without a value",
+            HEAD.replace("  team: payments\n", "  team:\n"),
+            "spec.team: \"team\" has no value"),
+        Arguments.of("a range whose prefix length is not a number",
+            withSpec("dependsOn: [\"10.0.0.0/1x\"]"),
+            "\"10.0.0.0/1x\" is not a CIDR range such as 10.20.0.0/16"),
+        Arguments.of("a host in capitals",
+            withSpec("dependsOn: [API.Stripe.COM]"),
+            "\"API.Stripe.COM\" is not a host name"),
+        Arguments.of("a team that is not a DNS label in the short form",
+            withSpec("dependsOn: [Team_X/orders]"),
+            "spec.dependsOn[0]: team \"Team_X\" is not a valid name"),
         Arguments.of("an unknown field inside an override lists that record's fields",
             withSpec("overrides: {prod: {replica: 3}}"),
             "pave.yaml:8:22: spec.overrides.prod.replica: unknown field \"replica\"; did you mean"
@@ -231,6 +247,8 @@ class SpecReaderTest {
         new Dependency("ledger", "orders-team", null, null, 9000),
         new Dependency(null, null, "api.stripe.com", null, null),
         new Dependency(null, null, null, "10.1.0.0/16", 5432));
+    assertThat(Dependency.parse("fd00::/8")).isEqualTo(new Dependency(null, null, null,
+        "fd00::/8", null));
   }
 
   @Test
