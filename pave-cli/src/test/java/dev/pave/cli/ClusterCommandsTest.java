@@ -7,16 +7,12 @@ import dev.pave.render.Renderer;
 import dev.pave.render.Specs;
 import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.spec.Environments;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,27 +24,14 @@ class ClusterCommandsTest {
   KubernetesMockServer server;
   KubernetesClient client;
   Path kubeconfig;
+  InProcessCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    client.apiextensions().v1().customResourceDefinitions().resource(client
-        .getKubernetesSerialization().convertValue(CustomResourceDefinitions
-            .applicationRevision(), CustomResourceDefinition.class)).create();
-    kubeconfig = tmp.resolve("kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: sandbox, cluster: {server: "%s"}}]
-        contexts: [{name: sandbox, context: {cluster: sandbox, user: dev}}]
-        current-context: sandbox
-        users: [{name: dev, user: {token: not-a-secret}}]
-        """.formatted(client.getMasterUrl().toString()));
+    cluster = new InProcessCluster(tmp, List.of(CustomResourceDefinitions.applicationRevision()));
+    server = cluster.server;
+    client = cluster.client;
+    kubeconfig = cluster.kubeconfig;
     Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
     Releases.Target t = new Releases.Target("checkout", "dev", "checkout-dev");
     releases.deploy(t, Renderer.render(Specs.app("port: 8080\nenv: {LOG_LEVEL: info}"),
@@ -59,8 +42,7 @@ class ClusterCommandsTest {
 
   @AfterEach
   void stop() {
-    client.close();
-    server.destroy();
+    cluster.close();
   }
 
   @Test

@@ -7,23 +7,15 @@ import dev.pave.control.ApplicationReconciler;
 import dev.pave.control.ApplicationResource;
 import dev.pave.control.Releases;
 import dev.pave.render.Golden;
-import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.spec.Environments;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,21 +29,14 @@ class DeployCommandTest {
   KubernetesClient client;
   Operator operator;
   Path kubeconfig;
+  InProcessCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision())) {
-      client.apiextensions().v1().customResourceDefinitions().resource(client
-          .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
-          .create();
-    }
+    cluster = new InProcessCluster(tmp, InProcessCluster.paveCrds());
+    server = cluster.server;
+    client = cluster.client;
+    kubeconfig = cluster.kubeconfig;
     operator = new Operator(o -> o.withKubernetesClient(client)
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -60,22 +45,12 @@ class DeployCommandTest {
         System::nanoTime, 20), Environments.builtIn(), "dev", Clock.systemUTC(),
         Duration.ofMillis(300)));
     operator.start();
-    kubeconfig = tmp.resolve("kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: sandbox, cluster: {server: "%s"}}]
-        contexts: [{name: sandbox, context: {cluster: sandbox, user: dev}}]
-        current-context: sandbox
-        users: [{name: dev, user: {token: not-a-secret}}]
-        """.formatted(client.getMasterUrl().toString()));
   }
 
   @AfterEach
   void stop() {
     operator.stop();
-    client.close();
-    server.destroy();
+    cluster.close();
   }
 
   @Test
