@@ -42,7 +42,8 @@ public final class ReconcileScale {
     server.init();
     try (KubernetesClient client = server.createClient()) {
       for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
-          CustomResourceDefinitions.applicationRevision())) {
+          CustomResourceDefinitions.applicationRevision(),
+          CustomResourceDefinitions.environment())) {
         client.apiextensions().v1().customResourceDefinitions().resource(client
             .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
             .create();

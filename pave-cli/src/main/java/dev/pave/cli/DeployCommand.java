@@ -182,16 +182,11 @@ final class DeployCommand implements Callable<Integer> {
   }
 
   static Duration duration(String text) {
-    if (!text.matches("\\d+(ms|s|m|h)")) {
+    Duration d = DurationConverter.parse(text);
+    if (d == null) {
       throw new UserError("--timeout " + text + ": expected a number with ms, s, m or h, for"
           + " example 90s or 10m");
     }
-    long n = Long.parseLong(text.replaceAll("\\D", ""));
-    return switch (text.replaceAll("\\d", "")) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
+    return d;
   }
 }

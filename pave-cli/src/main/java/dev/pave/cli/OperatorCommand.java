@@ -49,6 +49,13 @@ final class OperatorCommand implements Callable<Integer> {
           + " a free one).")
   int healthPort;
 
+  @Option(names = "--resync", defaultValue = "5m", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Look again at every Application at least this often, to find drift in"
+          + " objects other than Deployments (default ${DEFAULT-VALUE}; Deployments are"
+          + " watched).")
+  java.time.Duration resync;
+
   @Mixin ClusterOptions cluster;
 
   @Override
@@ -67,7 +74,7 @@ final class OperatorCommand implements Callable<Integer> {
     });
     dev.pave.control.OperatorMetrics metrics = new dev.pave.control.OperatorMetrics();
     operator.register(ApplicationReconciler.withBuiltIns(releases, environment,
-        Clock.systemUTC()).withMetrics(metrics));
+        Clock.systemUTC(), resync).withMetrics(metrics));
     java.util.concurrent.atomic.AtomicBoolean started =
         new java.util.concurrent.atomic.AtomicBoolean();
     dev.pave.control.HealthServer health;

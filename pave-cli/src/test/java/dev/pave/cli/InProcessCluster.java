@@ -48,7 +48,7 @@ final class InProcessCluster implements AutoCloseable {
 
   static List<Map<String, Object>> paveCrds() {
     return List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision());
+        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment());
   }
 
   @Override

@@ -16,6 +16,18 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.util.Objects;
+import java.util.Set;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,16 +37,26 @@ import java.util.Map;
 /**
  * Reconciles an Application: read it with the spec reader, render it for its environment,
  * apply and record a revision through {@link Releases}, and report in the status what happened,
- * with conditions a developer can act on.
+ * with conditions a developer can act on. Reconciles again when the Application changes, when
+ * its environment changes, when its Deployment's rollout or spec changes (so drift is found as
+ * it happens), and at the latest after the recheck interval.
  */
-@ControllerConfiguration
-public class ApplicationReconciler implements Reconciler<ApplicationResource> {
+@ControllerConfiguration(name = "applications")
+@GradualRetry(maxAttempts = 20, initialInterval = 1_000, intervalMultiplier = 2.0,
+    maxInterval = 300_000)
+@RateLimited(maxReconciliations = 10, within = 10, unit = java.util.concurrent.TimeUnit.SECONDS)
+public class ApplicationReconciler implements Reconciler<ApplicationResource>,
+    Cleaner<ApplicationResource> {
   public static final String ENVIRONMENT_LABEL = "pave.dev/environment";
   public static final String CHANGED_BY = "pave.dev/changed-by";
   public static final String COMMIT = "pave.dev/source-commit";
   /** Set by `pave rollback`: hold this revision while the generation stays the same. */
   public static final String PINNED_REVISION = "pave.dev/pinned-revision";
   public static final String PINNED_GENERATION = "pave.dev/pinned-generation";
+  private static final String BY_INSTANCE = "instance";
+  private static final String BY_ENVIRONMENT = "environment";
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ApplicationReconciler.class);
 
   private final Releases releases;
   private final Map<String, Environment> environments;
@@ -42,6 +64,8 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
   private final Clock clock;
   private final java.time.Duration recheck;
   private OperatorMetrics metrics = new OperatorMetrics();
+  private InformerEventSource<EnvironmentResource, ApplicationResource> environmentSource;
+  private InformerEventSource<Deployment, ApplicationResource> deploymentSource;
 
   /** Records into the given metrics (those the health server exposes). */
   public ApplicationReconciler withMetrics(OperatorMetrics metrics) {
@@ -61,32 +85,113 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
   /** An operator for the built-in environments, deploying to {@code defaultEnvironment}. */
   public static ApplicationReconciler withBuiltIns(Releases releases, String defaultEnvironment,
       Clock clock) {
+    return withBuiltIns(releases, defaultEnvironment, clock, java.time.Duration.ofMinutes(5));
+  }
+
+  /** As above, looking again at every Application at least every {@code recheck}. */
+  public static ApplicationReconciler withBuiltIns(Releases releases, String defaultEnvironment,
+      Clock clock, java.time.Duration recheck) {
     return new ApplicationReconciler(releases, Environments.builtIn(), defaultEnvironment, clock,
-        java.time.Duration.ofSeconds(30));
+        recheck);
+  }
+
+  private String environmentOf(ApplicationResource a) {
+    Map<String, String> labels = a.getMetadata().getLabels();
+    return labels == null ? defaultEnvironment
+        : labels.getOrDefault(ENVIRONMENT_LABEL, defaultEnvironment);
+  }
+
+  /**
+   * Environments and Deployments are watched through informers: a reconcile reads them from
+   * memory, and a change to either wakes the Applications it concerns.
+   */
+  @Override
+  public List<EventSource<?, ApplicationResource>> prepareEventSources(
+      EventSourceContext<ApplicationResource> context) {
+    context.getPrimaryCache().addIndexer(BY_INSTANCE, a ->
+        List.of(a.getMetadata().getName() + "-" + environmentOf(a)));
+    context.getPrimaryCache().addIndexer(BY_ENVIRONMENT, a -> List.of(environmentOf(a)));
+    environmentSource = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(EnvironmentResource.class, ApplicationResource.class)
+        .withSecondaryToPrimaryMapper(e -> ids(context.getPrimaryCache()
+            .byIndex(BY_ENVIRONMENT, e.getMetadata().getName())))
+        .build(), context);
+    deploymentSource = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(Deployment.class, ApplicationResource.class)
+        .withWatchAllNamespaces()
+        .withLabelSelector(dev.pave.identity.Identity.MANAGED_BY + "="
+            + dev.pave.identity.Identity.MANAGER)
+        .withOnAddFilter(d -> false) // Pave created it; the reconcile that did knows.
+        // Rollout progress shows in the status; someone else's edit bumps the generation.
+        .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getStatus(),
+            before.getStatus()) || !java.util.Objects.equals(now.getMetadata().getGeneration(),
+            before.getMetadata().getGeneration()))
+        .withSecondaryToPrimaryMapper(d -> d.getMetadata().getLabels() == null ? Set.of()
+            : ids(context.getPrimaryCache().byIndex(BY_INSTANCE, d.getMetadata().getLabels()
+                .getOrDefault(dev.pave.identity.Identity.INSTANCE, ""))))
+        .build(), context);
+    return List.of(environmentSource, deploymentSource);
+  }
+
+  private static Set<ResourceID> ids(List<ApplicationResource> apps) {
+    Set<ResourceID> out = new java.util.HashSet<>();
+    apps.forEach(a -> out.add(ResourceID.fromResource(a)));
+    return out;
+  }
+
+  /**
+   * Deleting an Application deletes what Pave applied for it, wherever it is: ownerReferences
+   * cannot reach other namespaces or cluster-scoped objects, so the finalizer does, found by
+   * the instance label. Its revisions go too.
+   */
+  @Override
+  public DeleteControl cleanup(ApplicationResource resource,
+      Context<ApplicationResource> context) {
+    String env = environmentOf(resource);
+    List<Applier.Result> results = releases.delete(new Releases.Target(
+        resource.getMetadata().getName(), env, resource.getMetadata().getNamespace()));
+    List<Applier.Result> failed = results.stream()
+        .filter(r -> r.action() == Applier.Action.FAILED).toList();
+    if (!failed.isEmpty()) {
+      metrics.error("CleanupFailed");
+      LOG.warn("cleanup of {}/{} left {} object(s): {}", resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName(), failed.size(), failed.get(0).message());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(recheck);
+    }
+    LOG.info("deleted application {}/{} in {}: {} object(s) removed",
+        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), env,
+        results.size());
+    return DeleteControl.defaultDelete();
   }
 
   @Override
   public UpdateControl<ApplicationResource> reconcile(ApplicationResource resource,
       Context<ApplicationResource> context) {
     long start = System.nanoTime();
+    org.slf4j.MDC.put("app", resource.getMetadata().getName());
+    org.slf4j.MDC.put("environment", environmentOf(resource));
     try {
       return reconcileOnce(resource, context);
     } catch (RuntimeException e) {
       metrics.error(e.getClass().getSimpleName());
+      LOG.warn("reconcile failed, will retry with backoff: {}", e.toString());
       throw e;
     } finally {
       metrics.reconciled(java.time.Duration.ofNanos(System.nanoTime() - start));
+      org.slf4j.MDC.remove("app");
+      org.slf4j.MDC.remove("environment");
+      org.slf4j.MDC.remove("revision");
     }
   }
 
   private UpdateControl<ApplicationResource> reconcileOnce(ApplicationResource resource,
       Context<ApplicationResource> context) {
     String name = resource.getMetadata().getName();
-    Map<String, String> labels = resource.getMetadata().getLabels() == null ? Map.of()
-        : resource.getMetadata().getLabels();
     Map<String, String> annotations = resource.getMetadata().getAnnotations() == null
         ? Map.of() : resource.getMetadata().getAnnotations();
-    String envName = labels.getOrDefault(ENVIRONMENT_LABEL, defaultEnvironment);
+    String envName = environmentOf(resource);
+    Map<String, Object> previous = resource.getStatus() == null ? Map.of() : resource.getStatus();
+    PlatformEvents events = new PlatformEvents(context.getClient(), clock);
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("observedGeneration", resource.getMetadata().getGeneration());
 
@@ -95,74 +200,230 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
     if (!read.ok() || read.applications().isEmpty()) {
       status.put("phase", "Failed");
       metrics.error("InvalidSpec");
-      status.put("conditions", List.of(condition("Ready", "False", "InvalidSpec",
-          "The spec is not valid; nothing was applied: " + String.join("; ",
-              read.problems().stream().map(p -> p.path() + ": " + p.message()).toList()))));
+      String message = "The spec is not valid; nothing was applied: " + String.join("; ",
+          read.problems().stream().map(p -> p.path() + ": " + p.message()).toList());
+      if (!Objects.equals(previous.get("observedGeneration"),
+          resource.getMetadata().getGeneration()) || !"Failed".equals(previous.get("phase"))) {
+        events.emit(resource, envName, PlatformEvents.Reason.InvalidSpec, message, null,
+            annotations.get(CHANGED_BY));
+      }
+      status.put("conditions", List.of(condition(previous, "Ready", "False", "InvalidSpec",
+          message)));
       return patch(resource, status);
     }
     Map<String, Environment> known;
     try {
-      known = environments(context);
+      known = EnvironmentCatalog.of(environments, environmentSource == null ? List.of()
+          : environmentSource.list().toList());
     } catch (IllegalArgumentException e) {
       status.put("phase", "Failed");
-      status.put("conditions", List.of(condition("Ready", "False", "EnvironmentInvalid",
-          e.getMessage() + " Nothing was applied.")));
+      status.put("conditions", List.of(condition(previous, "Ready", "False",
+          "EnvironmentInvalid", e.getMessage() + " Nothing was applied.")));
       return patch(resource, status);
     }
     Environment env = known.get(envName);
     if (env == null) {
       status.put("phase", "Failed");
-      status.put("conditions", List.of(condition("Ready", "False", "EnvironmentNotFound",
-          "Environment \"" + envName + "\" does not exist; known environments: "
-              + String.join(", ", known.keySet()) + ". Nothing was applied.")));
+      status.put("conditions", List.of(condition(previous, "Ready", "False",
+          "EnvironmentNotFound", "Environment \"" + envName + "\" does not exist; known"
+              + " environments: " + String.join(", ", known.keySet())
+              + ". Nothing was applied.")));
       return patch(resource, status);
     }
     Application app = read.applications().get(0).value();
-    List<HasMetadata> objects = Renderer.render(app, env);
+    List<HasMetadata> objects = owned(resource, Renderer.render(app, env));
     String namespace = objects.stream().filter(o -> o.getKind().equals("Deployment"))
         .findFirst().map(o -> o.getMetadata().getNamespace()).orElse(
             resource.getMetadata().getNamespace());
     Releases.Target target = new Releases.Target(name, envName, namespace);
-    Map<String, Object> previous = resource.getStatus() == null ? Map.of() : resource.getStatus();
+    Releases.Applied before = applied(previous);
     Long generation = resource.getMetadata().getGeneration();
     Object pinnedAt = previous.get("pinnedGeneration");
     Object pinnedRevision = previous.get("pinnedRevision");
+    boolean newPin = false;
     if (annotations.containsKey(PINNED_GENERATION) && annotations.containsKey(PINNED_REVISION)
         && String.valueOf(generation).equals(annotations.get(PINNED_GENERATION))) {
+      Integer asked = Integer.valueOf(annotations.get(PINNED_REVISION));
+      newPin = !asked.equals(pinnedRevision instanceof Number n ? n.intValue() : null)
+          || !(pinnedAt instanceof Number p && p.longValue() == generation);
       pinnedAt = generation;
-      pinnedRevision = Integer.valueOf(annotations.get(PINNED_REVISION));
+      pinnedRevision = asked;
     }
     boolean pinned = pinnedAt instanceof Number n && generation != null
         && n.longValue() == generation && pinnedRevision instanceof Number;
     Releases.Outcome outcome;
+    boolean correct = Settings.of(env).driftMode()
+        == dev.pave.spec.EnvironmentSpec.DriftMode.CORRECT;
+    String changedBy = annotations.getOrDefault(CHANGED_BY, "operator");
     if (pinned) {
       // A rollback holds until the next change of the spec: re-apply the pinned revision, so
       // neither drift correction nor this reconcile puts the failed release back.
       int revision = ((Number) pinnedRevision).intValue();
-      outcome = releases.reapply(target, revision);
+      outcome = releases.reapply(target, revision, before);
       status.put("pinnedRevision", revision);
       status.put("pinnedGeneration", generation);
+      if (newPin) {
+        events.emit(resource, envName, PlatformEvents.Reason.RolledBack, "Rolled back to"
+            + " revision " + revision + "; pinned there until the spec changes.", revision,
+            changedBy);
+      }
     } else {
       outcome = releases.deploy(target, objects, Manifests.yamlOf(document(resource)),
-          annotations.getOrDefault(CHANGED_BY, "operator"), annotations.get(COMMIT),
-          Settings.of(env).driftMode() == dev.pave.spec.EnvironmentSpec.DriftMode.CORRECT);
+          changedBy, annotations.get(COMMIT), correct, before);
+    }
+    org.slf4j.MDC.put("revision", String.valueOf(outcome.revision()));
+    if (outcome.recorded()) {
+      LOG.info("recorded revision {} in {} ms", outcome.revision(), outcome.took().toMillis());
+      events.emit(resource, envName, PlatformEvents.Reason.RevisionRecorded, "Revision "
+          + outcome.revision() + " recorded and applied"
+          + (annotations.containsKey(COMMIT) ? " from commit " + annotations.get(COMMIT) : "")
+          + ".", outcome.revision(), changedBy);
     }
     status.put("revision", outcome.revision());
+    if (outcome.hash() != null) {
+      status.put("revisionHash", outcome.hash());
+    }
     outcome.results().forEach(metrics::applied);
-    List<Map<String, Object>> results = new ArrayList<>();
-    for (Applier.Result r : outcome.results()) {
+    status.put("objects", objectStatus(outcome.results()));
+    List<Map<String, Object>> drift = driftStatus(outcome.results());
+    if (!drift.isEmpty()) {
+      status.put("drift", drift);
+      boolean corrected = drift.stream().allMatch(d -> Boolean.TRUE.equals(d.get("corrected")));
+      if (corrected || !drift.equals(previous.get("drift"))) {
+        events.emit(resource, envName, corrected ? PlatformEvents.Reason.DriftCorrected
+            : PlatformEvents.Reason.DriftDetected, drift.size() + " field(s) differed from what"
+            + " Pave applied" + (corrected ? " and were set back" : ", reported only") + ": "
+            + String.join(", ", drift.stream().limit(5)
+                .map(d -> d.get("object") + " " + d.get("path")).toList()) + ".",
+            outcome.revision(), null);
+      }
+    }
+    if (outcome.failed()) {
+      status.put("phase", "Failed");
+      metrics.error("ApplyFailed");
+      status.put("conditions", List.of(condition(previous, "Ready", "False", "ApplyFailed",
+          "Some objects could not be applied; see status.objects for each one's error.")));
+      return patch(resource, status);
+    }
+    Deployment live = deploymentSource == null ? null : deploymentSource
+        .get(new ResourceID(name, namespace)).orElse(null);
+    Rollout rollout = live == null ? new Rollout(Rollout.Phase.PROGRESSING, "Pending",
+        "The Deployment does not exist yet.") : Rollout.of(Manifests.toMap(live));
+    boolean sameRevision = Objects.equals(previous.get("revision"), outcome.revision());
+    if (rollout.phase() == Rollout.Phase.AVAILABLE
+        && !(sameRevision && "Available".equals(previous.get("phase")))) {
+      releases.markAvailable(target, outcome.revision());
+      events.emit(resource, envName, PlatformEvents.Reason.RolloutAvailable, "Revision "
+          + outcome.revision() + " is available: " + rollout.message(), outcome.revision(),
+          null);
+    }
+    if (!pinned && rollout.phase() == Rollout.Phase.FAILED) {
+      Rollbacks.Decision decision = Rollbacks.afterRollout(rollout,
+          Settings.of(env).autoRollback(), outcome.revision(), releases.available(target),
+          null);
+      if (decision instanceof Rollbacks.RollBack back) {
+        events.emit(resource, envName, PlatformEvents.Reason.RolloutFailed, "Revision "
+            + outcome.revision() + " failed to roll out: " + rollout.message(),
+            outcome.revision(), null);
+        Releases.Outcome rolled = releases.rollback(target, back.to(), "auto-rollback");
+        events.emit(resource, envName, PlatformEvents.Reason.AutoRolledBack, back.reason()
+            + " in " + rolled.took().toMillis() + " ms.", rolled.revision(), "auto-rollback");
+        LOG.warn("rollout of revision {} failed; rolled back to revision {} in {} ms",
+            outcome.revision(), back.to(), rolled.took().toMillis());
+        metrics.rolledBack("auto");
+        status.put("revision", rolled.revision());
+        status.put("revisionHash", rolled.hash());
+        status.put("objects", objectStatus(rolled.results()));
+        status.put("phase", "RolledBack");
+        status.put("pinnedRevision", back.to());
+        status.put("pinnedGeneration", generation);
+        status.put("conditions", List.of(
+            condition(previous, "Applied", "True", "AutoRolledBack", back.reason() + " in "
+                + rolled.took().toMillis() + " ms."),
+            condition(previous, "Ready", "False", "RolledBack", "Revision "
+                + outcome.revision() + " failed to roll out and was rolled back"
+                + " automatically; change the spec to deploy again.")));
+        return patch(resource, status);
+      }
+      if (!(sameRevision && "Failed".equals(previous.get("phase")))) {
+        events.emit(resource, envName, PlatformEvents.Reason.RolloutFailed, "Revision "
+            + outcome.revision() + " failed to roll out: " + rollout.message(),
+            outcome.revision(), null);
+      }
+    }
+    status.put("phase", switch (rollout.phase()) {
+      case AVAILABLE -> "Available";
+      case PROGRESSING -> "Progressing";
+      case DEGRADED -> "Degraded";
+      case FAILED -> "Failed";
+    });
+    status.put("conditions", List.of(
+        condition(previous, "Applied", "True", "Applied", "Revision " + outcome.revision()
+            + " is applied."),
+        condition(previous, "Ready", rollout.phase() == Rollout.Phase.AVAILABLE ? "True"
+            : "False", rollout.reason(), rollout.message())));
+    return patch(resource, status);
+  }
+
+  /**
+   * Objects in the Application's own namespace are owned by it, so a real cluster's garbage
+   * collector removes them even without the operator; the rest is the finalizer's to delete.
+   */
+  private static List<HasMetadata> owned(ApplicationResource app, List<HasMetadata> objects) {
+    if (app.getMetadata().getUid() == null) {
+      return objects;
+    }
+    for (HasMetadata o : objects) {
+      if (app.getMetadata().getNamespace().equals(o.getMetadata().getNamespace())) {
+        o.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
+            .withApiVersion("pave.dev/v1alpha1").withKind("Application")
+            .withName(app.getMetadata().getName()).withUid(app.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(false).build()));
+      }
+    }
+    return objects;
+  }
+
+  /** What the status says the last reconcile applied. */
+  @SuppressWarnings("unchecked")
+  static Releases.Applied applied(Map<String, Object> status) {
+    if (!(status.get("revision") instanceof Number revision)) {
+      return Releases.Applied.NONE;
+    }
+    List<Applier.Ref> refs = new ArrayList<>();
+    if (status.get("objects") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> m && !"pruned".equals(m.get("action"))
+            && m.get("kind") instanceof String kind && m.get("name") instanceof String n) {
+          refs.add(new Applier.Ref(kind, (String) m.get("namespace"), n));
+        }
+      }
+    }
+    return new Releases.Applied(revision.intValue(), (String) status.get("revisionHash"),
+        refs);
+  }
+
+  private static List<Map<String, Object>> objectStatus(List<Applier.Result> results) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Applier.Result r : results) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("kind", r.kind());
+      if (r.namespace() != null && !r.namespace().isEmpty()) {
+        m.put("namespace", r.namespace());
+      }
       m.put("name", r.name());
       m.put("action", r.action().name().toLowerCase(java.util.Locale.ROOT));
       if (r.message() != null) {
         m.put("message", r.message());
       }
-      results.add(m);
+      out.add(m);
     }
-    status.put("objects", results);
+    return out;
+  }
+
+  private static List<Map<String, Object>> driftStatus(List<Applier.Result> results) {
     List<Map<String, Object>> drift = new ArrayList<>();
-    for (Applier.Result r : outcome.results()) {
+    for (Applier.Result r : results) {
       for (dev.pave.apply.Drift.Change c : r.drift()) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("object", r.kind() + "/" + r.name());
@@ -173,127 +434,30 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
         drift.add(m);
       }
     }
-    if (!drift.isEmpty()) {
-      status.put("drift", drift);
-    }
-    if (outcome.failed()) {
-      status.put("phase", "Failed");
-      metrics.error("ApplyFailed");
-      status.put("conditions", List.of(condition("Ready", "False", "ApplyFailed",
-          "Some objects could not be applied; see status.objects for each one's error.")));
-      return patch(resource, status);
-    }
-    Deployment live = context.getClient().apps().deployments().inNamespace(namespace)
-        .withName(name).get();
-    Rollout rollout = live == null ? new Rollout(Rollout.Phase.PROGRESSING, "Pending",
-        "The Deployment does not exist yet.") : Rollout.of(Manifests.toMap(live));
-    if (rollout.phase() == Rollout.Phase.AVAILABLE) {
-      releases.markAvailable(target, outcome.revision());
-    }
-    if (!pinned && rollout.phase() == Rollout.Phase.FAILED) {
-      Rollbacks.Decision decision = Rollbacks.afterRollout(rollout,
-          Settings.of(env).autoRollback(), outcome.revision(), releases.available(target),
-          null);
-      if (decision instanceof Rollbacks.RollBack back) {
-        Releases.Outcome rolled = releases.rollback(target, back.to(), "auto-rollback");
-        event(context, resource, "AutoRolledBack", back.reason() + ".");
-        metrics.rolledBack("auto");
-        status.put("revision", rolled.revision());
-        status.put("phase", "RolledBack");
-        status.put("pinnedRevision", back.to());
-        status.put("pinnedGeneration", generation);
-        status.put("conditions", List.of(
-            condition("Applied", "True", "AutoRolledBack", back.reason() + " in "
-                + rolled.took().toMillis() + " ms."),
-            condition("Ready", "False", "RolledBack", "Revision " + outcome.revision()
-                + " failed to roll out and was rolled back automatically; change the spec to"
-                + " deploy again.")));
-        return patch(resource, status);
-      }
-    }
-    status.put("phase", switch (rollout.phase()) {
-      case AVAILABLE -> "Available";
-      case PROGRESSING -> "Progressing";
-      case DEGRADED -> "Degraded";
-      case FAILED -> "Failed";
-    });
-    status.put("conditions", List.of(
-        condition("Applied", "True", "Applied", "Revision " + outcome.revision()
-            + " is applied."),
-        condition("Ready", rollout.phase() == Rollout.Phase.AVAILABLE ? "True" : "False",
-            rollout.reason(), rollout.message())));
-    return patch(resource, status);
+    return drift;
   }
 
   /**
-   * The built-in environments with the cluster's Environment resources laid over them field by
-   * field, as files in .pave/ are for the CLI. An invalid one is an error naming its problem.
+   * A condition; lastTransitionTime moves only when the condition's status flips, so
+   * "since when" stays true across rechecks.
    */
-  private Map<String, Environment> environments(Context<ApplicationResource> context) {
-    List<EnvironmentResource> resources;
-    try {
-      resources = context.getClient().resources(EnvironmentResource.class).list().getItems();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      return environments; // No Environment CRD installed: the built-ins are all there is.
-    }
-    List<Environment> overrides = new ArrayList<>();
-    for (EnvironmentResource r : resources) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("apiVersion", "pave.dev/v1alpha1");
-      doc.put("kind", "Environment");
-      doc.put("metadata", Map.of("name", r.getMetadata().getName()));
-      doc.put("spec", r.getSpec() == null ? Map.of() : r.getSpec());
-      ReadResult read = SpecReader.read("Environment/" + r.getMetadata().getName(),
-          Manifests.yamlOf(doc));
-      if (!read.ok()) {
-        throw new IllegalArgumentException("Environment " + r.getMetadata().getName()
-            + " is not valid: " + read.problems().get(0).path() + ": "
-            + read.problems().get(0).message() + ".");
-      }
-      overrides.add(read.environments().get(0).value());
-    }
-    if (overrides.isEmpty()) {
-      return environments;
-    }
-    Map<String, Environment> out = new LinkedHashMap<>(environments);
-    for (Environment e : overrides) {
-      Environment base = out.get(e.name());
-      out.put(e.name(), base == null ? e : new Environment(e.apiVersion(), e.kind(),
-          e.metadata(), dev.pave.spec.Records.overlay(base.spec(), e.spec())));
-    }
-    return out;
-  }
-
-  /** A Kubernetes Event on the Application, with the same reason as its condition. */
-  private void event(Context<ApplicationResource> context, ApplicationResource resource,
-      String reason, String message) {
-    io.fabric8.kubernetes.api.model.Event e = new io.fabric8.kubernetes.api.model.EventBuilder()
-        .withNewMetadata().withGenerateName(resource.getMetadata().getName() + ".")
-        .withNamespace(resource.getMetadata().getNamespace()).endMetadata()
-        .withNewInvolvedObject().withApiVersion("pave.dev/v1alpha1").withKind("Application")
-        .withName(resource.getMetadata().getName())
-        .withNamespace(resource.getMetadata().getNamespace())
-        .withUid(resource.getMetadata().getUid()).endInvolvedObject()
-        .withReason(reason).withMessage(message).withType("Warning")
-        .withNewSource().withComponent("pave-operator").endSource()
-        .withFirstTimestamp(clock.instant().toString())
-        .withLastTimestamp(clock.instant().toString()).withCount(1).build();
-    try {
-      context.getClient().v1().events().inNamespace(resource.getMetadata().getNamespace())
-          .resource(e).create();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException ex) {
-      // An event that cannot be written must not undo the rollback it reports.
-    }
-  }
-
-  private Map<String, Object> condition(String type, String value, String reason,
-      String message) {
+  private Map<String, Object> condition(Map<String, Object> previous, String type,
+      String value, String reason, String message) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("type", type);
     c.put("status", value);
     c.put("reason", reason);
     c.put("message", message);
-    c.put("lastTransitionTime", clock.instant().toString());
+    String since = clock.instant().toString();
+    if (previous.get("conditions") instanceof List<?> old) {
+      for (Object o : old) {
+        if (o instanceof Map<?, ?> m && type.equals(m.get("type")) && value.equals(m.get("status"))
+            && m.get("lastTransitionTime") instanceof String t) {
+          since = t;
+        }
+      }
+    }
+    c.put("lastTransitionTime", since);
     return c;
   }
 
@@ -306,6 +470,19 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
     return doc;
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .build();
+
+  private static boolean sameJson(Object a, Object b) {
+    try {
+      return CANONICAL.writeValueAsString(a).equals(CANONICAL.writeValueAsString(b));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false;
+    }
+  }
+
   /** Status is patched on a fresh object with only name and namespace, never the cached one. */
   private UpdateControl<ApplicationResource> patch(ApplicationResource resource,
       Map<String, Object> status) {
@@ -314,7 +491,9 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource> {
         .withName(resource.getMetadata().getName())
         .withNamespace(resource.getMetadata().getNamespace()).build());
     fresh.setStatus(status);
-    // Rollouts are watched by looking again: the status is what changes, not the spec.
+    if (resource.getStatus() != null && sameJson(status, resource.getStatus())) {
+      return UpdateControl.<ApplicationResource>noUpdate().rescheduleAfter(recheck);
+    }
     return UpdateControl.patchStatus(fresh).rescheduleAfter(recheck);
   }
 

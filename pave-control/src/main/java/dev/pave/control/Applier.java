@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,11 +64,22 @@ public final class Applier {
     FAILED
   }
 
+  /** Names one object Pave applied: enough to find it again, and to prune it. */
+  public record Ref(String kind, String namespace, String name) {
+    static Ref of(HasMetadata o) {
+      return new Ref(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+    }
+  }
+
   /** One object's outcome, for the Application's status, with any drift found. */
   public record Result(String kind, String namespace, String name, Action action,
       String message, List<Drift.Change> drift) {
     public Result(String kind, String namespace, String name, Action action, String message) {
       this(kind, namespace, name, action, message, List.of());
+    }
+
+    public Ref ref() {
+      return new Ref(kind, namespace, name);
     }
   }
 
@@ -84,22 +96,65 @@ public final class Applier {
     this.correctDrift = correctDrift;
   }
 
-  /** Applies the objects of one instance in order, then prunes what it no longer renders. */
+  /**
+   * Applies the objects of one instance in order, then prunes what it applied before and no
+   * longer renders. {@code before} is what the last reconcile applied (from the Application's
+   * status and the newest revision): objects not in it are created straight away, and only
+   * objects in it are pruned, so a reconcile never lists whole kinds across the cluster.
+   */
+  public List<Result> apply(String instance, List<HasMetadata> desired, Collection<Ref> before) {
+    List<Result> out = new ArrayList<>();
+    Set<Ref> wanted = new HashSet<>();
+    Set<Ref> known = new HashSet<>(before);
+    for (HasMetadata o : desired) {
+      wanted.add(Ref.of(o));
+      out.add(applyOne(o, !known.contains(Ref.of(o))));
+    }
+    for (Ref r : known) {
+      if (!wanted.contains(r)) {
+        out.addAll(pruneOne(instance, r));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Applies the objects, then prunes every object of the instance it does not render, found
+   * by listing each kind by label: for deleting an Application, and when nothing is known of
+   * what was applied before.
+   */
   public List<Result> apply(String instance, List<HasMetadata> desired) {
     List<Result> out = new ArrayList<>();
     Set<String> wanted = new HashSet<>();
     for (HasMetadata o : desired) {
       wanted.add(key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName()));
-      out.add(applyOne(o));
+      out.add(applyOne(o, false));
     }
     out.addAll(prune(instance, wanted));
     return out;
   }
 
-  private Result applyOne(HasMetadata o) {
+  /** Deletes every object of the instance, found by label: what deleting an Application does. */
+  public List<Result> deleteAll(String instance) {
+    return prune(instance, Set.of());
+  }
+
+  private Result applyOne(HasMetadata o, boolean createFirst) {
     Map<String, Object> desired = withLastApplied(Manifests.toMap(o));
     String ns = o.getMetadata().getNamespace();
     String name = o.getMetadata().getName();
+    if (createFirst) {
+      // Not applied before: most likely absent, so create without reading first. If it is
+      // there after all (a reconcile cut short before its status was written), merge below.
+      try {
+        client.resource(typed(desired, o)).create();
+        return new Result(o.getKind(), ns, name, Action.CREATED, null);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          return new Result(o.getKind(), ns, name, Action.FAILED, describe(e));
+        }
+      }
+    }
     for (int attempt = 1; ; attempt++) {
       try {
         HasMetadata live = client.resource(o).get();
@@ -131,6 +186,30 @@ public final class Applier {
         return new Result(o.getKind(), ns, name, Action.FAILED, e.getCode() == 409
             ? "still conflicting after " + ATTEMPTS + " attempts" : describe(e));
       }
+    }
+  }
+
+  private List<Result> pruneOne(String instance, Ref r) {
+    Class<? extends HasMetadata> type = PRUNABLE.stream()
+        .filter(k -> k.getSimpleName().equals(r.kind())).findFirst().orElse(null);
+    if (type == null) {
+      return List.of();
+    }
+    try {
+      var one = r.namespace() == null ? client.resources(type).withName(r.name())
+          : client.resources(type).inNamespace(r.namespace()).withName(r.name());
+      HasMetadata live = one.get();
+      Map<String, String> labels = live == null || live.getMetadata().getLabels() == null
+          ? Map.of() : live.getMetadata().getLabels();
+      // Only what still carries this instance's labels: an object someone took over stays.
+      if (!instance.equals(labels.get(Identity.INSTANCE))
+          || !Identity.MANAGER.equals(labels.get(Identity.MANAGED_BY))) {
+        return List.of();
+      }
+      one.delete();
+      return List.of(new Result(r.kind(), r.namespace(), r.name(), Action.PRUNED, null));
+    } catch (KubernetesClientException e) {
+      return List.of(new Result(r.kind(), r.namespace(), r.name(), Action.FAILED, describe(e)));
     }
   }
 

@@ -37,9 +37,18 @@ public final class Releases {
   private static final ObjectMapper MAPS = JsonMapper.builder()
       .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
 
+  /**
+   * What the last reconcile left, as the Application's status records it: the revision, the
+   * hash of its objects, and the objects applied. Lets a reconcile whose output did not change
+   * skip reading the history, and prune without listing whole kinds.
+   */
+  public record Applied(int revision, String hash, List<Applier.Ref> objects) {
+    public static final Applied NONE = new Applied(0, null, List.of());
+  }
+
   /** What a deploy or rollback did: the revision now current, the applies, how long it took. */
-  public record Outcome(int revision, boolean recorded, List<Applier.Result> results,
-      Duration took) {
+  public record Outcome(int revision, String hash, boolean recorded,
+      List<Applier.Result> results, Duration took) {
     public boolean failed() {
       return results.stream().anyMatch(r -> r.action() == Applier.Action.FAILED);
     }
@@ -71,26 +80,38 @@ public final class Releases {
   /** Applies the rendered objects and records a revision when the output changed. */
   public Outcome deploy(Target t, List<HasMetadata> objects, String spec, String changedBy,
       String commit) {
-    return deploy(t, objects, spec, changedBy, commit, true);
+    return deploy(t, objects, spec, changedBy, commit, true, Applied.NONE);
   }
 
-  /** As above; with {@code correctDrift} false, drift is reported and not overwritten. */
+  /**
+   * As above; with {@code correctDrift} false, drift is reported and not overwritten.
+   * {@code before} is what the Application's status says was applied last.
+   */
   public Outcome deploy(Target t, List<HasMetadata> objects, String spec, String changedBy,
-      String commit, boolean correctDrift) {
+      String commit, boolean correctDrift, Applied before) {
     long start = ticker.getAsLong();
-    List<Applier.Result> results = (correctDrift ? applier : reporter).apply(t.instance(),
-        objects);
-    List<Revision> history = history(t);
-    if (results.stream().anyMatch(r -> r.action() == Applier.Action.FAILED)) {
-      return new Outcome(current(history), false, results, since(start));
+    List<Map<String, Object>> maps = objects.stream().map(Manifests::toMap).toList();
+    String hash = Revisions.hash(maps);
+    Applier apply = correctDrift ? applier : reporter;
+    if (before.revision() > 0 && hash.equals(before.hash())) {
+      // The output is what the current revision holds: apply (drift) and record nothing.
+      return new Outcome(before.revision(), hash, false,
+          apply.apply(t.instance(), objects, before.objects()), since(start));
     }
-    Optional<Revision> next = Revisions.next(history,
-        objects.stream().map(Manifests::toMap).toList(), spec, changedBy, clock.instant(),
+    List<Revision> history = history(t);
+    Set<Applier.Ref> known = new java.util.LinkedHashSet<>(before.objects());
+    history.stream().reduce((a, b) -> b).ifPresent(r -> known.addAll(refs(r)));
+    List<Applier.Result> results = apply.apply(t.instance(), objects, known);
+    if (results.stream().anyMatch(r -> r.action() == Applier.Action.FAILED)) {
+      return new Outcome(current(history), currentHash(history), false, results,
+          since(start));
+    }
+    Optional<Revision> next = Revisions.next(history, maps, spec, changedBy, clock.instant(),
         commit);
     next.ifPresent(r -> store(t, r));
     next.ifPresent(r -> expire(t, history, r.number()));
-    return new Outcome(next.map(Revision::number).orElse(current(history)), next.isPresent(),
-        results, since(start));
+    return new Outcome(next.map(Revision::number).orElse(current(history)), hash,
+        next.isPresent(), results, since(start));
   }
 
   /**
@@ -106,17 +127,17 @@ public final class Releases {
             ? "there is no revision before " + current + " to roll back to"
             : "revision " + to + " is not kept; kept revisions: " + history.stream()
                 .map(r -> String.valueOf(r.number())).toList()));
-    List<HasMetadata> objects = Revisions.objects(target).stream()
-        .map(m -> (HasMetadata) client.getKubernetesSerialization().unmarshal(json(m)))
-        .toList();
-    List<Applier.Result> results = applier.apply(t.instance(), objects);
+    List<HasMetadata> objects = objectsOf(target);
+    Set<Applier.Ref> known = new java.util.LinkedHashSet<>();
+    history.stream().reduce((a, b) -> b).ifPresent(r -> known.addAll(refs(r)));
+    List<Applier.Result> results = applier.apply(t.instance(), objects, known);
     Duration took = since(start);
     Optional<Revision> next = Revisions.next(history, Revisions.objects(target), target.spec(),
         changedBy + " (rollback to " + target.number() + ")", clock.instant(),
         target.sourceCommit());
     next.ifPresent(r -> store(t, r));
-    return new Outcome(next.map(Revision::number).orElse(current), next.isPresent(), results,
-        took);
+    return new Outcome(next.map(Revision::number).orElse(current), target.hash(),
+        next.isPresent(), results, took);
   }
 
   /** Label on an ApplicationRevision once its rollout became available. */
@@ -144,24 +165,55 @@ public final class Releases {
   }
 
   /** Applies a kept revision's objects again, recording nothing: a pinned rollback held. */
-  public Outcome reapply(Target t, int number) {
+  public Outcome reapply(Target t, int number, Applied before) {
     long start = ticker.getAsLong();
-    List<Revision> history = history(t);
-    Revision r = history.stream().filter(x -> x.number() == number).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("revision " + number + " is not kept"));
-    List<HasMetadata> objects = Revisions.objects(r).stream()
+    Revision r = revision(t, number).orElseThrow(() ->
+        new IllegalArgumentException("revision " + number + " is not kept"));
+    int current = before.revision() > 0 ? before.revision() : current(t);
+    return new Outcome(current, r.hash(), false,
+        applier.apply(t.instance(), objectsOf(r), before.objects()), since(start));
+  }
+
+  /** One kept revision, read by name. */
+  public Optional<Revision> revision(Target t, int number) {
+    GenericKubernetesResource g = client.genericKubernetesResources(REVISIONS)
+        .inNamespace(t.namespace()).withName(t.instance() + "-" + number).get();
+    return Optional.ofNullable(g).map(Releases::revisionOf);
+  }
+
+  /** Deletes every object of the application in this environment, and its revisions. */
+  public List<Applier.Result> delete(Target t) {
+    List<Applier.Result> results = applier.deleteAll(t.instance());
+    client.genericKubernetesResources(REVISIONS).inAnyNamespace()
+        .withLabel(Identity.INSTANCE, t.instance()).delete();
+    return results;
+  }
+
+  private List<HasMetadata> objectsOf(Revision r) {
+    return Revisions.objects(r).stream()
         .map(m -> (HasMetadata) client.getKubernetesSerialization().unmarshal(json(m)))
         .toList();
-    return new Outcome(current(history), false, applier.apply(t.instance(), objects),
-        since(start));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Applier.Ref> refs(Revision r) {
+    return Revisions.objects(r).stream().map(m -> {
+      Map<String, Object> meta = (Map<String, Object>) m.getOrDefault("metadata", Map.of());
+      return new Applier.Ref((String) m.get("kind"), (String) meta.get("namespace"),
+          (String) meta.get("name"));
+    }).toList();
+  }
+
+  private static Revision revisionOf(GenericKubernetesResource g) {
+    return MAPS.convertValue(g.getAdditionalProperties().get("spec"), RevisionSpec.class)
+        .revision();
   }
 
   /** Kept revisions, oldest first. */
   public List<Revision> history(Target t) {
     return client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
         .withLabel(Identity.INSTANCE, t.instance()).list().getItems().stream()
-        .map(g -> MAPS.convertValue(g.getAdditionalProperties().get("spec"), RevisionSpec.class)
-            .revision())
+        .map(Releases::revisionOf)
         .sorted(Comparator.comparingInt(Revision::number)).toList();
   }
 
@@ -199,6 +251,10 @@ public final class Releases {
 
   private static int current(List<Revision> history) {
     return history.isEmpty() ? 0 : history.get(history.size() - 1).number();
+  }
+
+  private static String currentHash(List<Revision> history) {
+    return history.isEmpty() ? null : history.get(history.size() - 1).hash();
   }
 
   private Duration since(long start) {

@@ -3,91 +3,44 @@ package dev.pave.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pave.render.Golden;
-import dev.pave.schema.CustomResourceDefinitions;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The operator on the in-process API: JOSDK with server-side apply off (the in-process API has
  * none), the same reconciler and apply path a real cluster runs.
  */
 class ApplicationReconcilerTest {
-  KubernetesMockServer server;
+  OperatorFixture fixture;
   KubernetesClient client;
-  Operator operator;
   Releases releases;
-  OperatorMetrics metrics = new OperatorMetrics();
+  OperatorMetrics metrics;
 
   @BeforeEach
   void start() {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment())) {
-      client.apiextensions().v1().customResourceDefinitions().resource(client
-          .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
-          .create();
-    }
-    Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
-    operator = new Operator(o -> o.withKubernetesClient(client)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withCloseClientOnStop(false));
-    this.releases = releases;
-    // dev with automatic rollback, so a failed rollout can be shown quickly.
-    dev.pave.spec.Environment devWithRollback = dev.pave.spec.SpecReader.read("dev.yaml", """
-        apiVersion: pave.dev/v1alpha1
-        kind: Environment
-        metadata: {name: dev}
-        spec: {autoRollback: true}
-        """).environments().get(0).value();
-    operator.register(new ApplicationReconciler(releases, dev.pave.spec.Environments.with(
-        List.of(devWithRollback)), "dev", Clock.systemUTC(), Duration.ofMillis(500))
-        .withMetrics(metrics));
-    operator.start();
+    fixture = new OperatorFixture(Duration.ofMillis(500));
+    client = fixture.client;
+    releases = fixture.releases;
+    metrics = fixture.metrics;
   }
 
   @AfterEach
   void stop() {
-    operator.stop();
-    client.close();
-    server.destroy();
+    fixture.close();
   }
 
-  @SuppressWarnings("unchecked")
   ApplicationResource fromFile(String path) throws Exception {
-    Map<String, Object> doc = new Yaml().load(Files.readString(Golden.root().resolve(path)));
-    ApplicationResource r = new ApplicationResource();
-    r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-        .withName((String) ((Map<String, Object>) doc.get("metadata")).get("name"))
-        .withNamespace("apps").build());
-    r.setSpec((Map<String, Object>) doc.get("spec"));
-    return r;
+    return fixture.fromFile(path);
   }
 
   ApplicationResource live(String name) {
-    return client.resources(ApplicationResource.class).inNamespace("apps").withName(name).get();
+    return fixture.live(name);
   }
 
   @Test
@@ -173,7 +126,8 @@ class ApplicationReconcilerTest {
         && Integer.valueOf(1).equals(live("checkout").getStatus().get("revision")));
     actAsDeploymentController(true);
     await().atMost(Duration.ofSeconds(20)).until(() -> releases.available(t).contains(1));
-    assertThat(live("checkout").getStatus()).containsEntry("phase", "Available");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(live("checkout").getStatus()).containsEntry("phase", "Available"));
 
     ApplicationResource broken = live("checkout");
     broken.getSpec().put("image", "registry.example.com/payments/checkout:1.5.0-broken");

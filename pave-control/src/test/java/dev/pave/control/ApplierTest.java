@@ -172,4 +172,94 @@ class ApplierTest {
         .stream().filter(r -> r.kind().equals("Deployment")).findFirst().orElseThrow();
     assertThat(changed.action()).isEqualTo(Applier.Action.UPDATED);
   }
+
+  static List<Applier.Ref> refs(List<Applier.Result> results) {
+    return results.stream().map(Applier.Result::ref).toList();
+  }
+
+  @Test
+  void prunesFromWhatWasAppliedBeforeWithoutListingWholeKinds() throws Exception {
+    List<Applier.Result> first = applier.apply("checkout-dev",
+        render("port: 8080\nexpose: public"), List.of());
+    assertThat(actions(first)).containsOnly(Applier.Action.CREATED);
+    assertThat(client.network().v1().ingresses().inNamespace("checkout-dev").withName("checkout")
+        .get()).isNotNull();
+    int before = server.getRequestCount();
+    List<Applier.Result> second = applier.apply("checkout-dev",
+        render("port: 8080\nexpose: internal"), refs(first));
+    assertThat(second).filteredOn(r -> r.kind().equals("Ingress"))
+        .extracting(Applier.Result::action).containsExactly(Applier.Action.PRUNED);
+    assertThat(client.network().v1().ingresses().inNamespace("checkout-dev").withName("checkout")
+        .get()).isNull();
+    // Every request went to a named object: one read per object, the update, the prune.
+    List<String> paths = new java.util.ArrayList<>();
+    for (int i = before; i < server.getRequestCount(); i++) {
+      paths.add(server.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS).getPath());
+    }
+    assertThat(paths).noneMatch(p -> p.contains("labelSelector"));
+  }
+
+  @Test
+  void anObjectThatIsNotOurOwnAnyMoreIsNotPruned() {
+    List<Applier.Result> first = applier.apply("checkout-dev",
+        render("port: 8080\nexpose: public"), List.of());
+    client.network().v1().ingresses().inNamespace("checkout-dev").withName("checkout")
+        .edit(i -> {
+          i.getMetadata().getLabels().put(dev.pave.identity.Identity.MANAGED_BY, "someone");
+          return i;
+        });
+    List<Applier.Result> second = applier.apply("checkout-dev",
+        render("port: 8080\nexpose: internal"), refs(first));
+    assertThat(second).noneMatch(r -> r.kind().equals("Ingress"));
+    assertThat(client.network().v1().ingresses().inNamespace("checkout-dev").withName("checkout")
+        .get()).isNotNull();
+  }
+
+  @Test
+  void objectsThatExistThoughNothingWasRecordedAreMergedNotDuplicated() {
+    // A reconcile cut short before its status was written: the objects exist, no record says so.
+    applier.apply("checkout-dev", render("port: 8080"), List.of());
+    List<Applier.Result> again = applier.apply("checkout-dev",
+        render("port: 8080\nenv: {LOG_LEVEL: debug}"), List.of());
+    assertThat(again).filteredOn(r -> r.kind().equals("Deployment"))
+        .extracting(Applier.Result::action).containsExactly(Applier.Action.UPDATED);
+    assertThat(actions(again)).doesNotContain(Applier.Action.FAILED, Applier.Action.CREATED);
+  }
+
+  @Test
+  void aWriteThatLosesARaceIsReadMergedAndWrittenAgain() {
+    applier.apply("checkout-dev", render("port: 8080"), List.of());
+    // Between Pave's read and its write, another writer updates the Deployment: the server
+    // answers Pave's stale write with 409, exactly the race a real cluster has.
+    java.util.concurrent.atomic.AtomicInteger raced = new java.util.concurrent.atomic.AtomicInteger();
+    io.fabric8.kubernetes.client.http.Interceptor race = new io.fabric8.kubernetes.client.http
+        .Interceptor() {
+      @Override
+      public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+          io.fabric8.kubernetes.client.http.HttpRequest request, RequestTags tags) {
+        if (request.method().equals("PUT") && request.uri().getPath().endsWith(
+            "/deployments/checkout") && raced.getAndIncrement() == 0) {
+          client.apps().deployments().inNamespace("checkout-dev").withName("checkout")
+              .edit(d -> {
+                d.getMetadata().getAnnotations().put("other-controller/seen", "yes");
+                return d;
+              });
+        }
+      }
+    };
+    try (KubernetesClient racing = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(client.getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("race", race)).build()) {
+      List<Applier.Result> results = new Applier(racing).apply("checkout-dev",
+          render("port: 8080\nenv: {LOG_LEVEL: debug}"), refs(List.of()));
+      assertThat(results).filteredOn(r -> r.kind().equals("Deployment"))
+          .extracting(Applier.Result::action).containsExactly(Applier.Action.UPDATED);
+    }
+    assertThat(raced.get()).isGreaterThanOrEqualTo(2); // the lost write and the retried one
+    Deployment d = deployment();
+    assertThat(d.getMetadata().getAnnotations()).containsEntry("other-controller/seen", "yes");
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo(
+            "LOG_LEVEL=debug"));
+  }
 }

@@ -1,0 +1,170 @@
+package dev.pave.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the operator does between rechecks: the recheck here is ten minutes, so everything these
+ * tests see happen within seconds was driven by a watch event, not by looking again.
+ */
+class ApplicationLifecycleTest {
+  OperatorFixture fixture;
+  KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    fixture = new OperatorFixture(Duration.ofMinutes(10));
+    client = fixture.client;
+  }
+
+  @AfterEach
+  void stop() {
+    fixture.close();
+  }
+
+  Deployment deployment(String namespace) {
+    return client.apps().deployments().inNamespace(namespace).withName("checkout").get();
+  }
+
+  void deployCheckout() throws Exception {
+    client.resource(fixture.fromFile("examples/checkout/pave.yaml")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> fixture.live("checkout").getStatus()
+        != null && Integer.valueOf(1).equals(fixture.live("checkout").getStatus().get("revision")));
+  }
+
+  List<Event> events(String reason) {
+    return client.v1().events().inNamespace("apps").list().getItems().stream()
+        .filter(e -> e.getReason().equals(reason)).toList();
+  }
+
+  @Test
+  void aHandEditOfTheDeploymentIsSetBackAsSoonAsItIsSeen() throws Exception {
+    deployCheckout();
+    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0)
+          .setImage("registry.example.com/payments/checkout:hotfix");
+      return d;
+    });
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        deployment("checkout-dev").getSpec().getTemplate().getSpec().getContainers().get(0)
+            .getImage()).endsWith(":1.4.2"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(events("DriftCorrected")).singleElement().satisfies(e -> {
+          assertThat(e.getMessage()).contains(
+              "Deployment/checkout spec.template.spec.containers[name=checkout].image");
+          assertThat(e.getMetadata().getAnnotations())
+              .containsEntry(PlatformEvents.APP, "checkout")
+              .containsEntry(PlatformEvents.ENVIRONMENT, "dev")
+              .containsEntry(PlatformEvents.REVISION, "1");
+          assertThat(e.getSource().getComponent()).isEqualTo(PlatformEvents.COMPONENT);
+        }));
+  }
+
+  @Test
+  void aRolloutThatCompletesIsSeenFromTheDeploymentsStatus() throws Exception {
+    deployCheckout();
+    // Acting as the Deployment controller, which the in-process API does not have.
+    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").edit(d -> {
+      var s = new io.fabric8.kubernetes.api.model.apps.DeploymentStatus();
+      s.setObservedGeneration(d.getMetadata().getGeneration());
+      s.setReplicas(1);
+      s.setUpdatedReplicas(1);
+      s.setAvailableReplicas(1);
+      s.setReadyReplicas(1);
+      d.setStatus(s);
+      return d;
+    });
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(fixture.live("checkout").getStatus()).containsEntry("phase", "Available"));
+    assertThat(events("RevisionRecorded")).singleElement().satisfies(e ->
+        assertThat(e.getType()).isEqualTo("Normal"));
+    assertThat(events("RolloutAvailable")).singleElement().satisfies(e ->
+        assertThat(e.getMessage()).startsWith("Revision 1 is available"));
+  }
+
+  @Test
+  void changingAnEnvironmentRerendersItsApplications() throws Exception {
+    deployCheckout();
+    EnvironmentResource dev = new EnvironmentResource();
+    dev.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("dev")
+        .build());
+    dev.setSpec(Map.of("cluster", "dev-7"));
+    client.resource(dev).create();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        deployment("checkout-dev").getSpec().getTemplate().getSpec().getContainers().get(0)
+            .getEnv()).anySatisfy(e -> assertThat(String.valueOf(e.getValue()))
+                .contains("k8s.cluster.name=dev-7")));
+    assertThat(fixture.live("checkout").getStatus()).containsEntry("revision", 2);
+  }
+
+  @Test
+  void objectsInTheApplicationsNamespaceAreOwnedByItForTheGarbageCollector() throws Exception {
+    EnvironmentResource shared = new EnvironmentResource();
+    shared.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName("shared").build());
+    shared.setSpec(Map.of("namespaceTemplate", "apps"));
+    client.resource(shared).create();
+    ApplicationResource app = fixture.fromFile("examples/checkout/pave.yaml");
+    app.getMetadata().setLabels(Map.of(ApplicationReconciler.ENVIRONMENT_LABEL, "shared"));
+    client.resource(app).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> deployment("apps") != null);
+    String uid = fixture.live("checkout").getMetadata().getUid();
+    assertThat(deployment("apps").getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> {
+          assertThat(o.getKind()).isEqualTo("Application");
+          assertThat(o.getUid()).isEqualTo(uid);
+          assertThat(o.getController()).isTrue();
+        });
+  }
+
+  @Test
+  void deletingAnApplicationDeletesWhatWasAppliedEverywhereAndItsRevisions() throws Exception {
+    deployCheckout();
+    assertThat(fixture.live("checkout").getMetadata().getFinalizers()).isNotEmpty();
+    assertThat(client.namespaces().withName("checkout-dev").get()).isNotNull();
+    client.resource(fixture.live("checkout")).delete();
+    // The in-process API has no garbage collector: all of this is the finalizer's work.
+    await().atMost(Duration.ofSeconds(20)).until(() -> fixture.live("checkout") == null);
+    assertThat(deployment("checkout-dev")).isNull();
+    assertThat(client.services().inNamespace("checkout-dev").withName("checkout").get())
+        .isNull();
+    assertThat(client.namespaces().withName("checkout-dev").get()).isNull();
+    assertThat(fixture.releases.history(new Releases.Target("checkout", "dev",
+        "checkout-dev"))).isEmpty();
+  }
+
+  @Test
+  void aSteadyReconcileListsNoKindAcrossTheCluster() throws Exception {
+    deployCheckout();
+    var server = fixture.server;
+    while (server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+      // Drain what the start and the first reconcile asked.
+    }
+    ApplicationResource changed = fixture.live("checkout");
+    changed.getSpec().put("image", "registry.example.com/payments/checkout:1.5.0");
+    client.resource(changed).update();
+    await().atMost(Duration.ofSeconds(20)).until(() -> Integer.valueOf(2)
+        .equals(fixture.live("checkout").getStatus().get("revision")));
+    List<String> lists = new java.util.ArrayList<>();
+    for (var r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+        r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (r.getMethod().equals("GET") && r.getPath().contains("labelSelector")
+          && !r.getPath().contains("watch=true")) {
+        lists.add(r.getPath());
+      }
+    }
+    // The one list: this application's revisions, in its namespace.
+    assertThat(lists).allMatch(p -> p.startsWith(
+        "/apis/pave.dev/v1alpha1/namespaces/checkout-dev/applicationrevisions?"));
+  }
+}
