@@ -101,6 +101,7 @@ public final class ReconcileScale {
     } finally {
       server.destroy();
     }
+    System.exit(0); // The in-process API's dispatcher threads are not daemons.
   }
 
   private static long processCpu() {

@@ -200,7 +200,7 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static Severity severity(String text) {
+  static Severity severity(String text) {
     for (Severity s : Severity.values()) {
       if (s.name().toLowerCase(Locale.ROOT).equals(text)) {
         return s;

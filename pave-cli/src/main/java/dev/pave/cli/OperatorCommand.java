@@ -58,6 +58,48 @@ final class OperatorCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
+  @Option(names = "--webhook-port", paramLabel = "PORT",
+      description = "Serve the admission webhook over HTTPS on PORT: policy for Pods and"
+          + " workloads, validation of Applications and Environments, and the user who changed"
+          + " an Application. Off when not given.")
+  Integer webhookPort;
+
+  @Option(names = "--webhook-namespace", defaultValue = "${env:POD_NAMESPACE:-pave-system}",
+      paramLabel = "NS", description = "Namespace of the webhook's Service and certificate"
+          + " Secret (default: $POD_NAMESPACE, else ${DEFAULT-VALUE}).")
+  String webhookNamespace;
+
+  @Option(names = "--webhook-service", defaultValue = "pave-webhook", paramLabel = "NAME",
+      description = "The webhook's Service, named in its certificate (default ${DEFAULT-VALUE}).")
+  String webhookService;
+
+  @Option(names = "--webhook-configuration", defaultValue = "pave", paramLabel = "NAME",
+      description = "Validating and mutating webhook configurations whose caBundle Pave keeps"
+          + " (default ${DEFAULT-VALUE}).")
+  String webhookConfiguration;
+
+  @Option(names = "--webhook-cert-dir", paramLabel = "DIR",
+      description = "Use tls.crt and tls.key from DIR (cert-manager or your CA), read again"
+          + " when they change, instead of a generated CA kept in the Secret pave-webhook-tls.")
+  java.nio.file.Path webhookCertDir;
+
+  @Option(names = "--webhook-host", paramLabel = "NAME", split = ",",
+      description = "Extra names or IP addresses for the generated certificate, for a webhook"
+          + " registered by URL.")
+  java.util.List<String> webhookHosts = new java.util.ArrayList<>();
+
+  @Option(names = "--exclude-namespace", paramLabel = "NS", split = ",",
+      description = "Namespaces the webhook always admits (default: kube-system and the"
+          + " webhook's own).")
+  java.util.List<String> excluded = new java.util.ArrayList<>();
+
+  @Option(names = "--deny-at", defaultValue = "high", paramLabel = "SEVERITY",
+      description = "Deny at this severity or above; lower findings are warnings (default"
+          + " ${DEFAULT-VALUE}).")
+  String denyAt;
+
+  @Mixin PolicyOptions policies;
+
   @Override
   public Integer call() throws InterruptedException {
     KubernetesClient client = cluster.client();
@@ -94,19 +136,94 @@ final class OperatorCommand implements Callable<Integer> {
       throw new UserError("cannot listen on port " + healthPort + " for health and metrics: "
           + e.getMessage());
     }
+    Webhook webhook = webhookPort == null ? null : startWebhook(client, metrics);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
       health.close();
+      if (webhook != null) {
+        webhook.close();
+      }
       stopped.countDown();
     }));
     operator.start();
     started.set(true);
     spec.commandLine().getErr().println("pave operator running for environment " + environment
         + " against " + client.getMasterUrl() + "; health and metrics on port " + health.port()
+        + (webhook == null ? "" : "; admission webhook on port " + webhook.server.port())
         + "; Ctrl-C stops it");
     spec.commandLine().getErr().flush();
     stopped.await();
     return ExitCode.OK;
+  }
+
+  /** The webhook server and what renews its certificate. */
+  record Webhook(dev.pave.control.webhook.WebhookServer server,
+      java.util.concurrent.ScheduledExecutorService renewals) implements AutoCloseable {
+    @Override
+    public void close() {
+      server.close();
+      if (renewals != null) {
+        renewals.shutdownNow();
+      }
+    }
+  }
+
+  private Webhook startWebhook(KubernetesClient client,
+      dev.pave.control.OperatorMetrics metrics) {
+    PolicyOptions.Loaded loaded;
+    try {
+      loaded = policies.load();
+    } catch (java.io.IOException e) {
+      throw new UserError("cannot read the policies: " + e.getMessage());
+    }
+    if (!loaded.problems().isEmpty()) {
+      throw new UserError(loaded.problems().get(0).toString());
+    }
+    dev.pave.policy.Severity threshold = CheckCommand.severity(denyAt);
+    java.util.Set<String> skip = new java.util.HashSet<>(excluded.isEmpty()
+        ? java.util.List.of("kube-system", webhookNamespace) : excluded);
+    dev.pave.control.webhook.Reviews reviews = new dev.pave.control.webhook.Reviews(
+        loaded.engine(), loaded.exceptions(), threshold, skip, Clock.systemUTC(),
+        d -> metrics.error("AdmissionDenied"));
+    java.util.function.Supplier<dev.pave.control.webhook.Certificates.Issued> certificate;
+    java.util.concurrent.ScheduledExecutorService renewals = null;
+    if (webhookCertDir != null) {
+      try {
+        certificate = new dev.pave.control.webhook.CertificateFiles(webhookCertDir);
+      } catch (RuntimeException e) {
+        throw new UserError("--webhook-cert-dir: " + e.getMessage());
+      }
+    } else {
+      dev.pave.control.webhook.CertificateKeeper keeper =
+          new dev.pave.control.webhook.CertificateKeeper(client, webhookNamespace,
+              "pave-webhook-tls", webhookService, webhookHosts,
+              java.util.List.of(webhookConfiguration),
+              dev.pave.control.webhook.Rotation.DEFAULT, Clock.systemUTC());
+      keeper.refresh();
+      certificate = keeper::current;
+      renewals = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pave-webhook-certificates");
+        t.setDaemon(true);
+        return t;
+      });
+      renewals.scheduleWithFixedDelay(() -> {
+        try {
+          keeper.refresh();
+        } catch (RuntimeException e) {
+          metrics.error("CertificateRenewalFailed");
+        }
+      }, 1, 1, java.util.concurrent.TimeUnit.HOURS);
+    }
+    try {
+      return new Webhook(new dev.pave.control.webhook.WebhookServer("0.0.0.0", webhookPort,
+          certificate, java.util.Map.of(
+              "/validate/workloads", reviews::workload,
+              "/validate/pave", reviews::paveResource,
+              "/mutate/applications", reviews::stampUser), 8), renewals);
+    } catch (java.io.IOException e) {
+      throw new UserError("cannot serve the admission webhook on port " + webhookPort + ": "
+          + e.getMessage());
+    }
   }
 }

@@ -254,7 +254,10 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     Releases.Outcome outcome;
     boolean correct = Settings.of(env).driftMode()
         == dev.pave.spec.EnvironmentSpec.DriftMode.CORRECT;
-    String changedBy = annotations.getOrDefault(CHANGED_BY, "operator");
+    // Who changed it: the user the API server authenticated (stamped by the webhook), else
+    // what the CLI says, else the operator itself.
+    String changedBy = annotations.getOrDefault(dev.pave.control.webhook.Reviews.REQUESTED_BY,
+        annotations.getOrDefault(CHANGED_BY, "operator"));
     if (pinned) {
       // A rollback holds until the next change of the spec: re-apply the pinned revision, so
       // neither drift correction nor this reconcile puts the failed release back.

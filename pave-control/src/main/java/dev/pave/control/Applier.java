@@ -44,7 +44,7 @@ public final class Applier {
   static final int ATTEMPTS = 5;
 
   /** Kinds Pave renders as typed objects, and so may prune. */
-  static final List<Class<? extends HasMetadata>> PRUNABLE = List.of(CronJob.class,
+  public static final List<Class<? extends HasMetadata>> PRUNABLE = List.of(CronJob.class,
       PodDisruptionBudget.class, HorizontalPodAutoscaler.class, NetworkPolicy.class,
       Ingress.class, Service.class, Deployment.class, PersistentVolumeClaim.class,
       ConfigMap.class, ServiceAccount.class, Namespace.class);

@@ -1,0 +1,138 @@
+package dev.pave.control.webhook;
+
+import dev.pave.policy.Admission;
+import dev.pave.policy.PolicyEngine;
+import dev.pave.policy.PolicyException;
+import dev.pave.policy.Severity;
+import dev.pave.render.Manifests;
+import dev.pave.spec.ReadResult;
+import dev.pave.spec.SpecReader;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The webhook's handlers, each from AdmissionReview to AdmissionReview: workloads through the
+ * policy engine (the same admission handler as the tests and `pave check`), Application and
+ * Environment resources through the spec reader (the same messages as `pave validate`), and
+ * Applications stamped with the user who sent them.
+ */
+public final class Reviews {
+  /** Set on Applications by the mutating webhook: the user the API server authenticated. */
+  public static final String REQUESTED_BY = "pave.dev/requested-by";
+
+  private final PolicyEngine engine;
+  private final List<PolicyException> exceptions;
+  private final Severity denyAt;
+  private final Set<String> excludedNamespaces;
+  private final Clock clock;
+  private final Consumer<Admission.Decision> denied;
+
+  public Reviews(PolicyEngine engine, List<PolicyException> exceptions, Severity denyAt,
+      Set<String> excludedNamespaces, Clock clock, Consumer<Admission.Decision> denied) {
+    this.engine = engine;
+    this.exceptions = exceptions;
+    this.denyAt = denyAt;
+    this.excludedNamespaces = excludedNamespaces;
+    this.clock = clock;
+    this.denied = denied;
+  }
+
+  /** Pods and workloads: the policy engine's verdict. */
+  public Map<String, Object> workload(Map<String, Object> review) {
+    Map<String, Object> request = map(review.get("request"));
+    if (excludedNamespaces.contains(String.valueOf(request.get("namespace")))) {
+      return answer(request, true, null, List.of(), null);
+    }
+    Admission.Decision d = Admission.review(review, engine, exceptions, clock.instant(), denyAt);
+    if (!d.allowed() && d.record()) {
+      denied.accept(d);
+    }
+    return d.review();
+  }
+
+  /** Application and Environment resources: valid as `pave validate` reads them. */
+  public Map<String, Object> paveResource(Map<String, Object> review) {
+    Map<String, Object> request = map(review.get("request"));
+    Map<String, Object> object = map(request.get("object"));
+    if ("DELETE".equals(request.get("operation")) || object.isEmpty()) {
+      return answer(request, true, null, List.of(), null);
+    }
+    Map<String, Object> meta = map(object.get("metadata"));
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("apiVersion", object.getOrDefault("apiVersion", "pave.dev/v1alpha1"));
+    doc.put("kind", object.get("kind"));
+    doc.put("metadata", Map.of("name", String.valueOf(meta.get("name"))));
+    doc.put("spec", object.getOrDefault("spec", Map.of()));
+    String where = object.get("kind") + " " + (request.get("namespace") == null ? ""
+        : request.get("namespace") + "/") + meta.get("name");
+    ReadResult read = SpecReader.read(where, Manifests.yamlOf(doc));
+    if (read.ok()) {
+      return answer(request, true, null, List.of(), null);
+    }
+    List<String> problems = read.problems().stream().map(p -> p.path() + ": " + p.message())
+        .toList();
+    return answer(request, false, where + " is not valid: " + String.join("; ", problems),
+        List.of(), null);
+  }
+
+  /** Applications: records who sent the change, for the revision it makes. */
+  public Map<String, Object> stampUser(Map<String, Object> review) {
+    Map<String, Object> request = map(review.get("request"));
+    Object user = map(request.get("userInfo")).get("username");
+    Map<String, Object> meta = map(map(request.get("object")).get("metadata"));
+    if (!(user instanceof String name) || "DELETE".equals(request.get("operation"))) {
+      return answer(request, true, null, List.of(), null);
+    }
+    Map<String, Object> op = new LinkedHashMap<>();
+    op.put("op", "add");
+    if (meta.get("annotations") == null) {
+      op.put("path", "/metadata/annotations");
+      op.put("value", Map.of(REQUESTED_BY, name));
+    } else {
+      op.put("path", "/metadata/annotations/" + REQUESTED_BY.replace("~", "~0")
+          .replace("/", "~1"));
+      op.put("value", name);
+    }
+    List<Map<String, Object>> patch = List.of(op);
+    return answer(request, true, null, List.of(), patch);
+  }
+
+  private static Map<String, Object> answer(Map<String, Object> request, boolean allowed,
+      String message, List<String> warnings, List<Map<String, Object>> patch) {
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("uid", request.getOrDefault("uid", ""));
+    response.put("allowed", allowed);
+    if (message != null) {
+      response.put("status", Map.of("code", 403, "reason", "Invalid", "message", message));
+    }
+    if (!warnings.isEmpty()) {
+      response.put("warnings", warnings);
+    }
+    if (patch != null) {
+      response.put("patchType", "JSONPatch");
+      response.put("patch", java.util.Base64.getEncoder().encodeToString(json(patch)));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("apiVersion", "admission.k8s.io/v1");
+    out.put("kind", "AdmissionReview");
+    out.put("response", response);
+    return out;
+  }
+
+  private static byte[] json(Object o) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(o);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+}
