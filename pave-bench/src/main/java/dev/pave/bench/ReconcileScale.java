@@ -24,7 +24,10 @@ import java.util.Map;
 /**
  * N Applications reconciled from a cold start on the in-process API: the Applications are
  * created first, then the operator starts, and the clock runs until every one has recorded its
- * first revision. Reports wall time, CPU time and heap after a GC.
+ * first revision. Reports wall time, CPU time and heap after a GC. Then, as the baseline, a
+ * fresh in-process API receives the same rendered objects created directly by as many threads
+ * (no operator): the cost of the API server's own work for the same writes, measured in the
+ * same run, so the ratio says what the operator adds.
  *
  * <p>Usage: {@code java -cp pave-bench/target/benchmarks.jar dev.pave.bench.ReconcileScale
  * [N] [WORKERS]} (default 1000 applications, 10 workers).
@@ -101,6 +104,7 @@ public final class ReconcileScale {
     } finally {
       server.destroy();
     }
+    baseline(n, workers);
     System.exit(0); // The in-process API's dispatcher threads are not daemons.
   }
 
@@ -134,5 +138,43 @@ public final class ReconcileScale {
     }
     return String.format("reconcile latency (histogram bucket bounds): p50 <= %.3f s, p99 <="
         + " %.3f s", p50, p99);
+  }
+
+  /** The same objects created straight into a fresh in-process API, {@code workers} at once. */
+  static void baseline(int n, int workers) throws Exception {
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+        new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    try (KubernetesClient client = server.createClient()) {
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(workers);
+      long cpu0 = processCpu();
+      long start = System.nanoTime();
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String name = String.format("svc-%05d", i);
+        String spec = "apiVersion: pave.dev/v1alpha1\nkind: Application\nmetadata: {name: "
+            + name + "}\nspec: {team: team-" + (i % 37) + ", image: registry.example.com/team/"
+            + name + ":1.0." + (i % 10) + ", port: 8080}\n";
+        done.add(pool.submit(() -> {
+          var app = dev.pave.spec.SpecReader.read(name, spec).applications().get(0).value();
+          for (io.fabric8.kubernetes.api.model.HasMetadata o : dev.pave.render.Renderer.render(
+              app, Environments.builtIn().get("dev"))) {
+            client.resource(o).create();
+          }
+          return null;
+        }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+      long wall = System.nanoTime() - start;
+      System.out.printf("baseline, the same rendered objects created directly (%d threads):"
+          + " %.1f s wall, %.1f s CPU; ratio operator/baseline printed above divided by this%n",
+          workers, wall / 1e9, (processCpu() - cpu0) / 1e9);
+      pool.shutdownNow();
+    } finally {
+      server.destroy();
+    }
   }
 }

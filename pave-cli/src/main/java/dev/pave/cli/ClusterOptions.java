@@ -28,6 +28,8 @@ final class ClusterOptions {
       } else {
         config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
       }
+      // The API server names the field manager of each write after the user agent.
+      config.setUserAgent("pave/" + Version.current());
       return new KubernetesClientBuilder().withConfig(config).build();
     } catch (java.io.IOException e) {
       throw new UserError("cannot read " + kubeconfig + ": " + e.getMessage());

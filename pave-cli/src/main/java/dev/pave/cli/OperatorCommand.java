@@ -100,12 +100,23 @@ final class OperatorCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policies;
 
+  @Option(names = "--log-format", defaultValue = "json", paramLabel = "FORMAT",
+      description = "Logs on standard error: json (one object per line, with app, environment"
+          + " and revision as fields) or text (default ${DEFAULT-VALUE}).")
+  Logging.Format logFormat;
+
+  @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
+      description = "Level of Pave's own logs: debug, info, warn (default ${DEFAULT-VALUE}).")
+  String logLevel;
+
   @Override
   public Integer call() throws InterruptedException {
+    Logging.enable(logFormat, logLevel);
     KubernetesClient client = cluster.client();
     Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, retention);
+    dev.pave.control.OperatorMetrics metrics = new dev.pave.control.OperatorMetrics();
     Operator operator = new Operator(o -> {
-      o.withKubernetesClient(client)
+      o.withKubernetesClient(client).withMetrics(metrics.framework())
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withConcurrentReconciliationThreads(workers);
@@ -114,7 +125,6 @@ final class OperatorCommand implements Callable<Integer> {
             .LeaderElectionConfiguration("pave-operator", leaseNamespace));
       }
     });
-    dev.pave.control.OperatorMetrics metrics = new dev.pave.control.OperatorMetrics();
     operator.register(ApplicationReconciler.withBuiltIns(releases, environment,
         Clock.systemUTC(), resync).withMetrics(metrics));
     java.util.concurrent.atomic.AtomicBoolean started =

@@ -9,4 +9,10 @@ final class Version implements CommandLine.IVersionProvider {
     String v = Pave.class.getPackage().getImplementationVersion();
     return new String[] {"pave " + (v == null ? "development build" : v)};
   }
+
+  /** The version, or "dev" when not run from the built jar. */
+  static String current() {
+    String v = Pave.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
 }

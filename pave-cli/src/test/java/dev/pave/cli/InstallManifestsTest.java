@@ -10,8 +10,6 @@ import dev.pave.policy.Finding;
 import dev.pave.policy.PolicyEngine;
 import dev.pave.policy.Severity;
 import dev.pave.render.Golden;
-import dev.pave.render.Manifests;
-import dev.pave.schema.CustomResourceDefinitions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * deploy/install/pave.yaml is the Helm chart rendered with its default values, so the plain
- * manifests and the chart install the same objects; the chart's CRDs are the generated ones.
+ * manifests and the chart install the same objects (PublishedFilesTest keeps the chart's CRDs).
  * The chart uses only value substitutions, which is what lets this test render it without
  * Helm. Regenerate with {@code ./mvnw verify -Dpave.golden.update=true}.
  */
@@ -99,17 +97,6 @@ class InstallManifestsTest {
   @Test
   void thePlainManifestsAreTheChartWithItsDefaults() throws Exception {
     Golden.assertMatches(Golden.root().resolve("deploy/install/pave.yaml"), installManifests());
-  }
-
-  @Test
-  void theChartCarriesTheGeneratedCustomResourceDefinitions() throws Exception {
-    String header = "# Generated from the spec records by the build; do not edit.\n";
-    Golden.assertMatches(CHART.resolve("crds/applications.pave.dev.yaml"),
-        header + Manifests.yamlOf(CustomResourceDefinitions.application()));
-    Golden.assertMatches(CHART.resolve("crds/environments.pave.dev.yaml"),
-        header + Manifests.yamlOf(CustomResourceDefinitions.environment()));
-    Golden.assertMatches(CHART.resolve("crds/applicationrevisions.pave.dev.yaml"),
-        header + Manifests.yamlOf(CustomResourceDefinitions.applicationRevision()));
   }
 
   @Test

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JSON Schemas under schema/ and the CRDs under deploy/crds/ are generated from the spec
- * records; this test fails when a committed copy is stale. Regenerate with
+ * The JSON Schemas under schema/ and the CRDs under deploy/crds/ (and the Helm chart's crds/)
+ * are generated from the spec records; this test fails when a committed copy is stale.
+ * Regenerate with
  * {@code ./mvnw verify -Dpave.golden.update=true}.
  */
 class PublishedFilesTest {
@@ -22,14 +23,17 @@ class PublishedFilesTest {
         SchemaCommand.text("Environment"));
   }
 
+  /** The CRDs for kubectl and the same ones in the Helm chart, which installs them first. */
   @Test
   void theCustomResourceDefinitionsAreCurrent() throws Exception {
     String header = "# Generated from the spec records by the build; do not edit.\n";
-    Golden.assertMatches(root.resolve("deploy/crds/applications.pave.dev.yaml"),
-        header + Manifests.yamlOf(CustomResourceDefinitions.application()));
-    Golden.assertMatches(root.resolve("deploy/crds/environments.pave.dev.yaml"),
-        header + Manifests.yamlOf(CustomResourceDefinitions.environment()));
-    Golden.assertMatches(root.resolve("deploy/crds/applicationrevisions.pave.dev.yaml"),
-        header + Manifests.yamlOf(CustomResourceDefinitions.applicationRevision()));
+    for (String dir : new String[] {"deploy/crds", "deploy/helm/pave/crds"}) {
+      Golden.assertMatches(root.resolve(dir + "/applications.pave.dev.yaml"),
+          header + Manifests.yamlOf(CustomResourceDefinitions.application()));
+      Golden.assertMatches(root.resolve(dir + "/environments.pave.dev.yaml"),
+          header + Manifests.yamlOf(CustomResourceDefinitions.environment()));
+      Golden.assertMatches(root.resolve(dir + "/applicationrevisions.pave.dev.yaml"),
+          header + Manifests.yamlOf(CustomResourceDefinitions.applicationRevision()));
+    }
   }
 }

@@ -354,6 +354,14 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
             outcome.revision(), null);
       }
     }
+    if (pinned && !newPin && "RolledBack".equals(previous.get("phase"))
+        && previous.get("conditions") != null) {
+      // After an automatic rollback the phase says so until the spec changes, whatever the
+      // rollout of the revision rolled back to is doing.
+      status.put("phase", "RolledBack");
+      status.put("conditions", previous.get("conditions"));
+      return patch(resource, status);
+    }
     status.put("phase", switch (rollout.phase()) {
       case AVAILABLE -> "Available";
       case PROGRESSING -> "Progressing";
@@ -433,6 +441,9 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
         m.put("path", c.path());
         m.put("applied", String.valueOf(c.applied()));
         m.put("live", String.valueOf(c.live()));
+        if (c.manager() != null) {
+          m.put("changedBy", c.manager());
+        }
         m.put("corrected", r.action() == Applier.Action.UPDATED);
         drift.add(m);
       }

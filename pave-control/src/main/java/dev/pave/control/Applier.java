@@ -42,6 +42,8 @@ public final class Applier {
   /** Where the last applied state is kept on each object, as kubectl keeps it. */
   public static final String LAST_APPLIED = "pave.dev/last-applied";
   static final int ATTEMPTS = 5;
+  /** Field managers that are Pave itself (the client's user agent names the manager). */
+  static final Set<String> OURS = Set.of("pave", "fabric8-kubernetes-client");
 
   /** Kinds Pave renders as typed objects, and so may prune. */
   public static final List<Class<? extends HasMetadata>> PRUNABLE = List.of(CronJob.class,
@@ -165,7 +167,8 @@ public final class Applier {
         Map<String, Object> liveMap = Manifests.toMap(live);
         Map<String, Object> last = lastApplied(liveMap);
         // Drift: fields Pave wrote last time that are no longer what it wrote.
-        List<Drift.Change> drift = last == null ? List.of() : Drift.between(last, liveMap);
+        List<Drift.Change> drift = last == null ? List.of()
+            : dev.pave.apply.Managers.attribute(Drift.between(last, liveMap), liveMap, OURS);
         Map<String, Object> merged = ThreeWayMerge.merge(last, desired, liveMap);
         if (Drift.sameValue(merged, liveMap)) {
           return new Result(o.getKind(), ns, name, Action.UNCHANGED, null);

@@ -18,6 +18,44 @@ public final class OperatorMetrics {
       .description("Time to reconcile one Application").publishPercentileHistogram()
       .register(registry);
 
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger running =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  {
+    io.micrometer.core.instrument.Gauge.builder("pave_reconcile_queue_depth", queued::get)
+        .description("Applications waiting for a worker").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("pave_reconciles_in_flight", running::get)
+        .description("Applications being reconciled now").register(registry);
+  }
+
+  /** What the operator framework reports about its queue, for the gauges above. */
+  public io.javaoperatorsdk.operator.api.monitoring.Metrics framework() {
+    return new io.javaoperatorsdk.operator.api.monitoring.Metrics() {
+      @Override
+      public void reconciliationSubmitted(io.fabric8.kubernetes.api.model.HasMetadata r,
+          io.javaoperatorsdk.operator.api.reconciler.RetryInfo retry,
+          java.util.Map<String, Object> metadata) {
+        queued.incrementAndGet();
+      }
+
+      @Override
+      public void reconciliationStarted(io.fabric8.kubernetes.api.model.HasMetadata r,
+          java.util.Map<String, Object> metadata) {
+        queued.updateAndGet(n -> Math.max(0, n - 1));
+        running.incrementAndGet();
+      }
+
+      @Override
+      public void reconciliationFinished(io.fabric8.kubernetes.api.model.HasMetadata r,
+          io.javaoperatorsdk.operator.api.reconciler.RetryInfo retry,
+          java.util.Map<String, Object> metadata) {
+        running.updateAndGet(n -> Math.max(0, n - 1));
+      }
+    };
+  }
+
   public void reconciled(Duration took) {
     reconcile.record(took);
   }

@@ -104,7 +104,8 @@ class ApplicationLifecycleTest {
         deployment("checkout-dev").getSpec().getTemplate().getSpec().getContainers().get(0)
             .getEnv()).anySatisfy(e -> assertThat(String.valueOf(e.getValue()))
                 .contains("k8s.cluster.name=dev-7")));
-    assertThat(fixture.live("checkout").getStatus()).containsEntry("revision", 2);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(fixture.live("checkout").getStatus()).containsEntry("revision", 2));
   }
 
   @Test

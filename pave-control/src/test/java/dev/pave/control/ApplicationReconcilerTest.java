@@ -66,7 +66,8 @@ class ApplicationReconcilerTest {
         .endsWith(":1.5.0");
     assertThat(metrics.scrape()).contains("pave_applies_total{action=\"created\",kind=\"Deployment\"} 1.0")
         .contains("pave_applies_total{action=\"updated\",kind=\"Deployment\"}")
-        .containsPattern("pave_reconcile_seconds_count [1-9]");
+        .containsPattern("pave_reconcile_seconds_count [1-9]")
+        .containsPattern("pave_reconcile_queue_depth [0-9]").contains("pave_reconciles_in_flight");
   }
 
   @Test

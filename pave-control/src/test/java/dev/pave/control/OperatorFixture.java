@@ -43,7 +43,7 @@ final class OperatorFixture implements AutoCloseable {
           .create();
     }
     releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
-    operator = new Operator(o -> o.withKubernetesClient(client)
+    operator = new Operator(o -> o.withKubernetesClient(client).withMetrics(metrics.framework())
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(false));

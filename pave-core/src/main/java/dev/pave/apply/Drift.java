@@ -11,7 +11,15 @@ import java.util.Objects;
  */
 public final class Drift {
   /** One field that is no longer what Pave applied. */
-  public record Change(String path, Object applied, Object live) {}
+  /**
+   * One field that differs. {@code manager} is who last wrote it, where the API server's
+   * managedFields tell (null otherwise).
+   */
+  public record Change(String path, Object applied, Object live, String manager) {
+    public Change(String path, Object applied, Object live) {
+      this(path, applied, live, null);
+    }
+  }
 
   private Drift() {}
 
