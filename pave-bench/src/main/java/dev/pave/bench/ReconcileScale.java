@@ -61,11 +61,7 @@ public final class ReconcileScale {
         client.resource(a).create();
       }
       OperatorMetrics metrics = new OperatorMetrics();
-      Operator operator = new Operator(o -> o.withKubernetesClient(client)
-          .withUseSSAToPatchPrimaryResource(false)
-          .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withConcurrentReconciliationThreads(workers)
-          .withCloseClientOnStop(false));
+      Operator operator = dev.pave.control.Operators.create(client, workers, null, metrics);
       operator.register(new ApplicationReconciler(new Releases(client, Clock.systemUTC(),
           System::nanoTime, 20), Environments.builtIn(), "dev", Clock.systemUTC(),
           Duration.ofMinutes(30)).withMetrics(metrics));

@@ -115,16 +115,8 @@ final class OperatorCommand implements Callable<Integer> {
     KubernetesClient client = cluster.client();
     Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, retention);
     dev.pave.control.OperatorMetrics metrics = new dev.pave.control.OperatorMetrics();
-    Operator operator = new Operator(o -> {
-      o.withKubernetesClient(client).withMetrics(metrics.framework())
-          .withUseSSAToPatchPrimaryResource(false)
-          .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withConcurrentReconciliationThreads(workers);
-      if (leaseNamespace != null) {
-        o.withLeaderElectionConfiguration(new io.javaoperatorsdk.operator.api.config
-            .LeaderElectionConfiguration("pave-operator", leaseNamespace));
-      }
-    });
+    Operator operator = dev.pave.control.Operators.create(client, workers, leaseNamespace,
+        metrics);
     operator.register(ApplicationReconciler.withBuiltIns(releases, environment,
         Clock.systemUTC(), resync).withMetrics(metrics));
     java.util.concurrent.atomic.AtomicBoolean started =

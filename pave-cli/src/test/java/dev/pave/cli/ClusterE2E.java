@@ -75,11 +75,8 @@ class ClusterE2E {
       installed = true;
     } else {
       Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
-      // The same settings as `pave operator`, so this is the code that runs in the cluster.
-      inProcess = new Operator(o -> o.withKubernetesClient(client)
-          .withUseSSAToPatchPrimaryResource(false)
-          .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withCloseClientOnStop(false));
+      inProcess = dev.pave.control.Operators.create(client, 10, null,
+          new dev.pave.control.OperatorMetrics());
       inProcess.register(ApplicationReconciler.withBuiltIns(releases, "e2e", Clock.systemUTC(),
           Duration.ofSeconds(30)));
       inProcess.start();

@@ -37,10 +37,8 @@ class DeployCommandTest {
     server = cluster.server;
     client = cluster.client;
     kubeconfig = cluster.kubeconfig;
-    operator = new Operator(o -> o.withKubernetesClient(client)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withCloseClientOnStop(false));
+    operator = dev.pave.control.Operators.create(client, 10, null,
+        new dev.pave.control.OperatorMetrics());
     operator.register(new ApplicationReconciler(new Releases(client, Clock.systemUTC(),
         System::nanoTime, 20), Environments.builtIn(), "dev", Clock.systemUTC(),
         Duration.ofMillis(300)));

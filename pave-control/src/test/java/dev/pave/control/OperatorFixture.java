@@ -43,10 +43,7 @@ final class OperatorFixture implements AutoCloseable {
           .create();
     }
     releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
-    operator = new Operator(o -> o.withKubernetesClient(client).withMetrics(metrics.framework())
-        .withUseSSAToPatchPrimaryResource(false)
-        .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withCloseClientOnStop(false));
+    operator = Operators.create(client, 10, null, metrics);
     dev.pave.spec.Environment devWithRollback = dev.pave.spec.SpecReader.read("dev.yaml", """
         apiVersion: pave.dev/v1alpha1
         kind: Environment
