@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
         + " The CRDs in deploy/crds/ must be installed.",
     footer = {"", "Examples:",
         "  pave operator --env prod",
-        "  pave operator --env dev --context kind-pave"})
+        "  pave operator --env dev --context kind-pave",
+        "  pave operator --env prod --leader-election-namespace pave-system --webhook-port 9443",
+        "  pave operator --env prod --webhook-port 9443 --webhook-cert-dir /etc/pave/tls"})
 final class OperatorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -31,7 +33,7 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Environment of Applications without a pave.dev/environment label.")
   String environment;
 
-  @Option(names = "--retention", defaultValue = "20",
+  @Option(names = "--retention", defaultValue = "20", paramLabel = "N",
       description = "Revisions kept per application (default ${DEFAULT-VALUE}).")
   int retention;
 
@@ -40,11 +42,11 @@ final class OperatorCommand implements Callable<Integer> {
           + " that only one of several replicas reconciles at a time.")
   String leaseNamespace;
 
-  @Option(names = "--workers", defaultValue = "10",
+  @Option(names = "--workers", defaultValue = "10", paramLabel = "N",
       description = "Applications reconciled at the same time (default ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--health-port", defaultValue = "8081",
+  @Option(names = "--health-port", defaultValue = "8081", paramLabel = "PORT",
       description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}; 0 picks"
           + " a free one).")
   int healthPort;
@@ -110,7 +112,7 @@ final class OperatorCommand implements Callable<Integer> {
   String logLevel;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     Logging.enable(logFormat, logLevel);
     KubernetesClient client = cluster.client();
     Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, retention);
@@ -155,7 +157,17 @@ final class OperatorCommand implements Callable<Integer> {
         + (webhook == null ? "" : "; admission webhook on port " + webhook.server.port())
         + "; Ctrl-C stops it");
     spec.commandLine().getErr().flush();
-    stopped.await();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      // Stopped from within the process (a test, an embedding sandbox): clean up as Ctrl-C does.
+      operator.stop();
+      health.close();
+      if (webhook != null) {
+        webhook.close();
+      }
+      Thread.currentThread().interrupt();
+    }
     return ExitCode.OK;
   }
 
