@@ -102,4 +102,36 @@ class OperatorCommandTest {
           .contains("admission webhook on port " + webhook);
     }
   }
+
+  @Test
+  void readinessSaysWhenTheApiServerCannotBeReached() throws Exception {
+    InProcessCluster cluster = new InProcessCluster(tmp, InProcessCluster.paveCrds());
+    int health = freePort();
+    AtomicReference<Cli> result = new AtomicReference<>();
+    Thread run = new Thread(() -> result.set(Cli.run("operator", "-e", "dev",
+        "--kubeconfig", cluster.kubeconfig.toString(), "--health-port", String.valueOf(health),
+        "--log-level", "warn")));
+    run.start();
+    HttpClient plain = HttpClient.newHttpClient();
+    java.util.function.IntSupplier ready = () -> {
+      try {
+        return plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health
+            + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (Exception e) {
+        return -1;
+      }
+    };
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> ready.getAsInt() == 200);
+      cluster.close(); // the API server goes away
+      await().atMost(Duration.ofSeconds(30)).until(() -> ready.getAsInt() == 503);
+      assertThat(plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health
+          + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .as("the process itself is alive").isEqualTo(200);
+    } finally {
+      run.interrupt();
+      run.join(20_000);
+    }
+    assertThat(run.isAlive()).isFalse();
+  }
 }
