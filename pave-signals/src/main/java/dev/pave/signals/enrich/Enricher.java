@@ -24,7 +24,7 @@ public final class Enricher {
 
   static final List<String> APP_KEYS = List.of("app.kubernetes.io/name", "app_kubernetes_io_name",
       "label_app_kubernetes_io_name", "pave.dev/app", "pave_dev_app", "service.name",
-      "service_name");
+      "service_name", "app");
   static final List<String> ENV_KEYS = List.of("pave.dev/environment", "pave_dev_environment",
       "label_pave_dev_environment", "deployment.environment.name", "deployment_environment_name",
       "environment", "env");

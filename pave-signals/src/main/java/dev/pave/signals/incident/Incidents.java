@@ -51,7 +51,7 @@ public final class Incidents {
       String key = key(s);
       Incident opened = new Incident(key, key + "-" + occurrence, occurrence, s.signal().group(),
           s.enrichment().app(), s.enrichment().environment(), s.signal().title(),
-          s.signal().severity(), Incident.State.FIRING, Set.of(member), now, now, null,
+          s.signal().severity(), Incident.State.FIRING, Set.of(member), 1, now, now, null,
           List.of(), false, 1);
       return new Step(opened, Change.OPENED);
     }
@@ -75,6 +75,10 @@ public final class Incidents {
     if (flipped) {
       flips.add(now);
     }
+    // Only whether the threshold is reached matters: keep the list short.
+    while (flips.size() > Math.max(8, rules.flapThreshold())) {
+      flips.remove(0);
+    }
     boolean flapping = current.flapping() || flips.size() >= rules.flapThreshold();
     Instant resolvedAt = state == Incident.State.RESOLVED
         ? (flipped ? now : current.resolvedAt()) : null;
@@ -94,7 +98,7 @@ public final class Incidents {
     }
     Incident next = new Incident(current.key(), current.id(), current.occurrence(),
         current.group(), current.app(), current.environment(), current.title(), severity, state,
-        firing, current.openedAt(), now, resolvedAt, flips, flapping,
+        firing, firing.size(), current.openedAt(), now, resolvedAt, flips, flapping,
         change == Change.NONE ? current.version() : current.version() + 1);
     return new Step(next, change);
   }
@@ -111,7 +115,7 @@ public final class Incidents {
     }
     Incident next = new Incident(current.key(), current.id(), current.occurrence(),
         current.group(), current.app(), current.environment(), current.title(),
-        current.severity(), Incident.State.RESOLVED, Set.of(), current.openedAt(), now,
+        current.severity(), Incident.State.RESOLVED, Set.of(), 0, current.openedAt(), now,
         current.resolvedAt(), List.of(), false, current.version() + 1);
     return new Step(next, Change.RESOLVED);
   }

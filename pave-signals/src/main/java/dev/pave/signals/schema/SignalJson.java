@@ -120,7 +120,7 @@ public final class SignalJson {
     m.put("change", change);
     m.put("severity", i.severity().wire());
     m.put("title", i.title());
-    m.put("firing", i.firing().size());
+    m.put("firing", i.firingCount());
     m.put("flapping", i.flapping());
     m.put("openedAt", str(i.openedAt()));
     m.put("resolvedAt", str(i.resolvedAt()));
