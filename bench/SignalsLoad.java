@@ -15,11 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -54,16 +51,18 @@ public class SignalsLoad {
     System.exit(0);
   }
 
-  static String alert(String run, int n) {
-    return "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Load" + (n % 50)
+  // Each notification is its own group (alertname Load<group>), as in Alertmanager's bursts of
+  // single-alert groups; per=10 gives groups of ten alerts.
+  static String alert(String run, int n, int group) {
+    return "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Load" + group
         + "\",\"namespace\":\"payments\",\"pod\":\"checkout-7d9f8b6c5-" + String.format("%05d", n % 100000)
         + "\",\"severity\":\"warning\",\"cluster\":\"prod-eu-1\",\"run\":\"" + run + "\",\"n\":\"" + n
         + "\"},\"annotations\":{\"summary\":\"load alert " + n + "\"},\"startsAt\":\"2026-11-23T19:35:08Z\","
         + "\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\",\"fingerprint\":\"" + run + "-" + n + "\"}";
   }
 
-  static String amAlert(String run, int n) {
-    return "{\"labels\":{\"alertname\":\"Load" + (n % 50) + "\",\"namespace\":\"payments\",\"pod\":\"checkout-7d9f8b6c5-"
+  static String amAlert(String run, int n, int group) {
+    return "{\"labels\":{\"alertname\":\"Load" + group + "\",\"namespace\":\"payments\",\"pod\":\"checkout-7d9f8b6c5-"
         + String.format("%05d", n % 100000) + "\",\"severity\":\"warning\",\"run\":\"" + run + "\",\"n\":\"" + n
         + "\"},\"annotations\":{\"summary\":\"load alert " + n + "\"}}";
   }
@@ -71,13 +70,14 @@ public class SignalsLoad {
   static String body(boolean am, String run, int first, int count) {
     StringBuilder b = new StringBuilder(am ? "[" : "{\"receiver\":\"pave\",\"status\":\"firing\",\"alerts\":[");
     for (int i = 0; i < count; i++) {
-      b.append(i == 0 ? "" : ",").append(am ? amAlert(run, first + i) : alert(run, first + i));
+      b.append(i == 0 ? "" : ",").append(am ? amAlert(run, first + i, first / count)
+          : alert(run, first + i, first / count));
     }
     if (am) {
       return b.append(']').toString();
     }
     return b.append("],\"groupLabels\":{},\"commonLabels\":{},\"commonAnnotations\":{},\"externalURL\":\"\","
-        + "\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"Load").append(first % 50)
+        + "\"version\":\"4\",\"groupKey\":\"{}:{run=\\\"" + run + "\\\", alertname=\\\"Load").append(first / count)
         .append("\\\"}\",\"truncatedAlerts\":0}").toString();
   }
 

@@ -110,4 +110,19 @@ class IncidentsTest {
     assertThat(Incidents.key(prod)).isEqualTo(Incidents.key(alert("zzzzz", Status.FIRING,
         Severity.LOW, t(5))));
   }
+
+  @Test
+  void a_batch_of_one_group_steps_each_signal_and_notices_carry_counts_not_members() {
+    var r = Incidents.applyAll(null, java.util.List.of(
+        alert("aaaaa", Status.FIRING, Severity.HIGH, t(0)),
+        alert("bbbbb", Status.FIRING, Severity.HIGH, t(0)),
+        alert("aaaaa", Status.FIRING, Severity.HIGH, t(0)),
+        alert("aaaaa", Status.RESOLVED, Severity.HIGH, t(0))), RULES, t(0));
+    assertThat(r.steps()).extracting(Incidents.Step::change).containsExactly(Change.OPENED,
+        Change.UPDATED, Change.NONE, Change.UPDATED);
+    assertThat(r.steps()).extracting(st -> st.incident().firingCount()).containsExactly(1, 2, 2, 1);
+    assertThat(r.steps()).allSatisfy(st -> assertThat(st.incident().firing()).isEmpty());
+    assertThat(r.last().firing()).containsExactly("bbbbb");
+    assertThat(r.last().version()).isEqualTo(3);
+  }
 }

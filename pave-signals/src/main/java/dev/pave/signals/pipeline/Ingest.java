@@ -222,22 +222,30 @@ public final class Ingest implements AutoCloseable {
           }
         }
         cache.putAll(store.incidents(c, missing));
-        Map<String, Incident> changed = new LinkedHashMap<>();
+        // Step each incident once over all its signals of this batch, in order.
+        Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         for (int i = 0; i < fresh.size(); i++) {
-          EnrichedSignal e = fresh.get(i);
-          Notice notice;
-          if (e.signal().opensIncident()) {
-            String k = Incidents.key(e);
-            Incidents.Step step = Incidents.apply(cache.get(k), e, rules, now);
-            if (step.incident() != null) {
-              cache.put(k, step.incident());
-              changed.put(k, step.incident());
-            }
-            notice = new Notice(e, step.incident() == null ? null : step.incident().summary(),
-                step.change());
-          } else {
-            notice = new Notice(e, null, Change.NONE);
+          if (fresh.get(i).signal().opensIncident()) {
+            byKey.computeIfAbsent(Incidents.key(fresh.get(i)), k -> new ArrayList<>()).add(i);
           }
+        }
+        Incidents.Step[] steps = new Incidents.Step[fresh.size()];
+        Map<String, Incident> changed = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
+          List<EnrichedSignal> signals = new ArrayList<>();
+          e.getValue().forEach(i -> signals.add(fresh.get(i)));
+          Incidents.Steps r = Incidents.applyAll(cache.get(e.getKey()), signals, rules, now);
+          for (int j = 0; j < signals.size(); j++) {
+            steps[e.getValue().get(j)] = r.steps().get(j);
+          }
+          if (r.last() != null) {
+            cache.put(e.getKey(), r.last());
+            changed.put(e.getKey(), r.last());
+          }
+        }
+        for (int i = 0; i < fresh.size(); i++) {
+          Notice notice = steps[i] == null ? new Notice(fresh.get(i), null, Change.NONE)
+              : new Notice(fresh.get(i), steps[i].incident(), steps[i].change());
           accepted.add(new Store.Accepted(notice, received.get(i), outgoing(notice)));
         }
         if (tick) {

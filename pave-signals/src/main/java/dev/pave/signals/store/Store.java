@@ -54,7 +54,12 @@ public final class Store {
   }
 
   /** A row of a batch written in one transaction. */
-  public record Accepted(Notice notice, Instant receivedAt, List<Outgoing> outgoing) {}
+  public record Accepted(Notice notice, Instant receivedAt, List<Outgoing> outgoing,
+      String encoded) {
+    public Accepted(Notice notice, Instant receivedAt, List<Outgoing> outgoing) {
+      this(notice, receivedAt, outgoing, Codec.encode(notice));
+    }
+  }
 
   /** One notice for one sink. */
   public record Outgoing(String sink, int lane) {}
@@ -81,7 +86,7 @@ public final class Store {
         j.setString(9, e.environment());
         j.setString(10, e.level().wire());
         j.setString(11, incident);
-        j.setString(12, Codec.encode(a.notice()));
+        j.setString(12, a.encoded());
         j.addBatch();
         t.setString(1, e.app());
         t.setString(2, e.environment());
@@ -216,7 +221,7 @@ public final class Store {
         if (a.outgoing().isEmpty()) {
           continue;
         }
-        String encoded = Codec.encode(a.notice());
+        String encoded = a.encoded();
         for (Outgoing o : a.outgoing()) {
           ps.setString(1, o.sink());
           ps.setInt(2, o.lane());
