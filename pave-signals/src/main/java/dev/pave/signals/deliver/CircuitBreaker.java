@@ -43,6 +43,11 @@ public final class CircuitBreaker {
     return false;
   }
 
+  /** Gives back a half-open trial that was allowed but not used. */
+  public synchronized void release() {
+    trialOut = false;
+  }
+
   public synchronized void success() {
     failures = 0;
     openUntil = null;

@@ -2,6 +2,7 @@ package dev.pave.signals.deliver;
 
 import dev.pave.signals.config.SinkConfig;
 import dev.pave.signals.incident.Change;
+import dev.pave.signals.schema.Notice;
 import dev.pave.signals.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,18 +105,54 @@ public final class Deliverer implements AutoCloseable {
     }
   }
 
-  /** One pass over the lane's oldest notices; true when something was delivered. */
+  /**
+   * One pass over the lane's oldest notices; true when something was delivered. When a whole
+   * page belongs to held-back incidents, the next page is read, so one stuck incident does not
+   * starve the others of its lane.
+   */
   boolean round(int lane) throws Exception {
-    List<Store.Pending> pending = store.pending(cfg.name(), lane, FETCH);
-    if (pending.isEmpty()) {
+    if (breaker.state(clock.instant()) == CircuitBreaker.State.OPEN) {
       return false;
     }
     Set<String> blocked = new HashSet<>();
+    long after = 0;
+    for (int page = 0; page < 64 && running; page++) {
+      List<Store.Pending> pending = store.pending(cfg.name(), lane, after, FETCH);
+      if (pending.isEmpty()) {
+        return false;
+      }
+      int delivered = page(pending, blocked);
+      if (delivered > 0 || pending.size() < FETCH || !breaker.allow(clock.instant())) {
+        return delivered > 0;
+      }
+      breaker.release();
+      after = pending.get(pending.size() - 1).seq();
+    }
+    return false;
+  }
+
+  private int page(List<Store.Pending> pending, Set<String> blocked) throws Exception {
     List<Long> done = new ArrayList<>();
     java.util.Map<String, Integer> last = new java.util.HashMap<>();
     for (int i = 0; i < pending.size(); i++) {
       last.put(pending.get(i).orderingKey(), i);
     }
+    // Read the notices only of rows that can go now: the first due row of each free key and
+    // what follows it (a failure stops its key), not of rows held back.
+    Set<String> seenBlocked = new HashSet<>(blocked);
+    List<Long> wanted = new ArrayList<>();
+    Instant first = clock.instant();
+    for (Store.Pending p : pending) {
+      if (seenBlocked.contains(p.orderingKey())) {
+        continue;
+      }
+      if (p.nextAttemptAt().isAfter(first)) {
+        seenBlocked.add(p.orderingKey());
+        continue;
+      }
+      wanted.add(p.seq());
+    }
+    java.util.Map<Long, Notice> notices = store.notices(wanted);
     try {
       for (int index = 0; index < pending.size(); index++) {
         Store.Pending p = pending.get(index);
@@ -126,11 +163,12 @@ public final class Deliverer implements AutoCloseable {
           continue;
         }
         Instant now = clock.instant();
-        if (p.nextAttemptAt().isAfter(now)) {
+        if (p.nextAttemptAt().isAfter(now) || !notices.containsKey(p.seq())) {
           blocked.add(p.orderingKey());
           continue;
         }
-        if (cfg.incidentsOnly() && p.notice().change() == Change.UPDATED
+        Notice notice = notices.get(p.seq());
+        if (cfg.incidentsOnly() && notice.change() == Change.UPDATED
             && last.get(p.orderingKey()) > index) {
           // A ticket shows the incident's state: a plain update followed by a newer notice of
           // the same incident adds nothing the newer one does not carry.
@@ -142,7 +180,7 @@ public final class Deliverer implements AutoCloseable {
           break;
         }
         try {
-          sink.deliver(p.notice());
+          sink.deliver(notice);
           breaker.success();
           done.add(p.seq());
           delivered.incrementAndGet();
@@ -158,7 +196,7 @@ public final class Deliverer implements AutoCloseable {
             done.clear();
             store.deadLetter(p.seq(), attempts, e.getMessage(), at);
             dead.incrementAndGet();
-            log.accept(cfg.name() + ": notice " + p.notice().signal().signal().id()
+            log.accept(cfg.name() + ": notice " + notice.signal().signal().id()
                 + " moved to dead letters after " + attempts + " attempt(s): " + e.getMessage());
             if (!e.permanent()) {
               breaker.failure(at);
@@ -174,7 +212,7 @@ public final class Deliverer implements AutoCloseable {
     } finally {
       store.delivered(done);
     }
-    return !done.isEmpty();
+    return done.size();
   }
 
   @Override

@@ -240,23 +240,43 @@ public final class Store {
     }
   }
 
-  /** A notice waiting for a sink. */
-  public record Pending(long seq, String orderingKey, Notice notice, int attempts,
-      Instant nextAttemptAt, Instant createdAt) {}
+  /** A notice waiting for a sink; the notice itself is read only when it is due. */
+  public record Pending(long seq, String orderingKey, int attempts, Instant nextAttemptAt,
+      Instant createdAt) {}
 
-  /** The oldest waiting notices of one sink's lane, due or not (ordering needs both). */
-  public List<Pending> pending(String sink, int lane, int limit) throws SQLException {
+  /** The oldest waiting notices of one sink's lane after a position, due or not. */
+  public List<Pending> pending(String sink, int lane, long afterSeq, int limit)
+      throws SQLException {
     List<Pending> out = new ArrayList<>();
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "select seq, ordering_key, notice, attempts, next_attempt_at, created_at from outbox"
-            + " where sink = ? and lane = ? order by seq limit ?")) {
+        "select seq, ordering_key, attempts, next_attempt_at, created_at from outbox"
+            + " where sink = ? and lane = ? and seq > ? order by seq limit ?")) {
       ps.setString(1, sink);
       ps.setInt(2, lane);
-      ps.setInt(3, limit);
+      ps.setLong(3, afterSeq);
+      ps.setInt(4, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Pending(rs.getLong(1), rs.getString(2), Codec.notice(rs.getString(3)),
-              rs.getInt(4), rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
+          out.add(new Pending(rs.getLong(1), rs.getString(2), rs.getInt(3),
+              rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The notices of these outbox rows. */
+  public Map<Long, Notice> notices(Collection<Long> seqs) throws SQLException {
+    Map<Long, Notice> out = new HashMap<>();
+    if (seqs.isEmpty()) {
+      return out;
+    }
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select seq, notice from outbox where seq = any(?)")) {
+      ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getLong(1), Codec.notice(rs.getString(2)));
         }
       }
     }
