@@ -77,6 +77,7 @@ class PipelineTest {
             hmacSecretFile: hook-hmac
             retry: {initialBackoff: 50ms, maxBackoff: 200ms, maxAttempts: 1000}
             breaker: {failures: 1000, openFor: 1s}
+            partitions: 1
         %s
         routes:
           - sinks: [soc]
@@ -228,6 +229,24 @@ class PipelineTest {
     pipeline.deliverers().forEach(d -> d.wake());
     await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 2);
     assertThat(pipeline.store().deadLetters(null)).isEmpty();
+  }
+
+  @Test
+  void one_incident_its_sink_keeps_refusing_does_not_hold_back_the_others_of_its_lane()
+      throws Exception {
+    start("", 20000);
+    receiver.refuse = body -> body.contains("Stuck");
+    // More notices of the stuck incident than one read of the lane holds, then another incident.
+    for (int g = 0; g < 30; g++) {
+      assertThat(alert(BurstTest.notification(0, 10).replace("Burst0", "Stuck")
+          .replace("\"f0-", "\"f" + g + "-").getBytes(StandardCharsets.UTF_8)).statusCode())
+          .isEqualTo(200);
+    }
+    assertThat(alert(BurstTest.notification(7, 10).getBytes(StandardCharsets.UTF_8))
+        .statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests.size() == 10);
+    assertThat(receiver.requests).allMatch(r -> r.body().contains("Burst7"));
+    assertThat(pipeline.store().outboxSize()).isEqualTo(300);
   }
 
   private static JsonNode read(String s) {

@@ -29,6 +29,8 @@ public final class Receiver implements AutoCloseable {
   public final List<Request> requests = new CopyOnWriteArrayList<>();
   public final AtomicInteger status = new AtomicInteger(200);
   public final AtomicInteger delayMillis = new AtomicInteger();
+  /** Bodies answered 503 whatever the status says. */
+  public volatile java.util.function.Predicate<String> refuse = body -> false;
   private final HttpServer server;
 
   public Receiver() {
@@ -48,7 +50,7 @@ public final class Receiver implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-      int s = status.get();
+      int s = refuse.test(new String(body, StandardCharsets.UTF_8)) ? 503 : status.get();
       if (s / 100 == 2) {
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().toString(),
             Map.copyOf(ex.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
