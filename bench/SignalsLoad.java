@@ -1,0 +1,213 @@
+// Load generator for the signals figures in docs/performance.md. Run through bench/signals.sh,
+// or by hand:  java bench/SignalsLoad.java MODE TARGET-URL [options]
+//   MODE max:  send ALERTS alerts as notifications of PER alerts over CONC connections, as fast
+//              as answered; report alerts/s and acknowledgement latency percentiles.
+//   MODE rate: send RATE alerts/s (open loop, one alert per notification) for SECONDS; report
+//              acknowledgement latency percentiles (the time a sender waits for its 2xx).
+//   MODE e2e:  like max, and run a webhook receiver on RECEIVER-PORT; report the time from the
+//              first request to the last delivered notice.
+// TARGET-URL ending in /api/v2/alerts is Alertmanager's own API (alerts as a JSON array);
+// anything else gets Alertmanager webhook notifications (version 4).
+// Options: alerts=N per=N conc=N rate=N seconds=N receiver=PORT token=T run=ID
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+public class SignalsLoad {
+  static Map<String, String> opts = new HashMap<>();
+
+  static int opt(String k, int d) {
+    return opts.containsKey(k) ? Integer.parseInt(opts.get(k)) : d;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    URI target = URI.create(args[1]);
+    for (int i = 2; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      opts.put(kv[0], kv[1]);
+    }
+    boolean am = target.getPath().endsWith("/api/v2/alerts");
+    String run = opts.getOrDefault("run", String.valueOf(System.nanoTime()));
+    HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+    switch (mode) {
+      case "max", "e2e" -> max(mode, http, target, am, run);
+      case "rate" -> rate(http, target, am, run);
+      default -> throw new IllegalArgumentException("mode: max, rate or e2e");
+    }
+    System.exit(0);
+  }
+
+  // Each notification is its own group (alertname Load<group>), as in Alertmanager's bursts of
+  // single-alert groups; per=10 gives groups of ten alerts.
+  static String alert(String run, int n, int group) {
+    return "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Load" + group
+        + "\",\"namespace\":\"payments\",\"pod\":\"checkout-7d9f8b6c5-" + String.format("%05d", n % 100000)
+        + "\",\"severity\":\"warning\",\"cluster\":\"prod-eu-1\",\"run\":\"" + run + "\",\"n\":\"" + n
+        + "\"},\"annotations\":{\"summary\":\"load alert " + n + "\"},\"startsAt\":\"2026-11-23T19:35:08Z\","
+        + "\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\",\"fingerprint\":\"" + run + "-" + n + "\"}";
+  }
+
+  static String amAlert(String run, int n, int group) {
+    return "{\"labels\":{\"alertname\":\"Load" + group + "\",\"namespace\":\"payments\",\"pod\":\"checkout-7d9f8b6c5-"
+        + String.format("%05d", n % 100000) + "\",\"severity\":\"warning\",\"run\":\"" + run + "\",\"n\":\"" + n
+        + "\"},\"annotations\":{\"summary\":\"load alert " + n + "\"}}";
+  }
+
+  static String body(boolean am, String run, int first, int count) {
+    StringBuilder b = new StringBuilder(am ? "[" : "{\"receiver\":\"pave\",\"status\":\"firing\",\"alerts\":[");
+    for (int i = 0; i < count; i++) {
+      b.append(i == 0 ? "" : ",").append(am ? amAlert(run, first + i, first / count)
+          : alert(run, first + i, first / count));
+    }
+    if (am) {
+      return b.append(']').toString();
+    }
+    return b.append("],\"groupLabels\":{},\"commonLabels\":{},\"commonAnnotations\":{},\"externalURL\":\"\","
+        + "\"version\":\"4\",\"groupKey\":\"{}:{run=\\\"" + run + "\\\", alertname=\\\"Load").append(first / count)
+        .append("\\\"}\",\"truncatedAlerts\":0}").toString();
+  }
+
+  static HttpRequest request(URI target, String body) {
+    var b = HttpRequest.newBuilder(target).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (opts.containsKey("token")) {
+      b.header("Authorization", "Bearer " + opts.get("token"));
+    }
+    return b.build();
+  }
+
+  /** Sends until a 2xx, like Alertmanager; returns the latency of the successful attempt. */
+  static long send(HttpClient http, HttpRequest r, AtomicInteger refused) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      long t0 = System.nanoTime();
+      int s = http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+      long t = System.nanoTime() - t0;
+      if (s / 100 == 2) {
+        return t;
+      }
+      if (s != 429 && s != 503) {
+        throw new IllegalStateException("HTTP " + s);
+      }
+      refused.incrementAndGet();
+      Thread.sleep(Math.min(200, 5L << Math.min(attempt, 5)));
+    }
+  }
+
+  static void max(String mode, HttpClient http, URI target, boolean am, String run) throws Exception {
+    int alerts = opt("alerts", 20000);
+    int per = opt("per", 1);
+    int conc = opt("conc", 64);
+    AtomicLong delivered = new AtomicLong();
+    AtomicLong lastDelivery = new AtomicLong();
+    Map<String, Boolean> seen = new ConcurrentHashMap<>();
+    HttpServer receiver = null;
+    if (mode.equals("e2e")) {
+      receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", opt("receiver", 0)), 512);
+      receiver.setExecutor(Executors.newFixedThreadPool(16));
+      receiver.createContext("/", ex -> {
+        String id = ex.getRequestHeaders().getFirst("X-Pave-Signal-Id");
+        ex.getRequestBody().readAllBytes();
+        if (id != null && seen.putIfAbsent(id, Boolean.TRUE) == null) {
+          delivered.incrementAndGet();
+          lastDelivery.set(System.nanoTime());
+        }
+        ex.sendResponseHeaders(200, -1);
+        ex.close();
+      });
+      receiver.start();
+    }
+    int requests = alerts / per;
+    long[] lat = new long[requests];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(conc);
+    CountDownLatch done = new CountDownLatch(conc);
+    long start = System.nanoTime();
+    for (int c = 0; c < conc; c++) {
+      pool.submit(() -> {
+        try {
+          int i;
+          while ((i = next.getAndIncrement()) < requests) {
+            lat[i] = send(http, request(target, body(am, run, i * per, per)), refused);
+          }
+        } catch (Exception e) {
+          System.err.println("sender failed: " + e);
+        } finally {
+          done.countDown();
+        }
+      });
+    }
+    done.await();
+    long took = System.nanoTime() - start;
+    pool.shutdown();
+    System.out.printf("%s target=%s alerts=%d per=%d conc=%d: %.0f alerts/s acknowledged (%.2f s), %d answers 429/503 retried; ack latency %s%n",
+        mode, target.getPath(), alerts, per, conc, alerts / (took / 1e9), took / 1e9, refused.get(), percentiles(lat));
+    if (receiver != null) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+      while (delivered.get() < alerts && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      long e2e = lastDelivery.get() - start;
+      System.out.printf("e2e: %d of %d delivered to the webhook; %.0f signals/s end to end (%.2f s from first request to last delivery)%n",
+          delivered.get(), alerts, delivered.get() / (e2e / 1e9), e2e / 1e9);
+      receiver.stop(0);
+    }
+  }
+
+  static void rate(HttpClient http, URI target, boolean am, String run) throws Exception {
+    int rate = opt("rate", 1000);
+    int seconds = opt("seconds", 20);
+    int total = rate * seconds;
+    long[] lat = new long[total];
+    AtomicInteger refused = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(256);
+    CountDownLatch done = new CountDownLatch(total);
+    long start = System.nanoTime();
+    long interval = 1_000_000_000L / rate;
+    for (int i = 0; i < total; i++) {
+      long due = start + i * interval;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      int n = i;
+      pool.submit(() -> {
+        try {
+          lat[n] = send(http, request(target, body(am, run, n, 1)), refused);
+        } catch (Exception e) {
+          System.err.println("sender failed: " + e);
+        } finally {
+          done.countDown();
+        }
+      });
+    }
+    done.await();
+    pool.shutdown();
+    double took = (System.nanoTime() - start) / 1e9;
+    System.out.printf("rate target=%s offered=%d alerts/s for %d s (%d alerts, finished in %.1f s), %d answers 429/503; ack latency %s%n",
+        target.getPath(), rate, seconds, total, took, refused.get(), percentiles(lat));
+  }
+
+  static String percentiles(long[] lat) {
+    long[] s = Arrays.stream(lat).filter(x -> x > 0).sorted().toArray();
+    if (s.length == 0) {
+      return "n/a";
+    }
+    return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms", s[s.length / 2] / 1e6,
+        s[(int) (s.length * 0.99)] / 1e6, s[s.length - 1] / 1e6);
+  }
+}

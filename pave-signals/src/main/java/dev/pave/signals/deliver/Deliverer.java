@@ -1,0 +1,231 @@
+package dev.pave.signals.deliver;
+
+import dev.pave.signals.config.SinkConfig;
+import dev.pave.signals.incident.Change;
+import dev.pave.signals.schema.Notice;
+import dev.pave.signals.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Drains one sink's outbox. Each lane is a thread that takes the lane's oldest notices in order
+ * and delivers them; a notice that fails blocks the later notices of the same ordering key
+ * (the incident) until it is delivered or dead-lettered, while other incidents go on. Failures
+ * back off exponentially with jitter; the circuit breaker stops calls to a sink that keeps
+ * failing; notices past their attempts or age, or refused for good, become dead letters.
+ */
+public final class Deliverer implements AutoCloseable {
+  private static final int FETCH = 256;
+
+  private final Sink sink;
+  private final SinkConfig cfg;
+  private final Store store;
+  private final Clock clock;
+  private final Backoff backoff;
+  private final CircuitBreaker breaker;
+  private final List<Thread> lanes = new ArrayList<>();
+  private final Object wake = new Object();
+  private final Random random = new Random();
+  private final Consumer<String> log;
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong dead = new AtomicLong();
+  private volatile boolean running = true;
+
+  public Deliverer(Sink sink, SinkConfig cfg, Store store, Clock clock, Consumer<String> log) {
+    this.sink = sink;
+    this.cfg = cfg;
+    this.store = store;
+    this.clock = clock;
+    this.log = log;
+    var d = cfg.delivery();
+    this.backoff = new Backoff(d.initialBackoff(), d.maxBackoff());
+    this.breaker = new CircuitBreaker(d.breakerFailures(), d.breakerOpenFor());
+  }
+
+  public void start() {
+    for (int lane = 0; lane < cfg.delivery().partitions(); lane++) {
+      int l = lane;
+      Thread t = new Thread(() -> run(l), "pave-signals-" + cfg.name() + "-" + lane);
+      t.setDaemon(true);
+      lanes.add(t);
+      t.start();
+    }
+  }
+
+  /** Tells the lanes new notices are waiting. */
+  public void wake() {
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  public long delivered() {
+    return delivered.get();
+  }
+
+  public long failed() {
+    return failed.get();
+  }
+
+  public long dead() {
+    return dead.get();
+  }
+
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  private void run(int lane) {
+    while (running) {
+      boolean busy;
+      try {
+        busy = round(lane);
+      } catch (Exception e) {
+        log.accept(cfg.name() + ": outbox not readable: " + e.getMessage());
+        busy = false;
+      }
+      if (!busy && running) {
+        synchronized (wake) {
+          try {
+            wake.wait(200);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * One pass over the lane's oldest notices; true when something was delivered. When a whole
+   * page belongs to held-back incidents, the next page is read, so one stuck incident does not
+   * starve the others of its lane.
+   */
+  boolean round(int lane) throws Exception {
+    if (breaker.state(clock.instant()) == CircuitBreaker.State.OPEN) {
+      return false;
+    }
+    Set<String> blocked = new HashSet<>();
+    long after = 0;
+    for (int page = 0; page < 64 && running; page++) {
+      List<Store.Pending> pending = store.pending(cfg.name(), lane, after, FETCH);
+      if (pending.isEmpty()) {
+        return false;
+      }
+      int delivered = page(pending, blocked);
+      if (delivered > 0 || pending.size() < FETCH || !breaker.allow(clock.instant())) {
+        return delivered > 0;
+      }
+      breaker.release();
+      after = pending.get(pending.size() - 1).seq();
+    }
+    return false;
+  }
+
+  private int page(List<Store.Pending> pending, Set<String> blocked) throws Exception {
+    List<Long> done = new ArrayList<>();
+    java.util.Map<String, Integer> last = new java.util.HashMap<>();
+    for (int i = 0; i < pending.size(); i++) {
+      last.put(pending.get(i).orderingKey(), i);
+    }
+    // Read the notices only of rows that can go now: the first due row of each free key and
+    // what follows it (a failure stops its key), not of rows held back.
+    Set<String> seenBlocked = new HashSet<>(blocked);
+    List<Long> wanted = new ArrayList<>();
+    Instant first = clock.instant();
+    for (Store.Pending p : pending) {
+      if (seenBlocked.contains(p.orderingKey())) {
+        continue;
+      }
+      if (p.nextAttemptAt().isAfter(first)) {
+        seenBlocked.add(p.orderingKey());
+        continue;
+      }
+      wanted.add(p.seq());
+    }
+    java.util.Map<Long, Notice> notices = store.notices(wanted);
+    try {
+      for (int index = 0; index < pending.size(); index++) {
+        Store.Pending p = pending.get(index);
+        if (!running) {
+          break;
+        }
+        if (blocked.contains(p.orderingKey())) {
+          continue;
+        }
+        Instant now = clock.instant();
+        if (p.nextAttemptAt().isAfter(now) || !notices.containsKey(p.seq())) {
+          blocked.add(p.orderingKey());
+          continue;
+        }
+        Notice notice = notices.get(p.seq());
+        if (cfg.incidentsOnly() && notice.change() == Change.UPDATED
+            && last.get(p.orderingKey()) > index) {
+          // A ticket shows the incident's state: a plain update followed by a newer notice of
+          // the same incident adds nothing the newer one does not carry.
+          done.add(p.seq());
+          delivered.incrementAndGet();
+          continue;
+        }
+        if (!breaker.allow(now)) {
+          break;
+        }
+        try {
+          sink.deliver(notice);
+          breaker.success();
+          done.add(p.seq());
+          delivered.incrementAndGet();
+        } catch (DeliveryException e) {
+          failed.incrementAndGet();
+          int attempts = p.attempts() + 1;
+          Instant at = clock.instant();
+          boolean tooOld = Duration.between(p.createdAt(), at).compareTo(
+              cfg.delivery().maxAge()) > 0;
+          if (e.permanent() || attempts >= cfg.delivery().maxAttempts() || tooOld) {
+            // Flush what went out before, so the dead letter stays behind them in order.
+            store.delivered(done);
+            done.clear();
+            store.deadLetter(p.seq(), attempts, e.getMessage(), at);
+            dead.incrementAndGet();
+            log.accept(cfg.name() + ": notice " + notice.signal().signal().id()
+                + " moved to dead letters after " + attempts + " attempt(s): " + e.getMessage());
+            if (!e.permanent()) {
+              breaker.failure(at);
+            }
+          } else {
+            breaker.failure(at);
+            store.retryLater(p.seq(), attempts, at.plus(backoff.delay(attempts,
+                random::nextDouble)), e.getMessage());
+            blocked.add(p.orderingKey());
+          }
+        }
+      }
+    } finally {
+      store.delivered(done);
+    }
+    return done.size();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    wake();
+    for (Thread t : lanes) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    sink.close();
+  }
+}

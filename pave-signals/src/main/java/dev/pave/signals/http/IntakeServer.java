@@ -1,0 +1,244 @@
+package dev.pave.signals.http;
+
+import dev.pave.signals.Signal;
+import dev.pave.signals.config.SignalsConfig;
+import dev.pave.signals.deliver.WebhookSink;
+import dev.pave.signals.intake.AlertmanagerWebhook;
+import dev.pave.signals.intake.CloudEventsIntake;
+import dev.pave.signals.pipeline.Ingest;
+import dev.pave.signals.pipeline.Overloaded;
+import dev.pave.signals.store.Codec;
+import dev.pave.signals.store.Store;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The HTTP side: Alertmanager webhook and CloudEvents intake (answered only after the journal
+ * commit), the timeline and incidents API, health. All routes are declared in {@link #start}.
+ */
+public final class IntakeServer implements AutoCloseable {
+  /** How far an HMAC timestamp may be from now before the request counts as a replay. */
+  static final Duration SIGNATURE_WINDOW = Duration.ofMinutes(5);
+
+  private final SignalsConfig.Intake cfg;
+  private final Ingest ingest;
+  private final Store store;
+  private final Clock clock;
+  private Javalin app;
+
+  public IntakeServer(SignalsConfig.Intake cfg, Ingest ingest, Store store, Clock clock) {
+    this.cfg = cfg;
+    this.ingest = ingest;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public IntakeServer start() {
+    app = Javalin.create(c -> {
+      c.http.maxRequestSize = 16L * 1024 * 1024;
+      c.startup.showJavalinBanner = false;
+      c.routes.post("/api/v1/alertmanager", this::alertmanager);
+      c.routes.post("/api/v1/cloudevents", this::cloudevents);
+      c.routes.get("/api/v1/timeline", this::timeline);
+      c.routes.get("/api/v1/incidents", this::incidents);
+      c.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
+      c.routes.get("/readyz", this::ready);
+      c.routes.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error",
+          "internal error: " + e.getClass().getSimpleName())));
+    }).start(cfg.address(), cfg.port());
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  private void alertmanager(Context ctx) {
+    byte[] body = ctx.bodyAsBytes();
+    if (!authorized(ctx, cfg.alertmanager(), body)) {
+      return;
+    }
+    AlertmanagerWebhook.Notification n;
+    try {
+      n = AlertmanagerWebhook.parse(body);
+    } catch (IllegalArgumentException e) {
+      json(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    accept(ctx, n.signals());
+  }
+
+  private void cloudevents(Context ctx) {
+    byte[] body = ctx.bodyAsBytes();
+    if (!authorized(ctx, cfg.cloudevents(), body)) {
+      return;
+    }
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    List<Signal> signals;
+    try {
+      if (type.startsWith("application/cloudevents-batch+json")) {
+        signals = CloudEventsIntake.structured(body, true, clock.instant());
+      } else if (type.startsWith("application/cloudevents+json")) {
+        signals = CloudEventsIntake.structured(body, false, clock.instant());
+      } else if (ctx.header("ce-specversion") != null) {
+        signals = List.of(CloudEventsIntake.binary(ctx.headerMap(), ctx.contentType(), body,
+            clock.instant()));
+      } else {
+        json(ctx, 415, Map.of("error", "expected a CloudEvent: Content-Type"
+            + " application/cloudevents+json (structured), application/cloudevents-batch+json,"
+            + " or ce-* headers (binary)"));
+        return;
+      }
+    } catch (IllegalArgumentException e) {
+      json(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    accept(ctx, signals);
+  }
+
+  private void accept(Context ctx, List<Signal> signals) {
+    try {
+      Ingest.Outcome o = ingest.submit(signals);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("accepted", o.accepted());
+      body.put("duplicates", o.duplicates());
+      json(ctx, 200, body);
+    } catch (Overloaded e) {
+      ctx.header("Retry-After", "1");
+      json(ctx, e.unavailable() ? 503 : 429, Map.of("error", e.getMessage()));
+    }
+  }
+
+  private void timeline(Context ctx) throws Exception {
+    if (!authorized(ctx, cfg.api(), null)) {
+      return;
+    }
+    String app = ctx.queryParam("app");
+    String env = ctx.queryParam("env");
+    if (app == null || app.isBlank() || env == null || env.isBlank()) {
+      json(ctx, 400, Map.of("error", "app and env are required:"
+          + " /api/v1/timeline?app=checkout&env=prod&since=24h"));
+      return;
+    }
+    Instant since;
+    try {
+      since = since(ctx.queryParam("since"));
+    } catch (IllegalArgumentException e) {
+      json(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    int limit = limit(ctx.queryParam("limit"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("app", app);
+    out.put("environment", env);
+    out.put("since", since.toString());
+    out.put("items", store.timeline(app, env, since, limit));
+    json(ctx, 200, out);
+  }
+
+  private void incidents(Context ctx) throws Exception {
+    if (!authorized(ctx, cfg.api(), null)) {
+      return;
+    }
+    String state = ctx.queryParam("state");
+    if (state != null && !state.equals("firing") && !state.equals("resolved")) {
+      json(ctx, 400, Map.of("error", "state: expected firing or resolved"));
+      return;
+    }
+    json(ctx, 200, Map.of("items", store.listIncidents(state, limit(ctx.queryParam("limit")))));
+  }
+
+  private void ready(Context ctx) {
+    try {
+      store.journalSize();
+      json(ctx, 200, Map.of("status", "ready", "queued", ingest.queued()));
+    } catch (Exception e) {
+      json(ctx, 503, Map.of("status", "database not reachable"));
+    }
+  }
+
+  /** {@code since}: RFC 3339 time, or a duration back from now (30m, 24h, 7d); default 24h. */
+  Instant since(String s) {
+    Instant now = clock.instant();
+    if (s == null || s.isBlank()) {
+      return now.minus(Duration.ofHours(24));
+    }
+    var m = java.util.regex.Pattern.compile("^(\\d+)(s|m|h|d)$").matcher(s);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return now.minus(switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      });
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("since: expected an RFC 3339 time or a duration such as"
+          + " 24h, got \"" + s + "\"");
+    }
+  }
+
+  private static int limit(String s) {
+    if (s == null || !s.matches("\\d{1,6}")) {
+      return 1000;
+    }
+    return Math.max(1, Math.min(10_000, Integer.parseInt(s)));
+  }
+
+  /**
+   * Bearer token ({@code Authorization: Bearer T}) or HMAC ({@code X-Pave-Timestamp},
+   * {@code X-Pave-Signature: sha256=HEX} of "timestamp.body", within five minutes). Answers 401
+   * itself and returns false when neither is right.
+   */
+  private boolean authorized(Context ctx, SignalsConfig.Credentials creds, byte[] body) {
+    if (!creds.required()) {
+      return true;
+    }
+    String authz = ctx.header("Authorization");
+    if (creds.bearerToken() != null && authz != null && authz.startsWith("Bearer ")
+        && creds.bearerToken().matches(authz.substring(7).strip())) {
+      return true;
+    }
+    if (creds.hmacSecret() != null && body != null) {
+      String ts = ctx.header(WebhookSink.TIMESTAMP);
+      String sig = ctx.header(WebhookSink.SIGNATURE);
+      if (ts != null && sig != null && ts.matches("\\d{1,12}")) {
+        long age = Math.abs(clock.instant().getEpochSecond() - Long.parseLong(ts));
+        String expected = "sha256=" + WebhookSink.hmac(creds.hmacSecret().bytes(), ts, body);
+        if (age <= SIGNATURE_WINDOW.toSeconds() && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.US_ASCII), sig.getBytes(StandardCharsets.US_ASCII))) {
+          return true;
+        }
+      }
+    }
+    ctx.header("WWW-Authenticate", "Bearer");
+    json(ctx, 401, Map.of("error", "missing or wrong credentials"));
+    return false;
+  }
+
+  private static void json(Context ctx, int status, Object body) {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    ctx.result(Codec.encode(body));
+  }
+
+  @Override
+  public void close() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+}

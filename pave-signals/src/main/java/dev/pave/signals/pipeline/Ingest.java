@@ -1,0 +1,337 @@
+package dev.pave.signals.pipeline;
+
+import dev.pave.signals.Signal;
+import dev.pave.signals.config.SinkConfig;
+import dev.pave.signals.enrich.Catalog;
+import dev.pave.signals.enrich.EnrichedSignal;
+import dev.pave.signals.enrich.Enricher;
+import dev.pave.signals.incident.Change;
+import dev.pave.signals.incident.Incident;
+import dev.pave.signals.incident.IncidentRules;
+import dev.pave.signals.incident.Incidents;
+import dev.pave.signals.schema.Notice;
+import dev.pave.signals.store.Store;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Persist first, acknowledge after. Intakes hand signals to a bounded queue; one writer takes
+ * whatever is waiting, and in one transaction drops known duplicates, enriches, steps the
+ * incidents, and writes journal, timeline, incidents and outbox. Only after the commit are the
+ * callers answered. A full queue is refused at once (429) instead of accepted and dropped.
+ *
+ * <p>One writer per database keeps the incident state consistent without locks; a PostgreSQL
+ * advisory lock makes a second pipeline on the same database wait.
+ */
+public final class Ingest implements AutoCloseable {
+  /** What happened to one submission. */
+  public record Outcome(int accepted, int duplicates) {}
+
+  private record Batch(List<Signal> signals, Instant receivedAt,
+      CompletableFuture<Outcome> done) {}
+
+  private static final int MAX_BATCH = 4000;
+  private static final long ADVISORY_LOCK = 0x7061766573L;
+
+  private final Store store;
+  private final Supplier<Catalog> catalog;
+  private final IncidentRules rules;
+  private final Router router;
+  private final Map<String, SinkConfig> sinks;
+  private final Clock clock;
+  private final Duration ackTimeout;
+  private final int capacity;
+  private final BlockingQueue<Batch> queue;
+  private final AtomicInteger queued = new AtomicInteger();
+  private final Thread writer;
+  private final Runnable onCommit;
+  private volatile boolean running = true;
+  private volatile Connection lockHolder;
+
+  public Ingest(Store store, Supplier<Catalog> catalog, IncidentRules rules, Router router,
+      List<SinkConfig> sinks, Clock clock, int capacity, Duration ackTimeout, Runnable onCommit) {
+    this.store = store;
+    this.catalog = catalog;
+    this.rules = rules;
+    this.router = router;
+    this.sinks = new LinkedHashMap<>();
+    sinks.forEach(s -> this.sinks.put(s.name(), s));
+    this.clock = clock;
+    this.capacity = capacity;
+    this.ackTimeout = ackTimeout;
+    this.onCommit = onCommit;
+    this.queue = new ArrayBlockingQueue<>(Math.max(16, capacity));
+    this.writer = new Thread(this::run, "pave-signals-journal");
+    this.writer.setDaemon(true);
+  }
+
+  public void start() throws SQLException {
+    lockHolder = store.connection();
+    try (var ps = lockHolder.prepareStatement("select pg_advisory_lock(?)")) {
+      ps.setLong(1, ADVISORY_LOCK);
+      ps.execute();
+    }
+    writer.start();
+  }
+
+  /**
+   * Submits signals and waits until they are committed. Throws {@link Overloaded} when the
+   * queue is full (nothing was taken) or when the commit did not happen in time (the sender
+   * retries; a commit that did happen makes the retry a duplicate).
+   */
+  public Outcome submit(List<Signal> signals) {
+    if (signals.isEmpty()) {
+      return new Outcome(0, 0);
+    }
+    if (!running) {
+      throw new Overloaded("shutting down", true);
+    }
+    if (queued.addAndGet(signals.size()) > capacity) {
+      queued.addAndGet(-signals.size());
+      throw new Overloaded("intake queue full (" + capacity + " signals waiting for the"
+          + " journal)", false);
+    }
+    Batch b = new Batch(signals, clock.instant(), new CompletableFuture<>());
+    if (!queue.offer(b)) {
+      queued.addAndGet(-signals.size());
+      throw new Overloaded("intake queue full", false);
+    }
+    try {
+      return b.done().get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new Overloaded("the journal did not commit within " + ackTimeout, true);
+    } catch (ExecutionException e) {
+      throw new Overloaded("the journal is not available: " + e.getCause().getMessage(), true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Overloaded("interrupted", true);
+    }
+  }
+
+  /** Signals waiting for the journal now. */
+  public int queued() {
+    return queued.get();
+  }
+
+  private void run() {
+    Map<String, Incident> cache = new HashMap<>();
+    Instant lastTick = clock.instant();
+    while (running || !queue.isEmpty()) {
+      List<Batch> batches = new ArrayList<>();
+      try {
+        Batch first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batches.add(first);
+          int n = first.signals().size();
+          while (n < MAX_BATCH) {
+            Batch next = queue.poll();
+            if (next == null) {
+              break;
+            }
+            batches.add(next);
+            n += next.signals().size();
+          }
+        }
+      } catch (InterruptedException e) {
+        break;
+      }
+      Instant now = clock.instant();
+      boolean tick = Duration.between(lastTick, now).compareTo(Duration.ofSeconds(15)) >= 0;
+      if (batches.isEmpty() && !tick) {
+        continue;
+      }
+      try {
+        List<Outcome> outcomes = write(batches, cache, tick, now);
+        if (tick) {
+          lastTick = now;
+        }
+        for (int i = 0; i < batches.size(); i++) {
+          queued.addAndGet(-batches.get(i).signals().size());
+          batches.get(i).done().complete(outcomes.get(i));
+        }
+        onCommit.run();
+      } catch (Exception e) {
+        // The transaction rolled back: forget cached incident states (they may be ahead of the
+        // database) and let every caller answer 503 so senders retry.
+        cache.clear();
+        for (Batch b : batches) {
+          queued.addAndGet(-b.signals().size());
+          b.done().completeExceptionally(e);
+        }
+        sleepQuietly(200);
+      }
+    }
+  }
+
+  private List<Outcome> write(List<Batch> batches, Map<String, Incident> cache, boolean tick,
+      Instant now) throws SQLException {
+    try (Connection c = store.connection()) {
+      c.setAutoCommit(false);
+      try {
+        List<String> keys = new ArrayList<>();
+        for (Batch b : batches) {
+          for (Signal s : b.signals()) {
+            keys.add(s.dedupKey());
+          }
+        }
+        Set<String> seen = store.known(c, keys);
+        Catalog cat = catalog.get();
+        List<Store.Accepted> accepted = new ArrayList<>();
+        List<EnrichedSignal> fresh = new ArrayList<>();
+        List<Instant> received = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Batch b : batches) {
+          int ok = 0;
+          int dup = 0;
+          for (Signal s : b.signals()) {
+            if (!seen.add(s.dedupKey())) {
+              dup++;
+              continue;
+            }
+            ok++;
+            fresh.add(Enricher.enrich(s, cat, now));
+            received.add(b.receivedAt());
+          }
+          outcomes.add(new Outcome(ok, dup));
+        }
+        Set<String> missing = new HashSet<>();
+        for (EnrichedSignal e : fresh) {
+          if (e.signal().opensIncident()) {
+            String k = Incidents.key(e);
+            if (!cache.containsKey(k)) {
+              missing.add(k);
+            }
+          }
+        }
+        cache.putAll(store.incidents(c, missing));
+        // Step each incident once over all its signals of this batch, in order.
+        Map<String, List<Integer>> byKey = new LinkedHashMap<>();
+        for (int i = 0; i < fresh.size(); i++) {
+          if (fresh.get(i).signal().opensIncident()) {
+            byKey.computeIfAbsent(Incidents.key(fresh.get(i)), k -> new ArrayList<>()).add(i);
+          }
+        }
+        Incidents.Step[] steps = new Incidents.Step[fresh.size()];
+        Map<String, Incident> changed = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
+          List<EnrichedSignal> signals = new ArrayList<>();
+          e.getValue().forEach(i -> signals.add(fresh.get(i)));
+          Incidents.Steps r = Incidents.applyAll(cache.get(e.getKey()), signals, rules, now);
+          for (int j = 0; j < signals.size(); j++) {
+            steps[e.getValue().get(j)] = r.steps().get(j);
+          }
+          if (r.last() != null) {
+            cache.put(e.getKey(), r.last());
+            changed.put(e.getKey(), r.last());
+          }
+        }
+        for (int i = 0; i < fresh.size(); i++) {
+          Notice notice = steps[i] == null ? new Notice(fresh.get(i), null, Change.NONE)
+              : new Notice(fresh.get(i), steps[i].incident(), steps[i].change());
+          accepted.add(new Store.Accepted(notice, received.get(i), outgoing(notice)));
+        }
+        if (tick) {
+          for (Incident flapping : store.flappingResolved(c)) {
+            Incidents.Step step = Incidents.tick(cache.getOrDefault(flapping.key(), flapping),
+                rules, now);
+            if (step != null) {
+              cache.put(flapping.key(), step.incident());
+              changed.put(flapping.key(), step.incident());
+              Notice quiet = quietNotice(c, step);
+              accepted.add(new Store.Accepted(quiet, now, outgoing(quiet)));
+            }
+          }
+        }
+        store.writeJournal(c, accepted);
+        store.saveIncidents(c, changed.values());
+        store.enqueue(c, accepted, now);
+        c.commit();
+        if (cache.size() > 100_000) {
+          cache.clear();
+        }
+        return outcomes;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A flapping incident that went quiet resolves without a new signal: sinks are told with the
+   * incident's last signal, re-identified so receivers do not take it for a repeat.
+   */
+  private Notice quietNotice(Connection c, Incidents.Step step) throws SQLException {
+    Incident i = step.incident();
+    try (var ps = c.prepareStatement("select notice from journal where incident_id = ?"
+        + " order by seq desc limit 1")) {
+      ps.setString(1, i.id());
+      try (var rs = ps.executeQuery()) {
+        if (rs.next()) {
+          Notice last = dev.pave.signals.store.Codec.notice(rs.getString(1));
+          Signal s = last.signal().signal();
+          String dedup = "tick|" + i.id() + "|" + i.version();
+          Signal resolved = new Signal(dev.pave.signals.Ids.signalId(dedup), s.type(),
+              dev.pave.signals.Status.RESOLVED, s.severity(), clock.instant(), s.title(),
+              "stopped flapping and stayed resolved", s.labels(), s.annotations(), s.subject(),
+              s.origin(), dedup, s.group());
+          return new Notice(new EnrichedSignal(resolved, last.signal().enrichment()),
+              i.summary(), step.change());
+        }
+      }
+    }
+    throw new SQLException("no journal entry for incident " + i.id());
+  }
+
+  private List<Store.Outgoing> outgoing(Notice n) {
+    List<Store.Outgoing> out = new ArrayList<>();
+    for (SinkConfig s : router.route(n)) {
+      out.add(new Store.Outgoing(s.name(), Router.lane(n.orderingKey(),
+          s.delivery().partitions())));
+    }
+    return out;
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (lockHolder != null) {
+      try {
+        lockHolder.close();
+      } catch (SQLException ignored) {
+        // closing the session releases the advisory lock either way
+      }
+    }
+  }
+}

@@ -1,0 +1,471 @@
+package dev.pave.signals.store;
+
+import dev.pave.signals.Signal;
+import dev.pave.signals.incident.Incident;
+import dev.pave.signals.schema.Notice;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/** Every SQL statement of the pipeline, in one place. */
+public final class Store {
+  private final DataSource ds;
+
+  public Store(DataSource ds) {
+    this.ds = ds;
+  }
+
+  public Connection connection() throws SQLException {
+    return ds.getConnection();
+  }
+
+  // --- journal -------------------------------------------------------------------------------
+
+  /** Which of these de-duplication keys the journal already holds. */
+  public Set<String> known(Connection c, Collection<String> dedupKeys) throws SQLException {
+    Set<String> out = new HashSet<>();
+    if (dedupKeys.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "select dedup_key from journal where dedup_key = any(?)")) {
+      Array a = c.createArrayOf("text", dedupKeys.toArray());
+      ps.setArray(1, a);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A row of a batch written in one transaction. */
+  public record Accepted(Notice notice, Instant receivedAt, List<Outgoing> outgoing,
+      String encoded) {
+    public Accepted(Notice notice, Instant receivedAt, List<Outgoing> outgoing) {
+      this(notice, receivedAt, outgoing, Codec.encode(notice));
+    }
+  }
+
+  /** One notice for one sink. */
+  public record Outgoing(String sink, int lane) {}
+
+  public void writeJournal(Connection c, List<Accepted> rows) throws SQLException {
+    try (PreparedStatement j = c.prepareStatement("insert into journal (id, dedup_key,"
+        + " received_at, time, type, status, severity, app, environment, enrichment,"
+        + " incident_id, notice) values (?,?,?,?,?,?,?,?,?,?,?,?)");
+        PreparedStatement t = c.prepareStatement("insert into timeline (app, environment, time,"
+            + " type, status, severity, title, summary, signal_id, incident_id, enrichment)"
+            + " values (?,?,?,?,?,?,?,?,?,?,?)")) {
+      for (Accepted a : rows) {
+        Signal s = a.notice().signal().signal();
+        var e = a.notice().signal().enrichment();
+        String incident = a.notice().incident() == null ? null : a.notice().incident().id();
+        j.setString(1, s.id());
+        j.setString(2, s.dedupKey());
+        j.setTimestamp(3, Timestamp.from(a.receivedAt()));
+        j.setTimestamp(4, Timestamp.from(s.time()));
+        j.setString(5, s.type().wire());
+        j.setString(6, s.status().wire());
+        j.setString(7, s.severity().wire());
+        j.setString(8, e.app());
+        j.setString(9, e.environment());
+        j.setString(10, e.level().wire());
+        j.setString(11, incident);
+        j.setString(12, a.encoded());
+        j.addBatch();
+        t.setString(1, e.app());
+        t.setString(2, e.environment());
+        t.setTimestamp(3, Timestamp.from(s.time()));
+        t.setString(4, s.type().wire());
+        t.setString(5, s.status().wire());
+        t.setString(6, s.severity().wire());
+        t.setString(7, s.title());
+        t.setString(8, s.summary());
+        t.setString(9, s.id());
+        t.setString(10, incident);
+        t.setString(11, e.level().wire());
+        t.addBatch();
+      }
+      j.executeBatch();
+      t.executeBatch();
+    }
+  }
+
+  // --- incidents -----------------------------------------------------------------------------
+
+  public Map<String, Incident> incidents(Connection c, Collection<String> keys)
+      throws SQLException {
+    Map<String, Incident> out = new HashMap<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "select key, incident from incidents where key = any(?)")) {
+      ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), Codec.incident(rs.getString(2)));
+        }
+      }
+    }
+    return out;
+  }
+
+  public List<Incident> flappingResolved(Connection c) throws SQLException {
+    List<Incident> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "select incident from incidents where flapping and state = 'resolved'");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(Codec.incident(rs.getString(1)));
+      }
+    }
+    return out;
+  }
+
+  public void saveIncidents(Connection c, Collection<Incident> incidents) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("insert into incidents (key, id, app,"
+        + " environment, state, flapping, updated_at, incident) values (?,?,?,?,?,?,?,?)"
+        + " on conflict (key) do update set id = excluded.id, state = excluded.state,"
+        + " flapping = excluded.flapping, updated_at = excluded.updated_at,"
+        + " incident = excluded.incident")) {
+      for (Incident i : incidents) {
+        ps.setString(1, i.key());
+        ps.setString(2, i.id());
+        ps.setString(3, i.app());
+        ps.setString(4, i.environment());
+        ps.setString(5, i.state().wire());
+        ps.setBoolean(6, i.flapping());
+        ps.setTimestamp(7, Timestamp.from(i.updatedAt()));
+        ps.setString(8, Codec.encode(i));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Incidents for the API, newest first. */
+  public List<Incident> listIncidents(String state, int limit) throws SQLException {
+    List<Incident> out = new ArrayList<>();
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select incident from incidents where (? is null or state = ?) order by updated_at desc"
+            + " limit ?")) {
+      ps.setString(1, state);
+      ps.setString(2, state);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(Codec.incident(rs.getString(1)));
+        }
+      }
+    }
+    return out;
+  }
+
+  // --- timeline ------------------------------------------------------------------------------
+
+  public List<Map<String, Object>> timeline(String app, String env, Instant since, int limit)
+      throws SQLException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select time, type, status, severity, title, summary, signal_id, incident_id,"
+            + " enrichment from timeline where app = ? and environment = ? and time >= ?"
+            + " order by time, seq limit ?")) {
+      ps.setString(1, app);
+      ps.setString(2, env);
+      ps.setTimestamp(3, Timestamp.from(since));
+      ps.setInt(4, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("time", rs.getTimestamp(1).toInstant().toString());
+          m.put("type", rs.getString(2));
+          m.put("status", rs.getString(3));
+          m.put("severity", rs.getString(4));
+          m.put("title", rs.getString(5));
+          m.put("summary", rs.getString(6));
+          m.put("signal", rs.getString(7));
+          m.put("incident", rs.getString(8));
+          m.put("enrichment", rs.getString(9));
+          out.add(m);
+        }
+      }
+    }
+    return out;
+  }
+
+  // --- outbox --------------------------------------------------------------------------------
+
+  public void enqueue(Connection c, List<Accepted> rows, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("insert into outbox (sink, lane,"
+        + " ordering_key, signal_id, notice, next_attempt_at, created_at)"
+        + " values (?,?,?,?,?,?,?)")) {
+      Timestamp ts = Timestamp.from(now);
+      int n = 0;
+      for (Accepted a : rows) {
+        if (a.outgoing().isEmpty()) {
+          continue;
+        }
+        String encoded = a.encoded();
+        for (Outgoing o : a.outgoing()) {
+          ps.setString(1, o.sink());
+          ps.setInt(2, o.lane());
+          ps.setString(3, a.notice().orderingKey());
+          ps.setString(4, a.notice().signal().signal().id());
+          ps.setString(5, encoded);
+          ps.setTimestamp(6, ts);
+          ps.setTimestamp(7, ts);
+          ps.addBatch();
+          n++;
+        }
+      }
+      if (n > 0) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  /** A notice waiting for a sink; the notice itself is read only when it is due. */
+  public record Pending(long seq, String orderingKey, int attempts, Instant nextAttemptAt,
+      Instant createdAt) {}
+
+  /** The oldest waiting notices of one sink's lane after a position, due or not. */
+  public List<Pending> pending(String sink, int lane, long afterSeq, int limit)
+      throws SQLException {
+    List<Pending> out = new ArrayList<>();
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select seq, ordering_key, attempts, next_attempt_at, created_at from outbox"
+            + " where sink = ? and lane = ? and seq > ? order by seq limit ?")) {
+      ps.setString(1, sink);
+      ps.setInt(2, lane);
+      ps.setLong(3, afterSeq);
+      ps.setInt(4, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Pending(rs.getLong(1), rs.getString(2), rs.getInt(3),
+              rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The notices of these outbox rows. */
+  public Map<Long, Notice> notices(Collection<Long> seqs) throws SQLException {
+    Map<Long, Notice> out = new HashMap<>();
+    if (seqs.isEmpty()) {
+      return out;
+    }
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select seq, notice from outbox where seq = any(?)")) {
+      ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getLong(1), Codec.notice(rs.getString(2)));
+        }
+      }
+    }
+    return out;
+  }
+
+  public void delivered(Collection<Long> seqs) throws SQLException {
+    if (seqs.isEmpty()) {
+      return;
+    }
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "delete from outbox where seq = any(?)")) {
+      ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  public void retryLater(long seq, int attempts, Instant next, String error) throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "update outbox set attempts = ?, next_attempt_at = ?, last_error = ? where seq = ?")) {
+      ps.setInt(1, attempts);
+      ps.setTimestamp(2, Timestamp.from(next));
+      ps.setString(3, error);
+      ps.setLong(4, seq);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Moves a notice from the outbox to the dead letters, in one transaction. */
+  public void deadLetter(long seq, int attempts, String error, Instant now) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ins = c.prepareStatement("insert into dead_letters (outbox_seq,"
+          + " sink, ordering_key, signal_id, notice, attempts, last_error, created_at, dead_at)"
+          + " select seq, sink, ordering_key, signal_id, notice, ?, ?, created_at, ? from outbox"
+          + " where seq = ?");
+          PreparedStatement del = c.prepareStatement("delete from outbox where seq = ?")) {
+        ins.setInt(1, attempts);
+        ins.setString(2, error);
+        ins.setTimestamp(3, Timestamp.from(now));
+        ins.setLong(4, seq);
+        ins.executeUpdate();
+        del.setLong(1, seq);
+        del.executeUpdate();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  public long outboxSize() throws SQLException {
+    return count("select count(*) from outbox");
+  }
+
+  public long journalSize() throws SQLException {
+    return count("select count(*) from journal");
+  }
+
+  public long count(String sql) throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  // --- dead letters --------------------------------------------------------------------------
+
+  /** A dead letter as listed by {@code pave signals replay --list}. */
+  public record DeadLetter(long seq, String sink, String signalId, String orderingKey,
+      int attempts, String lastError, Instant deadAt) {}
+
+  public List<DeadLetter> deadLetters(String sink) throws SQLException {
+    List<DeadLetter> out = new ArrayList<>();
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select seq, sink, signal_id, ordering_key, attempts, last_error, dead_at from"
+            + " dead_letters where (? is null or sink = ?) order by seq")) {
+      ps.setString(1, sink);
+      ps.setString(2, sink);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3),
+              rs.getString(4), rs.getInt(5), rs.getString(6), rs.getTimestamp(7).toInstant()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Puts dead letters back into the outbox (lane recomputed by the caller's function) with
+   * fresh attempts, oldest first, and removes them from the dead letters, in one transaction.
+   */
+  public int replay(String sink, Long onlySeq, java.util.function.ToIntBiFunction<String, String> lane,
+      Instant now) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      List<Object[]> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("select seq, sink, ordering_key, signal_id,"
+          + " notice from dead_letters where (? is null or sink = ?) and (? is null or seq = ?)"
+          + " order by seq for update")) {
+        ps.setString(1, sink);
+        ps.setString(2, sink);
+        if (onlySeq == null) {
+          ps.setNull(3, java.sql.Types.BIGINT);
+          ps.setNull(4, java.sql.Types.BIGINT);
+        } else {
+          ps.setLong(3, onlySeq);
+          ps.setLong(4, onlySeq);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5)});
+          }
+        }
+      }
+      try (PreparedStatement ins = c.prepareStatement("insert into outbox (sink, lane,"
+          + " ordering_key, signal_id, notice, next_attempt_at, created_at) values"
+          + " (?,?,?,?,?,?,?)");
+          PreparedStatement del = c.prepareStatement("delete from dead_letters where seq = ?")) {
+        for (Object[] r : rows) {
+          ins.setString(1, (String) r[1]);
+          ins.setInt(2, lane.applyAsInt((String) r[1], (String) r[2]));
+          ins.setString(3, (String) r[2]);
+          ins.setString(4, (String) r[3]);
+          ins.setString(5, (String) r[4]);
+          ins.setTimestamp(6, Timestamp.from(now));
+          ins.setTimestamp(7, Timestamp.from(now));
+          ins.addBatch();
+          del.setLong(1, (Long) r[0]);
+          del.addBatch();
+        }
+        ins.executeBatch();
+        del.executeBatch();
+      }
+      c.commit();
+      return rows.size();
+    }
+  }
+
+  // --- tickets -------------------------------------------------------------------------------
+
+  /** The ticket an ITSM sink keeps for an incident, and the incident version it last applied. */
+  public record Ticket(String ticket, int version) {}
+
+  public Ticket ticket(String sink, String incidentId) throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select ticket, version from tickets where sink = ? and incident_id = ?")) {
+      ps.setString(1, sink);
+      ps.setString(2, incidentId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Ticket(rs.getString(1), rs.getInt(2)) : null;
+      }
+    }
+  }
+
+  public void saveTicket(String sink, String incidentId, Ticket t) throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "insert into tickets (sink, incident_id, ticket, version) values (?,?,?,?)"
+            + " on conflict (sink, incident_id) do update set ticket = excluded.ticket,"
+            + " version = excluded.version")) {
+      ps.setString(1, sink);
+      ps.setString(2, incidentId);
+      ps.setString(3, t.ticket());
+      ps.setInt(4, t.version());
+      ps.executeUpdate();
+    }
+  }
+
+  // --- retention -----------------------------------------------------------------------------
+
+  /** Deletes what is older than the horizon; open incidents and waiting notices stay. */
+  public Map<String, Integer> expire(Instant horizon) throws SQLException {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection()) {
+      for (String[] q : new String[][] {
+          {"journal", "delete from journal where received_at < ?"},
+          {"timeline", "delete from timeline where time < ?"},
+          {"incidents", "delete from incidents where state = 'resolved' and updated_at < ?"},
+          {"dead_letters", "delete from dead_letters where dead_at < ?"}}) {
+        try (PreparedStatement ps = c.prepareStatement(q[1])) {
+          ps.setTimestamp(1, Timestamp.from(horizon));
+          out.put(q[0], ps.executeUpdate());
+        }
+      }
+    }
+    return out;
+  }
+}
