@@ -92,6 +92,12 @@ class OperatorCommandTest {
         assertThat(answer).contains("\"uid\":\"r-1\"").contains("\"allowed\":false")
             .contains("pod-security-baseline/privileged: privileged (container \\\"shell\\\""
                 + " must not set securityContext.privileged=true)");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.client
+            .v1().events().inNamespace("shop").list().getItems()).anySatisfy(e -> {
+              assertThat(e.getReason()).isEqualTo("AdmissionDenied");
+              assertThat(e.getInvolvedObject().getName()).isEqualTo("debug");
+              assertThat(e.getMessage()).contains("pod-security-baseline/privileged");
+            }));
       } finally {
         run.interrupt();
         run.join(20_000);

@@ -76,6 +76,13 @@ public final class OperatorMetrics {
         .tag("trigger", trigger).register(registry).increment();
   }
 
+  /** An admission decision that was recorded: a denial, or one an exception let through. */
+  public void admission(boolean allowed, boolean excepted) {
+    Counter.builder("pave_admission_decisions").description("Recorded admission decisions")
+        .tag("allowed", String.valueOf(allowed)).tag("excepted", String.valueOf(excepted))
+        .register(registry).increment();
+  }
+
   public void error(String reason) {
     Counter.builder("pave_reconcile_errors").description("Reconciles that ended in an error")
         .tag("reason", reason).register(registry).increment();

@@ -30,7 +30,9 @@ public final class PlatformEvents {
     RolledBack(true),
     DriftDetected(true),
     DriftCorrected(true),
-    InvalidSpec(true);
+    InvalidSpec(true),
+    AdmissionDenied(true),
+    ExceptionUsed(false);
 
     final boolean warning;
 
@@ -45,6 +47,53 @@ public final class PlatformEvents {
   public PlatformEvents(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
+  }
+
+  /**
+   * An admission decision as an Event on the object that was sent, in its namespace: the app
+   * and environment come from its identity labels, when it has them.
+   */
+  @SuppressWarnings("unchecked")
+  public void emitAdmission(Map<String, Object> request, Reason reason, String message) {
+    Map<String, Object> object = request.get("object") instanceof Map<?, ?> m
+        ? (Map<String, Object>) m : Map.of();
+    Map<String, Object> meta = object.get("metadata") instanceof Map<?, ?> m
+        ? (Map<String, Object>) m : Map.of();
+    Map<String, Object> labels = meta.get("labels") instanceof Map<?, ?> m
+        ? (Map<String, Object>) m : Map.of();
+    String namespace = String.valueOf(request.getOrDefault("namespace", "default"));
+    String name = String.valueOf(meta.getOrDefault("name", meta.getOrDefault("generateName",
+        "unnamed")));
+    Map<String, String> annotations = new LinkedHashMap<>();
+    Object app = labels.getOrDefault(dev.pave.identity.Identity.NAME, null);
+    if (app != null) {
+      annotations.put(APP, String.valueOf(app));
+    }
+    Object env = labels.get(dev.pave.identity.Identity.ENVIRONMENT);
+    if (env != null) {
+      annotations.put(ENVIRONMENT, String.valueOf(env));
+    }
+    if (request.get("userInfo") instanceof Map<?, ?> u && u.get("username") != null) {
+      annotations.put(CHANGED_BY, String.valueOf(u.get("username")));
+    }
+    String now = clock.instant().toString();
+    Event e = new EventBuilder()
+        .withNewMetadata().withGenerateName(name + ".").withNamespace(namespace)
+        .withAnnotations(annotations).endMetadata()
+        .withNewInvolvedObject().withApiVersion(String.valueOf(object.getOrDefault("apiVersion",
+            "v1"))).withKind(String.valueOf(object.getOrDefault("kind", "")))
+        .withName(name).withNamespace(namespace).endInvolvedObject()
+        .withReason(reason.name()).withMessage(message.length() > 1024
+            ? message.substring(0, 1021) + "..." : message)
+        .withType(reason.warning ? "Warning" : "Normal")
+        .withNewSource().withComponent(COMPONENT).endSource()
+        .withReportingComponent(COMPONENT)
+        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1).build();
+    try {
+      client.v1().events().inNamespace(namespace).resource(e).create();
+    } catch (KubernetesClientException ex) {
+      // Best effort, as above.
+    }
   }
 
   /** Emits one event; an event that cannot be written never undoes what it reports. */

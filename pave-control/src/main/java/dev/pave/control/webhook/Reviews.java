@@ -29,16 +29,28 @@ public final class Reviews {
   private final Severity denyAt;
   private final Set<String> excludedNamespaces;
   private final Clock clock;
-  private final Consumer<Admission.Decision> denied;
+  private final Consumer<Admitted> recorded;
+
+  /**
+   * A decision worth recording: not a dry run, and either a denial or an admission that an
+   * exception made possible. {@code request} is the review's request as the API server sent it.
+   */
+  public record Admitted(Map<String, Object> request, Admission.Decision decision) {
+    /** Whether a PolicyException allowed a finding through. */
+    public boolean usedException() {
+      return decision.findings().stream()
+          .anyMatch(f -> f.status() == dev.pave.policy.Finding.Status.EXCEPTED);
+    }
+  }
 
   public Reviews(PolicyEngine engine, List<PolicyException> exceptions, Severity denyAt,
-      Set<String> excludedNamespaces, Clock clock, Consumer<Admission.Decision> denied) {
+      Set<String> excludedNamespaces, Clock clock, Consumer<Admitted> recorded) {
     this.engine = engine;
     this.exceptions = exceptions;
     this.denyAt = denyAt;
     this.excludedNamespaces = excludedNamespaces;
     this.clock = clock;
-    this.denied = denied;
+    this.recorded = recorded;
   }
 
   /** Pods and workloads: the policy engine's verdict. */
@@ -48,8 +60,9 @@ public final class Reviews {
       return answer(request, true, null, List.of(), null);
     }
     Admission.Decision d = Admission.review(review, engine, exceptions, clock.instant(), denyAt);
-    if (!d.allowed() && d.record()) {
-      denied.accept(d);
+    Admitted a = new Admitted(request, d);
+    if (d.record() && (!d.allowed() || a.usedException())) {
+      recorded.accept(a);
     }
     return d.review();
   }

@@ -91,7 +91,7 @@ class WebhookTest {
     PolicyEngine engine = PolicyEngine.build(BuiltInPacks.select(BuiltInPacks.all(),
         BuiltInPacks.NAMES), Map.of()).engine();
     Reviews reviews = new Reviews(engine, List.of(), Severity.HIGH, Set.of("kube-system"),
-        clock, d -> denied.add(String.valueOf(d.review())));
+        clock, a -> denied.add(String.valueOf(a.decision().review())));
     webhook = new WebhookServer("127.0.0.1", 0, keeper::current, Map.of(
         "/validate/workloads", reviews::workload,
         "/validate/pave", reviews::paveResource,
