@@ -250,7 +250,7 @@ final class OperatorCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
           metrics.error("CertificateRenewalFailed");
         }
-      }, 1, 1, java.util.concurrent.TimeUnit.HOURS);
+      }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
     }
     try {
       return new Webhook(new dev.pave.control.webhook.WebhookServer("0.0.0.0", webhookPort,

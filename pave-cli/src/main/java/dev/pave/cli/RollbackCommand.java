@@ -59,14 +59,17 @@ final class RollbackCommand implements Callable<Integer> {
       Releases.Outcome o;
       int target;
       try {
-        int current = releases.current(t);
-        o = releases.rollback(t, to, user);
-        target = to != null ? to : releases.history(t).stream()
-            .filter(r -> r.number() < current).mapToInt(r -> r.number()).max().orElse(0);
+        var history = releases.history(t);
+        int current = history.isEmpty() ? 0 : history.get(history.size() - 1).number();
+        target = dev.pave.release.Rollbacks.manualTarget(history, current, to)
+            .map(dev.pave.release.Revision::number).orElse(to != null ? to : 0);
+        // Pin first: the rollback's own writes wake the operator, which must already see the
+        // pin, or it would apply the newer release again.
+        pin(client, t, target);
+        o = releases.rollback(t, target, user);
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
-      pin(client, t, target);
       PrintWriter err = spec.commandLine().getErr();
       for (Applier.Result r : o.results()) {
         if (r.action() == Applier.Action.FAILED) {
@@ -95,6 +98,9 @@ final class RollbackCommand implements Callable<Integer> {
       var resource = client.resources(ApplicationResource.class).inNamespace(ns).withName(app);
       ApplicationResource a = resource.get();
       if (a != null) {
+        if (a.getMetadata().getAnnotations() == null) {
+          a.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
+        }
         a.getMetadata().getAnnotations().put(ApplicationReconciler.PINNED_REVISION,
             String.valueOf(revision));
         a.getMetadata().getAnnotations().put(ApplicationReconciler.PINNED_GENERATION,

@@ -202,8 +202,10 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       metrics.error("InvalidSpec");
       String message = "The spec is not valid; nothing was applied: " + String.join("; ",
           read.problems().stream().map(p -> p.path() + ": " + p.message()).toList());
-      if (!Objects.equals(previous.get("observedGeneration"),
-          resource.getMetadata().getGeneration()) || !"Failed".equals(previous.get("phase"))) {
+      boolean seen = previous.get("observedGeneration") instanceof Number g
+          && resource.getMetadata().getGeneration() != null
+          && g.longValue() == resource.getMetadata().getGeneration();
+      if (!seen || !"Failed".equals(previous.get("phase"))) {
         events.emit(resource, envName, PlatformEvents.Reason.InvalidSpec, message, null,
             annotations.get(CHANGED_BY));
       }
@@ -211,16 +213,15 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
           message)));
       return patch(resource, status);
     }
-    Map<String, Environment> known;
-    try {
-      known = EnvironmentCatalog.of(environments, environmentSource == null ? List.of()
-          : environmentSource.list().toList());
-    } catch (IllegalArgumentException e) {
+    EnvironmentCatalog.Known catalog = EnvironmentCatalog.of(environments,
+        environmentSource == null ? List.of() : environmentSource.list().toList());
+    if (catalog.invalid().containsKey(envName)) {
       status.put("phase", "Failed");
       status.put("conditions", List.of(condition(previous, "Ready", "False",
-          "EnvironmentInvalid", e.getMessage() + " Nothing was applied.")));
+          "EnvironmentInvalid", catalog.invalid().get(envName) + " Nothing was applied.")));
       return patch(resource, status);
     }
+    Map<String, Environment> known = catalog.valid();
     Environment env = known.get(envName);
     if (env == null) {
       status.put("phase", "Failed");
@@ -243,7 +244,17 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     boolean newPin = false;
     if (annotations.containsKey(PINNED_GENERATION) && annotations.containsKey(PINNED_REVISION)
         && String.valueOf(generation).equals(annotations.get(PINNED_GENERATION))) {
-      Integer asked = Integer.valueOf(annotations.get(PINNED_REVISION));
+      Integer asked;
+      try {
+        asked = Integer.valueOf(annotations.get(PINNED_REVISION));
+      } catch (NumberFormatException e) {
+        status.put("phase", "Failed");
+        status.put("conditions", List.of(condition(previous, "Ready", "False", "InvalidPin",
+            "Annotation " + PINNED_REVISION + " is \"" + annotations.get(PINNED_REVISION)
+                + "\"; it must be a revision number (pave history lists them). Nothing was"
+                + " applied.")));
+        return patch(resource, status);
+      }
       newPin = !asked.equals(pinnedRevision instanceof Number n ? n.intValue() : null)
           || !(pinnedAt instanceof Number p && p.longValue() == generation);
       pinnedAt = generation;
@@ -313,8 +324,14 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     Rollout rollout = live == null ? new Rollout(Rollout.Phase.PROGRESSING, "Pending",
         "The Deployment does not exist yet.") : Rollout.of(Manifests.toMap(live));
     boolean sameRevision = Objects.equals(previous.get("revision"), outcome.revision());
+    if (rollout.phase() == Rollout.Phase.AVAILABLE) {
+      status.put("availableRevision", outcome.revision());
+    } else if (previous.get("availableRevision") != null) {
+      status.put("availableRevision", previous.get("availableRevision"));
+    }
     if (rollout.phase() == Rollout.Phase.AVAILABLE
-        && !(sameRevision && "Available".equals(previous.get("phase")))) {
+        && !(previous.get("availableRevision") instanceof Number a
+            && a.intValue() == outcome.revision())) {
       releases.markAvailable(target, outcome.revision());
       events.emit(resource, envName, PlatformEvents.Reason.RolloutAvailable, "Revision "
           + outcome.revision() + " is available: " + rollout.message(), outcome.revision(),

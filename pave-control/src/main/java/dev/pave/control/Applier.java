@@ -43,13 +43,24 @@ public final class Applier {
   public static final String LAST_APPLIED = "pave.dev/last-applied";
   static final int ATTEMPTS = 5;
   /** Field managers that are Pave itself (the client's user agent names the manager). */
-  static final Set<String> OURS = Set.of("pave", "fabric8-kubernetes-client");
+  static final Set<String> OURS = Set.of("pave");
 
   /** Kinds Pave renders as typed objects, and so may prune. */
   public static final List<Class<? extends HasMetadata>> PRUNABLE = List.of(CronJob.class,
       PodDisruptionBudget.class, HorizontalPodAutoscaler.class, NetworkPolicy.class,
       Ingress.class, Service.class, Deployment.class, PersistentVolumeClaim.class,
       ConfigMap.class, ServiceAccount.class, Namespace.class);
+
+  /** Kinds Pave renders as generic objects (their types come from other projects' CRDs). */
+  static final Map<String, io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext>
+      GENERIC = Map.of(
+          "ServiceMonitor", new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext
+              .Builder().withGroup("monitoring.coreos.com").withVersion("v1")
+              .withKind("ServiceMonitor").withPlural("servicemonitors").withNamespaced(true)
+              .build(),
+          "HTTPRoute", new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext
+              .Builder().withGroup("gateway.networking.k8s.io").withVersion("v1")
+              .withKind("HTTPRoute").withPlural("httproutes").withNamespaced(true).build());
 
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -195,12 +206,18 @@ public final class Applier {
   private List<Result> pruneOne(String instance, Ref r) {
     Class<? extends HasMetadata> type = PRUNABLE.stream()
         .filter(k -> k.getSimpleName().equals(r.kind())).findFirst().orElse(null);
-    if (type == null) {
+    if (type == null && !GENERIC.containsKey(r.kind())) {
       return List.of();
     }
     try {
-      var one = r.namespace() == null ? client.resources(type).withName(r.name())
-          : client.resources(type).inNamespace(r.namespace()).withName(r.name());
+      io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> one;
+      if (type == null) {
+        one = client.genericKubernetesResources(GENERIC.get(r.kind())).inNamespace(r.namespace())
+            .withName(r.name());
+      } else {
+        one = r.namespace() == null ? client.resources(type).withName(r.name())
+            : client.resources(type).inNamespace(r.namespace()).withName(r.name());
+      }
       HasMetadata live = one.get();
       Map<String, String> labels = live == null || live.getMetadata().getLabels() == null
           ? Map.of() : live.getMetadata().getLabels();
@@ -218,28 +235,32 @@ public final class Applier {
 
   private List<Result> prune(String instance, Set<String> wanted) {
     List<Result> out = new ArrayList<>();
+    List<HasMetadata> owned = new ArrayList<>();
     for (Class<? extends HasMetadata> kind : PRUNABLE) {
-      List<? extends HasMetadata> owned;
       try {
-        owned = client.resources(kind).inAnyNamespace()
+        owned.addAll(client.resources(kind).inAnyNamespace()
             .withLabel(Identity.INSTANCE, instance)
-            .withLabel(Identity.MANAGED_BY, Identity.MANAGER).list().getItems();
+            .withLabel(Identity.MANAGED_BY, Identity.MANAGER).list().getItems());
       } catch (KubernetesClientException e) {
         out.add(new Result(kind.getSimpleName(), "", "", Action.FAILED, describe(e)));
-        continue;
       }
-      for (HasMetadata o : owned) {
-        String k = key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
-        if (!wanted.contains(k)) {
-          try {
-            client.resource(o).delete();
-            out.add(new Result(o.getKind(), o.getMetadata().getNamespace(),
-                o.getMetadata().getName(), Action.PRUNED, null));
-          } catch (KubernetesClientException e) {
-            out.add(new Result(o.getKind(), o.getMetadata().getNamespace(),
-                o.getMetadata().getName(), Action.FAILED, describe(e)));
-          }
+    }
+    for (var kind : GENERIC.values()) {
+      try {
+        owned.addAll(client.genericKubernetesResources(kind).inAnyNamespace()
+            .withLabel(Identity.INSTANCE, instance)
+            .withLabel(Identity.MANAGED_BY, Identity.MANAGER).list().getItems());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) { // 404: the CRD is not installed, so there is none.
+          out.add(new Result(kind.getKind(), "", "", Action.FAILED, describe(e)));
         }
+      }
+    }
+    for (HasMetadata o : owned) {
+      String k = key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+      if (!wanted.contains(k)) {
+        out.addAll(pruneOne(instance, new Ref(o.getKind(), o.getMetadata().getNamespace(),
+            o.getMetadata().getName())));
       }
     }
     return out;

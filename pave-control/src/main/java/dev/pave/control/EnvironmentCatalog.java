@@ -19,10 +19,16 @@ import java.util.Map;
 final class EnvironmentCatalog {
   private EnvironmentCatalog() {}
 
-  /** The known environments; an invalid resource is an error naming its problem. */
-  static Map<String, Environment> of(Map<String, Environment> builtIn,
+  /**
+   * The known environments, and the problem of each Environment resource that is not valid:
+   * only Applications in that environment are held back by it.
+   */
+  record Known(Map<String, Environment> valid, Map<String, String> invalid) {}
+
+  static Known of(Map<String, Environment> builtIn,
       Collection<EnvironmentResource> resources) {
     List<Environment> overrides = new ArrayList<>();
+    Map<String, String> invalid = new LinkedHashMap<>();
     for (EnvironmentResource r : resources) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("apiVersion", "pave.dev/v1alpha1");
@@ -32,14 +38,15 @@ final class EnvironmentCatalog {
       ReadResult read = SpecReader.read("Environment/" + r.getMetadata().getName(),
           Manifests.yamlOf(doc));
       if (!read.ok()) {
-        throw new IllegalArgumentException("Environment " + r.getMetadata().getName()
+        invalid.put(r.getMetadata().getName(), "Environment " + r.getMetadata().getName()
             + " is not valid: " + read.problems().get(0).path() + ": "
             + read.problems().get(0).message() + ".");
+        continue;
       }
       overrides.add(read.environments().get(0).value());
     }
     if (overrides.isEmpty()) {
-      return builtIn;
+      return new Known(builtIn, invalid);
     }
     Map<String, Environment> out = new LinkedHashMap<>(builtIn);
     for (Environment e : overrides) {
@@ -47,6 +54,6 @@ final class EnvironmentCatalog {
       out.put(e.name(), base == null ? e : new Environment(e.apiVersion(), e.kind(),
           e.metadata(), Records.overlay(base.spec(), e.spec())));
     }
-    return out;
+    return new Known(out, invalid);
   }
 }

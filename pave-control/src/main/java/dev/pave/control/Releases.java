@@ -148,7 +148,11 @@ public final class Releases {
     var rev = client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
         .withName(t.instance() + "-" + number);
     GenericKubernetesResource g = rev.get();
-    if (g != null && !"true".equals(g.getMetadata().getLabels().get(AVAILABLE_LABEL))) {
+    if (g != null && (g.getMetadata().getLabels() == null
+        || !"true".equals(g.getMetadata().getLabels().get(AVAILABLE_LABEL)))) {
+      if (g.getMetadata().getLabels() == null) {
+        g.getMetadata().setLabels(new LinkedHashMap<>());
+      }
       g.getMetadata().getLabels().put(AVAILABLE_LABEL, "true");
       client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace()).resource(g)
           .update();
@@ -160,7 +164,8 @@ public final class Releases {
     return client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
         .withLabel(Identity.INSTANCE, t.instance()).withLabel(AVAILABLE_LABEL, "true").list()
         .getItems().stream()
-        .map(g -> Integer.parseInt(g.getMetadata().getLabels().get(REVISION_LABEL)))
+        .map(g -> g.getMetadata().getLabels().get(REVISION_LABEL))
+        .filter(n -> n != null && n.matches("\\d+")).map(Integer::parseInt)
         .collect(java.util.stream.Collectors.toSet());
   }
 

@@ -186,5 +186,11 @@ class ApplicationReconcilerTest {
         assertThat(String.valueOf(live("checkout").getStatus())).contains("EnvironmentInvalid")
             .contains("spec.replicaFlor: unknown field \"replicaFlor\"; did you mean"
                 + " \"replicaFloor\"?"));
+    // Applications of other environments go on as before.
+    ApplicationResource other = fromFile("examples/checkout/pave.yaml");
+    other.getMetadata().setName("checkout-two");
+    client.resource(other).create();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(live("checkout-two").getStatus()).containsEntry("revision", 1));
   }
 }

@@ -262,4 +262,29 @@ class ApplierTest {
         .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo(
             "LOG_LEVEL=debug"));
   }
+
+  @Test
+  void anHttpRouteIsPrunedAndDeletedLikeTheTypedKinds() {
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource route =
+        new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    route.setApiVersion("gateway.networking.k8s.io/v1");
+    route.setKind("HTTPRoute");
+    route.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("checkout")
+        .withNamespace("checkout-dev").withLabels(Map.of(dev.pave.identity.Identity.INSTANCE,
+            "checkout-dev", dev.pave.identity.Identity.MANAGED_BY, "pave")).build());
+    var routes = client.genericKubernetesResources(Applier.GENERIC.get("HTTPRoute"));
+    routes.inNamespace("checkout-dev").resource(route).create();
+    List<Applier.Result> results = applier.apply("checkout-dev", render("port: 8080"),
+        List.of(new Applier.Ref("HTTPRoute", "checkout-dev", "checkout")));
+    assertThat(results).filteredOn(r -> r.kind().equals("HTTPRoute"))
+        .extracting(Applier.Result::action).containsExactly(Applier.Action.PRUNED);
+    assertThat(routes.inNamespace("checkout-dev").withName("checkout").get()).isNull();
+
+    routes.inNamespace("checkout-dev").resource(route).create();
+    assertThat(applier.deleteAll("checkout-dev")).anySatisfy(r -> {
+      assertThat(r.kind()).isEqualTo("HTTPRoute");
+      assertThat(r.action()).isEqualTo(Applier.Action.PRUNED);
+    });
+    assertThat(routes.inNamespace("checkout-dev").withName("checkout").get()).isNull();
+  }
 }

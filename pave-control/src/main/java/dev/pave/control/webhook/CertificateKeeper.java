@@ -28,6 +28,11 @@ public final class CertificateKeeper {
   static final String TLS_KEY = "tls.key";
   /** CAs still trusted while a new one takes over, newest first. */
   static final String BUNDLE = "ca-bundle.crt";
+  /** The CA that takes over next: trusted at once, signing only after {@link #TAKE_OVER}. */
+  static final String NEXT_CA_CERT = "next-ca.crt";
+  static final String NEXT_CA_KEY = "next-ca.key";
+  /** Time for every API server to pick up a bundle before certificates it must trust appear. */
+  static final java.time.Duration TAKE_OVER = java.time.Duration.ofMinutes(15);
 
   private final KubernetesClient client;
   private final String namespace;
@@ -97,22 +102,38 @@ public final class CertificateKeeper {
           serving == null ? null : serving.notAfter(), now);
       List<X509Certificate> trusted = new ArrayList<>(data.containsKey(BUNDLE)
           ? Certificates.certificates(data.get(BUNDLE)) : List.of());
-      if (action == Rotation.Action.NEW_AUTHORITY) {
+      Certificates.Issued next = data.containsKey(NEXT_CA_CERT) && data.containsKey(NEXT_CA_KEY)
+          ? Certificates.read(data.get(NEXT_CA_CERT), data.get(NEXT_CA_KEY)) : null;
+      if (action == Rotation.Action.NEW_AUTHORITY && ca == null) {
+        // First start: nothing is trusted yet, so there is nothing to wait for.
         ca = Certificates.authority("pave-webhook-ca", now, rotation.caValidity());
         trusted.add(0, ca.certificate());
+      } else if (action == Rotation.Action.NEW_AUTHORITY && next == null) {
+        // A new CA goes into the bundle first; the old one keeps signing until it is trusted.
+        next = Certificates.authority("pave-webhook-ca", now, rotation.caValidity());
+        trusted.add(next.certificate());
+        action = Rotation.Action.TRUST_NEW_AUTHORITY;
+      } else if (action == Rotation.Action.NEW_AUTHORITY && now.isBefore(next.certificate()
+          .getNotBefore().toInstant().plus(TAKE_OVER))) {
+        action = Rotation.Action.KEEP;
+      } else if (action == Rotation.Action.NEW_AUTHORITY) {
+        ca = next;
+        next = null;
       }
-      if (action == Rotation.Action.KEEP && !serving.certificate().getSubjectAlternativeNames()
-          .stream().map(n -> String.valueOf(n.get(1))).toList().containsAll(dnsNames())) {
+      if (action == Rotation.Action.KEEP && (serving.certificate().getSubjectAlternativeNames()
+          == null || !serving.certificate().getSubjectAlternativeNames().stream()
+              .map(n -> String.valueOf(n.get(1))).toList().containsAll(dnsNames()))) {
         action = Rotation.Action.NEW_SERVING_CERTIFICATE; // Names changed since it was issued.
       }
-      if (action != Rotation.Action.KEEP) {
+      if (action != Rotation.Action.KEEP && action != Rotation.Action.TRUST_NEW_AUTHORITY) {
         serving = Certificates.serving(ca, dnsNames(), now, rotation.servingValidity());
       }
-      // Expired CAs leave the bundle; the current one is always first.
+      // Expired CAs leave the bundle; the signing one is first, the next one always in it.
       trusted.removeIf(c -> c.getNotAfter().toInstant().isBefore(now));
-      if (trusted.isEmpty() || !trusted.get(0).equals(ca.certificate())) {
-        trusted.remove(ca.certificate());
-        trusted.add(0, ca.certificate());
+      trusted.remove(ca.certificate());
+      trusted.add(0, ca.certificate());
+      if (next != null && !trusted.contains(next.certificate())) {
+        trusted.add(next.certificate());
       }
       String bundle = String.join("", trusted.stream().map(Certificates::pem).toList());
       if (action != Rotation.Action.KEEP || !bundle.equals(data.get(BUNDLE))) {
@@ -122,6 +143,10 @@ public final class CertificateKeeper {
         out.put(TLS_CERT, serving.certificatePem());
         out.put(TLS_KEY, serving.keyPem());
         out.put(BUNDLE, bundle);
+        if (next != null) {
+          out.put(NEXT_CA_CERT, next.certificatePem());
+          out.put(NEXT_CA_KEY, next.keyPem());
+        }
         try {
           write(secret, out);
         } catch (KubernetesClientException e) {
@@ -131,9 +156,10 @@ public final class CertificateKeeper {
           throw e;
         }
       }
+      // The API servers must trust the bundle before this replica presents what it signs.
+      publish(bundle);
       current.set(serving);
       caBundle = bundle;
-      publish(bundle);
       return action;
     }
   }
@@ -163,7 +189,7 @@ public final class CertificateKeeper {
           w.getClientConfig()) && !encoded.equals(w.getClientConfig().getCaBundle()))) {
         validating.getWebhooks().stream().filter(w -> ours(w.getClientConfig()))
             .forEach(w -> w.getClientConfig().setCaBundle(encoded));
-        client.resource(validating).update();
+        updateOnce(validating);
       }
       var mutating = client.admissionRegistration().v1().mutatingWebhookConfigurations()
           .withName(name).get();
@@ -171,8 +197,21 @@ public final class CertificateKeeper {
           w.getClientConfig()) && !encoded.equals(w.getClientConfig().getCaBundle()))) {
         mutating.getWebhooks().stream().filter(w -> ours(w.getClientConfig()))
             .forEach(w -> w.getClientConfig().setCaBundle(encoded));
-        client.resource(mutating).update();
+        updateOnce(mutating);
       }
+    }
+  }
+
+  /** A conflict means someone else wrote it just now: the next refresh (a minute) retries. */
+  private void updateOnce(io.fabric8.kubernetes.api.model.HasMetadata o) {
+    try {
+      client.resource(o).update();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      throw new IllegalStateException("webhook configuration " + o.getMetadata().getName()
+          + " changed while its caBundle was written; retrying at the next refresh");
     }
   }
 

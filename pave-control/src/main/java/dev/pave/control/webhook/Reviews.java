@@ -71,10 +71,13 @@ public final class Reviews {
   public Map<String, Object> paveResource(Map<String, Object> review) {
     Map<String, Object> request = map(review.get("request"));
     Map<String, Object> object = map(request.get("object"));
-    if ("DELETE".equals(request.get("operation")) || object.isEmpty()) {
+    Map<String, Object> meta = map(object.get("metadata"));
+    // Metadata-only writes (finalizers, pins, labels) and deletions always pass, so that an
+    // object whose spec stopped validating can still be finalized and deleted.
+    if ("DELETE".equals(request.get("operation")) || object.isEmpty()
+        || meta.get("deletionTimestamp") != null || specUnchanged(request)) {
       return answer(request, true, null, List.of(), null);
     }
-    Map<String, Object> meta = map(object.get("metadata"));
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("apiVersion", object.getOrDefault("apiVersion", "pave.dev/v1alpha1"));
     doc.put("kind", object.get("kind"));
@@ -92,12 +95,16 @@ public final class Reviews {
         List.of(), null);
   }
 
-  /** Applications: records who sent the change, for the revision it makes. */
+  /**
+   * Applications: records who sent a change of the spec, for the revision it makes. Writes
+   * that leave the spec alone (the operator's finalizer, a pin) keep the user who changed it.
+   */
   public Map<String, Object> stampUser(Map<String, Object> review) {
     Map<String, Object> request = map(review.get("request"));
     Object user = map(request.get("userInfo")).get("username");
     Map<String, Object> meta = map(map(request.get("object")).get("metadata"));
-    if (!(user instanceof String name) || "DELETE".equals(request.get("operation"))) {
+    if (!(user instanceof String name) || "DELETE".equals(request.get("operation"))
+        || specUnchanged(request)) {
       return answer(request, true, null, List.of(), null);
     }
     Map<String, Object> op = new LinkedHashMap<>();
@@ -112,6 +119,12 @@ public final class Reviews {
     }
     List<Map<String, Object>> patch = List.of(op);
     return answer(request, true, null, List.of(), patch);
+  }
+
+  private static boolean specUnchanged(Map<String, Object> request) {
+    return "UPDATE".equals(request.get("operation")) && request.get("oldObject") instanceof Map
+        && java.util.Objects.equals(map(request.get("object")).get("spec"),
+            map(request.get("oldObject")).get("spec"));
   }
 
   private static Map<String, Object> answer(Map<String, Object> request, boolean allowed,

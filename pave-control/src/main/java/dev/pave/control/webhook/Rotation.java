@@ -28,6 +28,9 @@ public record Rotation(Duration caValidity, Duration servingValidity) {
   public enum Action {
     KEEP,
     NEW_SERVING_CERTIFICATE,
+    /** A new CA was added to the bundle; the current one still signs. */
+    TRUST_NEW_AUTHORITY,
+    /** A new CA signs (at first start, or once the bundle with it had time to spread). */
     NEW_AUTHORITY
   }
 }

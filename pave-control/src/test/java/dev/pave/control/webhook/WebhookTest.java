@@ -240,6 +240,13 @@ class WebhookTest {
   void aNewAuthorityIsTrustedAlongsideTheOldOneUntilTheOldExpires() throws Exception {
     X509Certificate oldCa = Certificates.certificates(keeper.caBundle()).get(0);
     clock.now = clock.now.plus(Duration.ofDays(4 * 365)); // past two thirds of five years
+    assertThat(keeper.refresh()).isEqualTo(Rotation.Action.TRUST_NEW_AUTHORITY);
+    // The new CA is trusted first; the old one still signs what the server presents.
+    assertThat(Certificates.certificates(keeper.caBundle())).hasSize(2).first().isEqualTo(oldCa);
+    presented().verify(oldCa.getPublicKey());
+    clock.now = clock.now.plus(Duration.ofMinutes(5));
+    assertThat(keeper.refresh()).isEqualTo(Rotation.Action.KEEP);
+    clock.now = clock.now.plus(CertificateKeeper.TAKE_OVER);
     assertThat(keeper.refresh()).isEqualTo(Rotation.Action.NEW_AUTHORITY);
     List<X509Certificate> bundle = Certificates.certificates(keeper.caBundle());
     assertThat(bundle).hasSize(2).element(1).isEqualTo(oldCa);
@@ -257,5 +264,26 @@ class WebhookTest {
         "pave-webhook", List.of("127.0.0.1"), List.of("pave"), Rotation.DEFAULT, clock);
     assertThat(second.refresh()).isEqualTo(Rotation.Action.KEEP);
     assertThat(second.current().certificate()).isEqualTo(keeper.current().certificate());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void metadataOnlyWritesPassEvenWhenTheSpecNoLongerValidates() throws Exception {
+    Map<String, Object> spec = Map.of("team", "payments", "replcas", 3);
+    Map<String, Object> before = Map.of("apiVersion", "pave.dev/v1alpha1", "kind", "Application",
+        "metadata", Map.of("name", "checkout"), "spec", spec);
+    Map<String, Object> after = Map.of("apiVersion", "pave.dev/v1alpha1", "kind", "Application",
+        "metadata", Map.of("name", "checkout", "finalizers", List.of("applications.pave.dev")),
+        "spec", spec);
+    Map<String, Object> review = review("apps", after);
+    Map<String, Object> request = new HashMap<>((Map<String, Object>) review.get("request"));
+    request.put("operation", "UPDATE");
+    request.put("oldObject", before);
+    Map<String, Object> update = Map.of("apiVersion", "admission.k8s.io/v1",
+        "kind", "AdmissionReview", "request", request);
+    // A finalizer added by the operator: allowed, so the object can be reconciled and deleted.
+    assertThat(post("/validate/pave", update)).containsEntry("allowed", true);
+    // Nor does it take the authorship of the spec from whoever wrote it.
+    assertThat(post("/mutate/applications", update)).doesNotContainKey("patch");
   }
 }
