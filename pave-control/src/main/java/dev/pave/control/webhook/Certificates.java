@@ -40,8 +40,24 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * providers (EC P-256, SHA-256 with ECDSA). PEM in and out, as Secrets and kubelets keep them.
  */
 public final class Certificates {
-  /** A certificate with its key. */
-  public record Issued(X509Certificate certificate, PrivateKey key) {
+  /**
+   * A certificate with its key, and the intermediate CAs that come with it in a supplied
+   * tls.crt (a corporate PKI, a cert-manager CA issuer), sent along in the handshake.
+   */
+  public record Issued(X509Certificate certificate, PrivateKey key,
+      List<X509Certificate> intermediates) {
+    public Issued(X509Certificate certificate, PrivateKey key) {
+      this(certificate, key, List.of());
+    }
+
+    /** What the server presents: the certificate, then its intermediates. */
+    public X509Certificate[] chain() {
+      List<X509Certificate> all = new ArrayList<>();
+      all.add(certificate);
+      all.addAll(intermediates);
+      return all.toArray(X509Certificate[]::new);
+    }
+
     public Instant notAfter() {
       return certificate.getNotAfter().toInstant();
     }
@@ -99,7 +115,7 @@ public final class Certificates {
       b.addExtension(Extension.extendedKeyUsage, false,
           new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(dnsNames.stream()
-          .map(n -> new GeneralName(n.matches("[0-9.]+") ? GeneralName.iPAddress
+          .map(n -> new GeneralName(n.matches("[0-9.]+") || n.contains(":") ? GeneralName.iPAddress
               : GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
       b.addExtension(Extension.authorityKeyIdentifier, false,
           ext.createAuthorityKeyIdentifier(ca.certificate()));
@@ -127,7 +143,7 @@ public final class Certificates {
       } else {
         throw new IllegalArgumentException("no PEM private key found");
       }
-      return new Issued(certs.get(0), key);
+      return new Issued(certs.get(0), key, List.copyOf(certs.subList(1, certs.size())));
     } catch (IOException e) {
       throw new IllegalArgumentException("unreadable PEM private key: " + e.getMessage());
     }

@@ -147,7 +147,7 @@ public final class WebhookServer implements AutoCloseable {
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
       Certificates.Issued c = source.get();
-      return c == null ? null : new X509Certificate[] {c.certificate()};
+      return c == null ? null : c.chain();
     }
 
     @Override

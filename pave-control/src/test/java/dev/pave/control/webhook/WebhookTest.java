@@ -286,4 +286,28 @@ class WebhookTest {
     // Nor does it take the authorship of the spec from whoever wrote it.
     assertThat(post("/mutate/applications", update)).doesNotContainKey("patch");
   }
+
+  @Test
+  void suppliedCertificatesAreReadWithTheirChainAndAgainWhenTheyChange() throws Exception {
+    Instant now = Instant.now();
+    Certificates.Issued root = Certificates.authority("root", now, Duration.ofDays(30));
+    Certificates.Issued intermediate = Certificates.serving(root, List.of("intermediate"), now,
+        Duration.ofDays(30));
+    Certificates.Issued leaf = Certificates.serving(root, List.of("127.0.0.1"), now,
+        Duration.ofDays(30));
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tls");
+    java.nio.file.Files.writeString(dir.resolve("tls.crt"), leaf.certificatePem()
+        + intermediate.certificatePem());
+    java.nio.file.Files.writeString(dir.resolve("tls.key"), leaf.keyPem());
+    CertificateFiles files = new CertificateFiles(dir);
+    assertThat(files.get().chain()).containsExactly(leaf.certificate(),
+        intermediate.certificate());
+    Certificates.Issued renewed = Certificates.serving(root, List.of("127.0.0.1"), now,
+        Duration.ofDays(30));
+    java.nio.file.Files.writeString(dir.resolve("tls.crt"), renewed.certificatePem());
+    java.nio.file.Files.writeString(dir.resolve("tls.key"), renewed.keyPem());
+    java.nio.file.Files.setLastModifiedTime(dir.resolve("tls.crt"),
+        java.nio.file.attribute.FileTime.from(now.plusSeconds(5)));
+    assertThat(files.get().certificate()).isEqualTo(renewed.certificate());
+  }
 }
