@@ -266,4 +266,16 @@ class CheckCommandTest {
     assertThat(rules).contains("pod-security-baseline/privileged",
         "pod-security-restricted/allow-privilege-escalation");
   }
+
+  @Test
+  void aDocumentWithoutAKindIsSkippedNotAnInternalError() throws Exception {
+    Path f = tmp.resolve("odd.yaml");
+    Files.writeString(f, "metadata: {name: x}\n---\n" + FLOW_STYLE_DEPLOYMENT);
+    Cli r = Cli.run("check", f.toString(), "--format", "json");
+    assertThat(r.err()).doesNotContain("internal error");
+    assertThat(r.exit()).isEqualTo(1);
+    JsonNode report = new ObjectMapper().readTree(r.out());
+    assertThat(report.get("checked").asInt()).isEqualTo(1);
+    assertThat(report.get("skipped").toString()).contains("/x");
+  }
 }
