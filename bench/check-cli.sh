@@ -5,16 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${RUNS:-5}"
 docs="${DOCS:-20000}"
-jar=pave-cli/target/pave.jar
-[ -f "$jar" ] || ./mvnw -B -q -DskipTests -pl pave-cli -am package
 mkdir -p bench/out
 python3 bench/gen-objects.py "$docs" bench/out/objects.yaml
-opts="${JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"  # as the ./pave launcher starts it
+# Every run goes through the ./pave launcher, JVM flags and class data sharing archive included
+# (PAVE_JAVA_OPTS and PAVE_CDS=0 change them as they would for a user). The first, unmeasured
+# run builds the jar if needed and records the archive from a full check.
+./pave check bench/out/objects.yaml --format json --fail-on critical >/dev/null 2>&1 || true
 measure() {
   # prints "<ms> <max RSS KB>"
   local s e rss
   s=$(date +%s%N)
-  /usr/bin/time -f '%M' -o bench/out/rss.txt java $opts -jar "$jar" "$@" >/dev/null 2>&1 || true
+  /usr/bin/time -f '%M' -o bench/out/rss.txt ./pave "$@" >/dev/null 2>&1 || true
   e=$(date +%s%N)
   rss=$(tail -1 bench/out/rss.txt)
   echo "$(( (e - s) / 1000000 )) $rss"

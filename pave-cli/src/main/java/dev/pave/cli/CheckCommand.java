@@ -2,6 +2,7 @@ package dev.pave.cli;
 
 import dev.pave.policy.CheckRun;
 import dev.pave.policy.Checker;
+import dev.pave.policy.Finding;
 import dev.pave.policy.Inventory;
 import dev.pave.policy.Severity;
 import dev.pave.policy.report.JsonReport;
@@ -16,6 +17,7 @@ import dev.pave.spec.Problem;
 import dev.pave.spec.ReadResult;
 import dev.pave.spec.SpecReader;
 import dev.pave.spec.Suggest;
+import dev.pave.spec.YamlDocuments;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -96,53 +98,63 @@ final class CheckCommand implements Callable<Integer> {
       throw new UserError("unknown format \"" + format + "\"" + Suggest.didYouMean(format,
           List.of("text", "json", "sarif", "junit")) + "; use text, json, sarif or junit");
     }
-    PolicyOptions.Loaded loaded = parseOnly ? null : policy.load();
+    // The packs are read and compiled on another thread while the inputs are read and split.
+    java.util.concurrent.FutureTask<PolicyOptions.Loaded> loading = parseOnly ? null
+        : new java.util.concurrent.FutureTask<>(policy::load);
+    if (loading != null) {
+      Thread t = new Thread(loading, "pave-load-packs");
+      t.setDaemon(true);
+      t.start();
+    }
+    List<Input> inputs = null;
+    IOException unreadable = null;
+    try {
+      inputs = inputs();
+    } catch (IOException e) {
+      unreadable = e;
+    }
+    // Pack problems are reported before unreadable inputs, as when one came after the other.
+    PolicyOptions.Loaded loaded = loading == null ? null : join(loading);
     if (loaded != null && loaded.engine() == null) {
       Problems.print(spec.commandLine().getErr(), loaded.problems(), "; nothing was checked.");
       return ExitCode.INVALID;
+    }
+    if (unreadable != null) {
+      throw unreadable;
     }
     List<Problem> problems = new ArrayList<>();
     List<SourceObject> objects = new ArrayList<>();
     List<Document<Application>> specs = new ArrayList<>();
     List<CheckRun.Checked> streamed = new ArrayList<>();
-    List<Path> files = new ArrayList<>();
-    List<String> stdin = new ArrayList<>();
-    for (String p : paths) {
-      if (p.equals("-")) {
-        stdin.add(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
-      } else {
-        files.addAll(inputFiles(Path.of(p)));
-      }
-    }
     Instant now = Instant.now();
     Map<String, String> texts = new java.util.HashMap<>();
     Inventory inventory = Inventory.NONE;
     if (!parseOnly && !loaded.engine().neededKinds().isEmpty()) {
       // A first, cheap pass: only documents of the kinds rules look up are parsed.
       List<SourceObject> related = new ArrayList<>();
-      for (int i = 0; i < stdin.size() + files.size(); i++) {
-        String source = i < stdin.size() ? "<stdin>" : files.get(i - stdin.size()).toString();
-        String text = i < stdin.size() ? stdin.get(i) : read(files.get(i - stdin.size()));
-        related.addAll(SourceReader.readKinds(source, text, loaded.engine().neededKinds()));
+      for (Input in : inputs) {
+        related.addAll(in.pieces() == null
+            ? SourceReader.readKinds(in.source(), in.text(), loaded.engine().neededKinds())
+            : SourceReader.readKinds(in.source(), in.pieces(), loaded.engine().neededKinds()));
       }
       inventory = Inventory.of(related, loaded.engine().neededKinds());
     }
     Inventory known = inventory;
     int parsed = 0;
-    for (int i = 0; i < stdin.size() + files.size(); i++) {
-      String source = i < stdin.size() ? "<stdin>" : files.get(i - stdin.size()).toString();
-      String text = i < stdin.size() ? stdin.get(i) : read(files.get(i - stdin.size()));
+    for (Input in : inputs) {
+      String source = in.source();
       if (format.equals("sarif")) {
-        texts.put(source, text);
+        texts.put(source, in.text());
       }
-      if (text.contains(Application.API_VERSION)) {
-        collect(source, text, objects, specs, problems);
+      if (in.pieces() == null) {
+        collect(source, in.text(), objects, specs, problems);
       } else if (parseOnly) {
-        parsed += SourceReader.readEach(source, text, o -> 1, problems).size();
+        parsed += SourceReader.readEach(source, in.pieces(), o -> 1, problems).size();
       } else {
         // Objects are checked as they are read, so a large input is never held whole.
-        streamed.addAll(SourceReader.readEach(source, text,
-            o -> Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now, known),
+        streamed.addAll(SourceReader.readEach(source, in.pieces(),
+            o -> withSnippets(Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now,
+                known)),
             problems));
       }
     }
@@ -174,6 +186,77 @@ final class CheckCommand implements Callable<Integer> {
     }
     out.flush();
     return run.exitCode();
+  }
+
+  /**
+   * One input: its documents split apart, or its whole text when it holds pave.yaml specs
+   * (read by the spec reader) or when the SARIF report needs it for text edits.
+   */
+  private record Input(String source, String text, List<YamlDocuments.Piece> pieces) {}
+
+  /** Every input read once and split once, for both passes over it. */
+  private List<Input> inputs() throws IOException {
+    List<Input> out = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    for (String p : paths) {
+      if (p.equals("-")) {
+        out.add(input("<stdin>", new String(System.in.readAllBytes(), StandardCharsets.UTF_8)));
+      } else {
+        files.addAll(inputFiles(Path.of(p)));
+      }
+    }
+    for (Path f : files) {
+      out.add(input(f.toString(), read(f)));
+    }
+    return out;
+  }
+
+  private Input input(String source, String text) {
+    if (text.contains(Application.API_VERSION)) {
+      return new Input(source, text, null);
+    }
+    return new Input(source, format.equals("sarif") ? text : null, YamlDocuments.split(text));
+  }
+
+  private static PolicyOptions.Loaded join(
+      java.util.concurrent.FutureTask<PolicyOptions.Loaded> loading) throws IOException {
+    try {
+      return loading.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while compiling the policy packs", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * Works out the fixed snippets the chosen report shows while the objects are still being
+   * checked on every core, instead of one by one while the report is written; the objects they
+   * come from can then be dropped early.
+   */
+  private CheckRun.Checked withSnippets(CheckRun.Checked c) {
+    if (format.equals("junit")) {
+      return c;
+    }
+    for (Finding f : c.findings()) {
+      for (Finding.Violation v : f.violations()) {
+        v.fixed();
+        if (format.equals("text")) {
+          break;  // the text report shows the first violation's fix only
+        }
+      }
+    }
+    return c;
   }
 
   private static String versionText() {

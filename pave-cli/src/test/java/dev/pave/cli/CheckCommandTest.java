@@ -209,4 +209,73 @@ class CheckCommandTest {
         + " spec.template.spec.containers[name=sidecar]\n")
         .doesNotContain("containers[name=app]");
   }
+
+  /** A workload as generated output often reads: flow-style mappings next to block ones. */
+  static final String FLOW_STYLE_DEPLOYMENT = """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: svc, namespace: team, labels: {app.kubernetes.io/name: svc}}
+      spec:
+        replicas: 3
+        selector: {matchLabels: {app.kubernetes.io/name: svc}}
+        template:
+          metadata: {labels: {app.kubernetes.io/name: svc}}
+          spec:
+            securityContext:
+              runAsNonRoot: false
+              seccompProfile: {type: RuntimeDefault}
+            containers:
+              - name: app
+                image: registry.example.com/team/svc:1.0.0
+                resources:
+                  requests: {cpu: 100m, memory: 128Mi}
+                securityContext:
+                  allowPrivilegeEscalation: true
+                  privileged: true
+            volumes:
+              - {name: tmp, emptyDir: {}}
+      """;
+
+  @Test
+  void everyFormatWritesTheSameBytesOnEveryRun() throws Exception {
+    Path f = tmp.resolve("svc.yaml");
+    Files.writeString(f, FLOW_STYLE_DEPLOYMENT);
+    for (String format : java.util.List.of("text", "json", "sarif", "junit")) {
+      Cli first = Cli.run("check", f.toString(), "--format", format);
+      assertThat(first.exit()).as(format).isEqualTo(1);
+      assertThat(Cli.run("check", f.toString(), "--format", format).out()).as(format)
+          .isEqualTo(first.out());
+    }
+    // Written in the order kubectl names a resource, not in a hash order that changes between
+    // JVMs (which two runs in one JVM would not show).
+    assertThat(Cli.run("check", f.toString(), "--format", "json").out())
+        .contains("\"kind\" : \"Deployment\",\n      \"namespace\" : \"team\",\n"
+            + "      \"name\" : \"svc\"");
+  }
+
+  @Test
+  void sarifKeepsFindingsWhosePatchCannotBeAppliedAsLineEdits() throws Exception {
+    Path f = tmp.resolve("svc.yaml");
+    Files.writeString(f, FLOW_STYLE_DEPLOYMENT);
+    Cli r = Cli.run("check", f.toString(), "--format", "sarif");
+    assertThat(r.exit()).isEqualTo(1);
+    JsonNode results = new ObjectMapper().readTree(r.out()).at("/runs/0/results");
+    assertThat(results.size()).isGreaterThan(3);
+    java.util.List<String> rules = new java.util.ArrayList<>();
+    results.forEach(x -> rules.add(x.get("ruleId").asText()));
+    assertThat(rules).contains("pod-security-baseline/privileged",
+        "pod-security-restricted/allow-privilege-escalation");
+  }
+
+  @Test
+  void aDocumentWithoutAKindIsSkippedNotAnInternalError() throws Exception {
+    Path f = tmp.resolve("odd.yaml");
+    Files.writeString(f, "metadata: {name: x}\n---\n" + FLOW_STYLE_DEPLOYMENT);
+    Cli r = Cli.run("check", f.toString(), "--format", "json");
+    assertThat(r.err()).doesNotContain("internal error");
+    assertThat(r.exit()).isEqualTo(1);
+    JsonNode report = new ObjectMapper().readTree(r.out());
+    assertThat(report.get("checked").asInt()).isEqualTo(1);
+    assertThat(report.get("skipped").toString()).contains("/x");
+  }
 }

@@ -33,7 +33,7 @@ public record Finding(String ruleId, Severity severity, String title, String kin
    * @param path field path with names, e.g. spec.template.spec.containers[name=api].image
    * @param position line and column of that field (or of its closest written parent)
    * @param patch RFC 6902 operations against the whole object
-   * @param fixedValue the element (or the changed fields) after the patch
+   * @param fixedValue the element (or the changed fields) after the patch, as YAML
    */
   public record Violation(String element, String path, Position position,
       List<Map<String, Object>> patch, Deferred fixedValue, String specFix) {
@@ -43,7 +43,7 @@ public record Finding(String ruleId, Severity severity, String title, String kin
      * the verdict, and YAML writing costs more than evaluating the rules.
      */
     public String fixed() {
-      return fixedValue == null ? null : dev.pave.render.Manifests.yamlOf(fixedValue.get());
+      return fixedValue == null ? null : (String) fixedValue.get();
     }
   }
 

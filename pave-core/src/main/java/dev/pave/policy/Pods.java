@@ -30,7 +30,8 @@ final class Pods {
     if ("Pod".equals(kind)) {
       return new Pod("spec", map(object.get("spec")), map(object.get("metadata")));
     }
-    if (TEMPLATE_KINDS.contains(kind)) {
+    // List.of rejects a null lookup, and an object may lack its kind.
+    if (kind instanceof String && TEMPLATE_KINDS.contains(kind)) {
       Map<String, Object> template = map(map(object.get("spec")).get("template"));
       return new Pod("spec.template.spec", map(template.get("spec")),
           map(template.get("metadata")));

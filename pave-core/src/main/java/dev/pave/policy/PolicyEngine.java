@@ -110,16 +110,18 @@ public final class PolicyEngine {
   public static Built build(List<Document<Policy>> packs,
       Map<String, Map<String, Object>> overrides, Limits limits) {
     Cel cel = cel();
-    List<CompiledRule> compiled = new ArrayList<>();
-    List<Problem> problems = new ArrayList<>();
+    // Each rule compiles on its own, so rules are compiled on every core; what they give is
+    // then taken in pack and rule order, so problems are reported in the order written.
+    List<java.util.function.Supplier<Compiled>> steps = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     for (Document<Policy> doc : packs) {
       Policy pack = doc.value();
       SourceMap at = doc.positions();
       String previous = seen.put(pack.name(), at.source());
       if (previous != null) {
-        problems.add(at.problem("metadata.name", "pack \"" + pack.name()
-            + "\" is already defined in " + previous + "; pack names must be unique"));
+        Problem p = at.problem("metadata.name", "pack \"" + pack.name()
+            + "\" is already defined in " + previous + "; pack names must be unique");
+        steps.add(() -> new Compiled(null, List.of(p)));
         continue;
       }
       Map<String, Object> params = new LinkedHashMap<>();
@@ -129,29 +131,54 @@ public final class PolicyEngine {
       if (overrides.containsKey(pack.name())) {
         params.putAll(overrides.get(pack.name()));
       }
-      Shared shared = shared(cel, pack, at, problems);
+      Map<String, Object> packParams = Map.copyOf(params);
+      List<Problem> sharedProblems = new ArrayList<>();
+      Shared shared = shared(cel, pack, at, sharedProblems);
+      steps.add(() -> new Compiled(null, sharedProblems));
       java.util.Set<String> ids = new java.util.HashSet<>();
       List<Policy.Rule> list = pack.spec().rules();
       for (int i = 0; i < list.size(); i++) {
         Policy.Rule r = list.get(i);
         String path = "spec.rules[" + i + "]";
         if (!ids.add(r.id())) {
-          problems.add(at.problem(path + ".id", "rule \"" + r.id() + "\" is defined twice in"
-              + " pack " + pack.name()));
+          Problem p = at.problem(path + ".id", "rule \"" + r.id() + "\" is defined twice in"
+              + " pack " + pack.name());
+          steps.add(() -> new Compiled(null, List.of(p)));
           continue;
         }
-        CelRuntime.Program validate = compile(cel, r.validate(), at, path + ".validate", problems);
-        Tracing.Predicates predicates = validate == null ? null : predicates(cel, r.validate());
-        CelRuntime.Program message = r.messageExpression() == null ? null
-            : compile(cel, r.messageExpression(), at, path + ".messageExpression", problems);
-        if (validate != null && (r.messageExpression() == null || message != null)) {
-          compiled.add(new CompiledRule(pack.name() + "/" + r.id(), r, Map.copyOf(params),
-              validate, message, shared, COMPREHENSION.matcher(r.validate()).find(),
-              predicates));
-        }
+        steps.add(() -> compileRule(cel, pack.name(), r, path, at, packParams, shared));
+      }
+    }
+    List<Compiled> done = (steps.size() > 8 ? steps.parallelStream() : steps.stream())
+        .map(java.util.function.Supplier::get).toList();
+    List<CompiledRule> compiled = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    for (Compiled c : done) {
+      problems.addAll(c.problems());
+      if (c.rule() != null) {
+        compiled.add(c.rule());
       }
     }
     return new Built(problems.isEmpty() ? new PolicyEngine(compiled, limits) : null, problems);
+  }
+
+  /** One rule compiled, or why it could not be. */
+  private record Compiled(CompiledRule rule, List<Problem> problems) {}
+
+  private static Compiled compileRule(Cel cel, String pack, Policy.Rule r, String path,
+      SourceMap at, Map<String, Object> params, Shared shared) {
+    List<Problem> problems = new ArrayList<>();
+    CelAbstractSyntaxTree ast = check(cel, r.validate(), at, path + ".validate", problems);
+    CelRuntime.Program validate = ast == null ? null : program(cel, ast, at,
+        path + ".validate", problems);
+    Tracing.Predicates predicates = validate == null ? null : Tracing.predicates(ast);
+    CelRuntime.Program message = r.messageExpression() == null ? null
+        : compile(cel, r.messageExpression(), at, path + ".messageExpression", problems);
+    if (validate != null && (r.messageExpression() == null || message != null)) {
+      return new Compiled(new CompiledRule(pack + "/" + r.id(), r, params, validate, message,
+          shared, COMPREHENSION.matcher(r.validate()).find(), predicates), problems);
+    }
+    return new Compiled(null, problems);
   }
 
   private static Shared shared(Cel cel, Policy pack, SourceMap at, List<Problem> problems) {
@@ -177,19 +204,17 @@ public final class PolicyEngine {
         : new Shared(List.copyOf(variables), List.copyOf(conditions));
   }
 
-  private static Tracing.Predicates predicates(Cel cel, String expression) {
-    try {
-      return Tracing.predicates(cel.compile(expression).getAst());
-    } catch (dev.cel.common.CelValidationException e) {
-      return new Tracing.Predicates(Map.of());
-    }
-  }
-
   private static CelRuntime.Program compile(Cel cel, String expression, SourceMap at,
       String path, List<Problem> problems) {
+    CelAbstractSyntaxTree ast = check(cel, expression, at, path, problems);
+    return ast == null ? null : program(cel, ast, at, path, problems);
+  }
+
+  /** Parses and type-checks an expression, or adds where it does not compile. */
+  private static CelAbstractSyntaxTree check(Cel cel, String expression, SourceMap at,
+      String path, List<Problem> problems) {
     try {
-      CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
-      return cel.createProgram(ast);
+      return cel.compile(expression).getAst();
     } catch (CelValidationException e) {
       Position p = at.valueOf(path);
       for (CelIssue issue : e.getErrors()) {
@@ -201,6 +226,13 @@ public final class PolicyEngine {
             "does not compile: " + issue.getMessage()));
       }
       return null;
+    }
+  }
+
+  private static CelRuntime.Program program(Cel cel, CelAbstractSyntaxTree ast, SourceMap at,
+      String path, List<Problem> problems) {
+    try {
+      return cel.createProgram(ast);
     } catch (dev.cel.common.CelException e) {
       problems.add(at.problem(path, "cannot be evaluated: " + e.getMessage()));
       return null;
@@ -485,7 +517,7 @@ public final class PolicyEngine {
         fixed = new Finding.Deferred(() -> {
           List<Map<String, Object>> local = Fixes.patch(element, "", fix.ops());
           Map<String, Object> after = Fixes.apply(element, local);
-          return whole ? after : Fixes.changedFields(after, "", fix.ops());
+          return Snippets.yaml(whole ? after : Fixes.changedFields(after, "", fix.ops()));
         });
       }
     }

@@ -49,7 +49,12 @@ public final class SourceReader {
    */
   public static <T> List<T> readEach(String source, String text,
       java.util.function.Function<SourceObject, T> each, List<Problem> problems) {
-    List<YamlDocuments.Piece> pieces = YamlDocuments.split(text);
+    return readEach(source, YamlDocuments.split(text), each, problems);
+  }
+
+  /** As {@link #readEach(String, String, java.util.function.Function, List)}, split already. */
+  public static <T> List<T> readEach(String source, List<YamlDocuments.Piece> pieces,
+      java.util.function.Function<SourceObject, T> each, List<Problem> problems) {
     record Part<T>(List<T> results, List<Problem> problems) {}
     List<Part<T>> parts = (pieces.size() > 64 ? pieces.parallelStream() : pieces.stream())
         .map(piece -> {
@@ -70,8 +75,14 @@ public final class SourceReader {
    */
   public static List<SourceObject> readKinds(String source, String text,
       java.util.Set<String> kinds) {
+    return readKinds(source, YamlDocuments.split(text), kinds);
+  }
+
+  /** As {@link #readKinds(String, String, java.util.Set)}, split already. */
+  public static List<SourceObject> readKinds(String source, List<YamlDocuments.Piece> pieces,
+      java.util.Set<String> kinds) {
     List<SourceObject> out = new ArrayList<>();
-    for (YamlDocuments.Piece piece : YamlDocuments.split(text)) {
+    for (YamlDocuments.Piece piece : pieces) {
       if (kinds.stream().anyMatch(k -> piece.text().contains(k))) {
         for (SourceObject o : readPiece(source, piece).objects()) {
           if (kinds.contains(o.kind())) {

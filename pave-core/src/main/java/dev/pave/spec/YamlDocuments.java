@@ -11,6 +11,10 @@ public final class YamlDocuments {
   /** One document's text and the 0-based line of the file it starts at. */
   public record Piece(String text, int firstLine) {}
 
+  /** Read-only once built, so one is shared by every reader and thread. */
+  private static final org.yaml.snakeyaml.resolver.Resolver RESOLVER =
+      new org.yaml.snakeyaml.resolver.Resolver();
+
   private YamlDocuments() {}
 
   /**
@@ -26,7 +30,12 @@ public final class YamlDocuments {
     options.setNestingDepthLimit(100);
     options.setCodePointLimit(64 * 1024 * 1024);
     try {
-      return new org.yaml.snakeyaml.Yaml(options).compose(new java.io.StringReader(piece.text()));
+      // The composer alone: a Yaml instance would also build a constructor and a representer
+      // for every document.
+      return new org.yaml.snakeyaml.composer.Composer(new org.yaml.snakeyaml.parser.ParserImpl(
+          new org.yaml.snakeyaml.reader.StreamReader(new java.io.StringReader(piece.text())),
+          options), RESOLVER, options)
+          .getSingleNode();
     } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? piece.firstLine() + 1
           : e.getProblemMark().getLine() + 1 + piece.firstLine();
@@ -42,50 +51,54 @@ public final class YamlDocuments {
   }
 
   public static List<Piece> split(String text) {
+    // Pieces are cut out of the text by offset: a large stream is not copied line by line.
     List<Piece> pieces = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
     int start = 0;
+    int startOffset = 0;
     int line = 0;
     int pos = 0;
     while (pos < text.length()) {
       int end = text.indexOf('\n', pos);
-      String l = end < 0 ? text.substring(pos) : text.substring(pos, end + 1);
-      if (isMarker(l)) {
-        addIfContent(pieces, current.toString(), start);
-        current.setLength(0);
+      int next = end < 0 ? text.length() : end + 1;
+      if (isMarker(text, pos, next)) {
+        addIfContent(pieces, text.substring(startOffset, pos), start);
         start = line;
         // Keep the marker line so content after "--- " stays on its own line and column.
-        current.append(l);
-      } else if (isEnd(l)) {
-        addIfContent(pieces, current.toString(), start);
-        current.setLength(0);
+        startOffset = pos;
+      } else if (isEnd(text, pos, next)) {
+        addIfContent(pieces, text.substring(startOffset, pos), start);
         start = line + 1;
-      } else {
-        current.append(l);
+        startOffset = next;
       }
       line++;
-      pos = end < 0 ? text.length() : end + 1;
+      pos = next;
     }
-    addIfContent(pieces, current.toString(), start);
+    addIfContent(pieces, text.substring(startOffset), start);
     return pieces;
   }
 
-  private static boolean isMarker(String line) {
-    return line.startsWith("---")
-        && (line.length() == 3 || Character.isWhitespace(line.charAt(3)));
+  private static boolean isMarker(String text, int from, int to) {
+    return text.startsWith("---", from)
+        && (to - from == 3 || Character.isWhitespace(text.charAt(from + 3)));
   }
 
-  private static boolean isEnd(String line) {
-    return line.startsWith("...") && line.strip().equals("...");
+  private static boolean isEnd(String text, int from, int to) {
+    return text.startsWith("...", from) && text.substring(from, to).strip().equals("...");
   }
 
   private static void addIfContent(List<Piece> pieces, String text, int start) {
-    for (String l : text.split("\n", -1)) {
-      String s = l.strip();
+    int pos = 0;
+    while (pos <= text.length()) {
+      int end = text.indexOf('\n', pos);
+      String s = (end < 0 ? text.substring(pos) : text.substring(pos, end)).strip();
       if (!s.isEmpty() && !s.startsWith("#") && !s.equals("---") && !s.startsWith("%")) {
         pieces.add(new Piece(text, start));
         return;
       }
+      if (end < 0) {
+        return;
+      }
+      pos = end + 1;
     }
   }
 }

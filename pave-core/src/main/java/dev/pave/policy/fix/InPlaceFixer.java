@@ -89,7 +89,13 @@ public final class InPlaceFixer {
       Map<String, Object> before) {
     String edited = doc;
     for (Map<String, Object> op : patch) {
-      edited = TextEdits.apply(edited, op);
+      try {
+        edited = TextEdits.apply(edited, op);
+      } catch (org.yaml.snakeyaml.error.YAMLException e) {
+        // An earlier operation's edit left text that no longer reads (a line added next to a
+        // flow-style sibling, say): the patch cannot be applied by line edits.
+        return null;
+      }
       if (edited == null) {
         return null;
       }

@@ -7,11 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.policy.CheckRun;
 import dev.pave.policy.Finding;
 import dev.pave.spec.Problem;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** Findings as JSON for programs: one object per finding with every field. */
 public final class JsonReport {
@@ -38,7 +34,7 @@ public final class JsonReport {
       gen.writeArrayFieldStart("findings");
       for (CheckRun.Checked c : run.checked()) {
         for (Finding f : c.findings()) {
-          mapper.writeValue(gen, finding(f));
+          write(f, gen, mapper);
         }
       }
       gen.writeEndArray();
@@ -58,33 +54,45 @@ public final class JsonReport {
     }
   }
 
-  private static Map<String, Object> finding(Finding f) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rule", f.ruleId());
-    m.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
-    m.put("status", f.status().name().toLowerCase(Locale.ROOT));
-    m.put("resource", Map.of("kind", f.kind(), "namespace", f.namespace(), "name", f.name()));
-    m.put("file", f.source());
-    m.put("title", f.title());
-    m.put("message", f.message());
-    m.put("rationale", f.rationale());
-    m.put("controls", f.controls());
-    List<Map<String, Object>> vs = new ArrayList<>();
+  /**
+   * One finding, field by field through the generator: building a map per finding for the
+   * mapper to walk cost as much as writing it.
+   */
+  private static void write(Finding f, JsonGenerator gen, ObjectMapper mapper)
+      throws java.io.IOException {
+    gen.writeStartObject();
+    gen.writeStringField("rule", f.ruleId());
+    gen.writeStringField("severity", f.severity().name().toLowerCase(Locale.ROOT));
+    gen.writeStringField("status", f.status().name().toLowerCase(Locale.ROOT));
+    gen.writeObjectFieldStart("resource");
+    gen.writeStringField("kind", f.kind());
+    gen.writeStringField("namespace", f.namespace());
+    gen.writeStringField("name", f.name());
+    gen.writeEndObject();
+    gen.writeStringField("file", f.source());
+    gen.writeStringField("title", f.title());
+    gen.writeStringField("message", f.message());
+    gen.writeStringField("rationale", f.rationale());
+    gen.writeFieldName("controls");
+    mapper.writeValue(gen, f.controls());
+    gen.writeArrayFieldStart("violations");
     for (Finding.Violation v : f.violations()) {
-      Map<String, Object> vm = new LinkedHashMap<>();
-      vm.put("element", v.element());
-      vm.put("path", v.path());
-      vm.put("line", v.position().line());
-      vm.put("column", v.position().column());
-      vm.put("patch", v.patch());
-      vm.put("fixed", v.fixed());
-      vm.put("specFix", v.specFix());
-      vs.add(vm);
+      gen.writeStartObject();
+      gen.writeStringField("element", v.element());
+      gen.writeStringField("path", v.path());
+      gen.writeNumberField("line", v.position().line());
+      gen.writeNumberField("column", v.position().column());
+      gen.writeFieldName("patch");
+      mapper.writeValue(gen, v.patch());
+      gen.writeStringField("fixed", v.fixed());
+      gen.writeStringField("specFix", v.specFix());
+      gen.writeEndObject();
     }
-    m.put("violations", vs);
+    gen.writeEndArray();
     if (f.excepted() != null) {
-      m.put("exception", f.excepted());
+      gen.writeFieldName("exception");
+      mapper.writeValue(gen, f.excepted());
     }
-    return m;
+    gen.writeEndObject();
   }
 }

@@ -72,7 +72,7 @@ public final class SarifReport {
         result.put("message", Map.of("text", f.message()));
         result.put("locations", List.of(location));
         if (f.excepted() != null) {
-          result.put("suppressions", List.of(Map.of("kind", "external", "status", "accepted",
+          result.put("suppressions", List.of(ordered("kind", "external", "status", "accepted",
               "justification", f.excepted().reason() + " (owner " + f.excepted().owner()
                   + ", until " + f.excepted().expiresAt() + ")")));
         }
@@ -87,10 +87,10 @@ public final class SarifReport {
           Map<String, Object> fix = new LinkedHashMap<>();
           fix.put("description", Map.of("text", v.specFix() != null ? v.specFix()
               : "Apply the fix of " + f.ruleId()));
-          fix.put("artifactChanges", List.of(Map.of(
+          fix.put("artifactChanges", List.of(ordered(
               "artifactLocation", Map.of("uri", f.source()),
-              "replacements", List.of(Map.of("deletedRegion", deleted,
-                  "insertedContent", Map.of("text", edit.inserted())))))) ;
+              "replacements", List.of(ordered("deletedRegion", deleted,
+                  "insertedContent", Map.of("text", edit.inserted()))))));
           result.put("fixes", List.of(fix));
         }
         if (v.fixed() != null && !v.patch().isEmpty()) {
@@ -136,5 +136,14 @@ public final class SarifReport {
       case "MEDIUM" -> "warning";
       default -> "note";
     };
+  }
+
+  /** A map that keeps the order its keys are given in (Map.of's order changes between runs). */
+  static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 }
