@@ -137,6 +137,11 @@ class PipelineTest {
         req.body().getBytes(StandardCharsets.UTF_8)));
     assertThat(req.header("Content-Type")).startsWith("application/cloudevents+json");
     assertThat(pipeline.store().outboxSize()).isZero();
+    String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + pipeline.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).containsPattern("pave_signals_delivered_total\\{sink=\"[^\"]+\"} 3.0")
+        .contains("pave_signals_journal_queue 0.0").containsPattern(
+            "pave_signals_circuit_open\\{sink=\"[^\"]+\"} 0.0");
   }
 
   @Test

@@ -72,6 +72,11 @@ public final class Deliverer implements AutoCloseable {
     return delivered.get();
   }
 
+  /** The sink's name from the configuration. */
+  public String sinkName() {
+    return cfg.name();
+  }
+
   public long failed() {
     return failed.get();
   }

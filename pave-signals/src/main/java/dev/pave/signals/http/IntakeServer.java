@@ -36,7 +36,11 @@ public final class IntakeServer implements AutoCloseable {
   private final Clock clock;
   private Javalin app;
 
-  public IntakeServer(SignalsConfig.Intake cfg, Ingest ingest, Store store, Clock clock) {
+  private final java.util.function.Supplier<String> metrics;
+
+  public IntakeServer(SignalsConfig.Intake cfg, Ingest ingest, Store store, Clock clock,
+      java.util.function.Supplier<String> metrics) {
+    this.metrics = metrics;
     this.cfg = cfg;
     this.ingest = ingest;
     this.store = store;
@@ -53,6 +57,8 @@ public final class IntakeServer implements AutoCloseable {
       c.routes.get("/api/v1/incidents", this::incidents);
       c.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
       c.routes.get("/readyz", this::ready);
+      c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(metrics.get()));
       c.routes.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error",
           "internal error: " + e.getClass().getSimpleName())));
     }).start(cfg.address(), cfg.port());

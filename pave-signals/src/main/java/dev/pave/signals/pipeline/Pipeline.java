@@ -69,7 +69,9 @@ public final class Pipeline implements AutoCloseable {
         () -> deliverers.forEach(Deliverer::wake));
     ingest.start();
     deliverers.forEach(Deliverer::start);
-    IntakeServer server = new IntakeServer(cfg.intake(), ingest, store, clock).start();
+    SignalsMetrics metrics = new SignalsMetrics(ingest, deliverers, clock);
+    IntakeServer server = new IntakeServer(cfg.intake(), ingest, store, clock,
+        metrics::scrape).start();
     ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pave-signals-retention");
       t.setDaemon(true);
