@@ -130,7 +130,23 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
             : ids(context.getPrimaryCache().byIndex(BY_INSTANCE, d.getMetadata().getLabels()
                 .getOrDefault(dev.pave.identity.Identity.INSTANCE, ""))))
         .build(), context);
-    return List.of(environmentSource, deploymentSource);
+    // A rollback through the API is an annotation: no new generation, so the controller's own
+    // informer would not pass it on. This one passes on exactly the changes of the pin.
+    InformerEventSource<ApplicationResource, ApplicationResource> pins =
+        new InformerEventSource<>(InformerEventSourceConfiguration
+            .from(ApplicationResource.class, ApplicationResource.class)
+            .withName("pins")
+            .withOnAddFilter(a -> false)
+            .withOnUpdateFilter((now, before) -> !Objects.equals(pinOf(now), pinOf(before)))
+            .withSecondaryToPrimaryMapper(a -> Set.of(ResourceID.fromResource(a)))
+            .build(), context);
+    return List.of(environmentSource, deploymentSource, pins);
+  }
+
+  private static List<String> pinOf(ApplicationResource a) {
+    Map<String, String> m = a.getMetadata().getAnnotations();
+    return m == null ? List.of() : java.util.Arrays.asList(m.get(PINNED_REVISION),
+        m.get(PINNED_GENERATION));
   }
 
   private static Set<ResourceID> ids(List<ApplicationResource> apps) {
@@ -273,7 +289,11 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       // A rollback holds until the next change of the spec: re-apply the pinned revision, so
       // neither drift correction nor this reconcile puts the failed release back.
       int revision = ((Number) pinnedRevision).intValue();
-      outcome = releases.reapply(target, revision, before);
+      // A new pin is a rollback (recorded as a revision unless `pave rollback` already did);
+      // after that the pinned revision is only applied again.
+      outcome = newPin && revision != before.revision()
+          ? rollbackOrReapply(target, revision, before, changedBy)
+          : releases.reapply(target, revision, before);
       status.put("pinnedRevision", revision);
       status.put("pinnedGeneration", generation);
       if (newPin) {
@@ -391,6 +411,15 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
         condition(previous, "Ready", rollout.phase() == Rollout.Phase.AVAILABLE ? "True"
             : "False", rollout.reason(), rollout.message())));
     return patch(resource, status);
+  }
+
+  private Releases.Outcome rollbackOrReapply(Releases.Target target, int revision,
+      Releases.Applied before, String changedBy) {
+    try {
+      return releases.rollback(target, revision, changedBy);
+    } catch (IllegalArgumentException e) {
+      return releases.reapply(target, revision, before); // Already the current revision.
+    }
   }
 
   /**

@@ -236,8 +236,18 @@ public final class Releases {
         .withNamespace(t.namespace()).withLabels(labels).build());
     g.setAdditionalProperty("spec", MAPS.convertValue(RevisionSpec.of(t.app(), t.environment(),
         r), Map.class));
-    client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace()).resource(g)
-        .create();
+    try {
+      client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace()).resource(g)
+          .create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      // `pave rollback` and the operator it wakes may record the same rollback at once: the
+      // same number with the same objects is the same release, recorded once.
+      boolean same = e.getCode() == 409 && revision(t, r.number())
+          .map(x -> x.hash().equals(r.hash())).orElse(false);
+      if (!same) {
+        throw e;
+      }
+    }
   }
 
   private void expire(Target t, List<Revision> before, int newest) {

@@ -168,4 +168,32 @@ class ApplicationLifecycleTest {
     assertThat(lists).allMatch(p -> p.startsWith(
         "/apis/pave.dev/v1alpha1/namespaces/checkout-dev/applicationrevisions?"));
   }
+
+  @Test
+  void aRollbackThroughTheApiIsOneAnnotationAndIsRecorded() throws Exception {
+    deployCheckout();
+    ApplicationResource changed = fixture.live("checkout");
+    changed.getSpec().put("image", "registry.example.com/payments/checkout:1.5.0");
+    client.resource(changed).update();
+    await().atMost(Duration.ofSeconds(20)).until(() -> Integer.valueOf(2)
+        .equals(fixture.live("checkout").getStatus().get("revision")));
+    ApplicationResource pin = fixture.live("checkout");
+    pin.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(
+        ApplicationReconciler.PINNED_REVISION, "1",
+        ApplicationReconciler.PINNED_GENERATION,
+        String.valueOf(pin.getMetadata().getGeneration()))));
+    client.resource(pin).update();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        deployment("checkout-dev").getSpec().getTemplate().getSpec().getContainers().get(0)
+            .getImage()).endsWith(":1.4.2"));
+    Releases.Target t = new Releases.Target("checkout", "dev", "checkout-dev");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(fixture.releases.history(t)).hasSize(3).last()
+            .extracting(dev.pave.release.Revision::changedBy).asString()
+            .endsWith("(rollback to 1)"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(fixture.live("checkout").getStatus()).containsEntry("pinnedRevision", 1);
+      assertThat(events("RolledBack")).hasSize(1);
+    });
+  }
 }
