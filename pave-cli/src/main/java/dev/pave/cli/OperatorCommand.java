@@ -197,32 +197,9 @@ final class OperatorCommand implements Callable<Integer> {
     dev.pave.policy.Severity threshold = CheckCommand.severity(denyAt);
     java.util.Set<String> skip = new java.util.HashSet<>(excluded.isEmpty()
         ? java.util.List.of("kube-system", webhookNamespace) : excluded);
-    // Admission answers must not wait for the Event that records them.
-    java.util.concurrent.ExecutorService recorder =
-        java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, "pave-admission-events");
-          t.setDaemon(true);
-          return t;
-        });
-    dev.pave.control.PlatformEvents events = new dev.pave.control.PlatformEvents(client,
-        Clock.systemUTC());
     dev.pave.control.webhook.Reviews reviews = new dev.pave.control.webhook.Reviews(
-        loaded.engine(), loaded.exceptions(), threshold, skip, Clock.systemUTC(), a -> {
-          metrics.admission(a.decision().allowed(), a.usedException());
-          recorder.execute(() -> {
-            if (!a.decision().allowed()) {
-              events.emitAdmission(a.request(), dev.pave.control.PlatformEvents.Reason
-                  .AdmissionDenied, String.valueOf(((java.util.Map<?, ?>) ((java.util.Map<?, ?>)
-                      a.decision().review().get("response")).get("status")).get("message")));
-            } else {
-              events.emitAdmission(a.request(), dev.pave.control.PlatformEvents.Reason
-                  .ExceptionUsed, "Admitted with findings excepted: " + String.join("; ",
-                      a.decision().findings().stream().filter(f -> f.status()
-                          == dev.pave.policy.Finding.Status.EXCEPTED)
-                          .map(f -> f.ruleId() + " by " + f.excepted().exception()).toList()));
-            }
-          });
-        });
+        loaded.engine(), loaded.exceptions(), threshold, skip, Clock.systemUTC(),
+        new dev.pave.control.webhook.AdmissionEvents(client, Clock.systemUTC(), metrics));
     java.util.function.Supplier<dev.pave.control.webhook.Certificates.Issued> certificate;
     java.util.concurrent.ScheduledExecutorService renewals = null;
     if (webhookCertDir != null) {

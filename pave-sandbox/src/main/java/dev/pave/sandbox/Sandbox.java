@@ -1,0 +1,367 @@
+package dev.pave.sandbox;
+
+import dev.pave.control.ApplicationReconciler;
+import dev.pave.control.OperatorMetrics;
+import dev.pave.control.Operators;
+import dev.pave.control.Releases;
+import dev.pave.control.webhook.AdmissionEvents;
+import dev.pave.control.webhook.Reviews;
+import dev.pave.policy.BuiltInPacks;
+import dev.pave.policy.PolicyEngine;
+import dev.pave.policy.PolicyException;
+import dev.pave.policy.PolicyReader;
+import dev.pave.policy.Severity;
+import dev.pave.schema.CustomResourceDefinitions;
+import dev.pave.signals.cluster.ClusterWatch;
+import dev.pave.signals.config.ConfigReader;
+import dev.pave.signals.config.SignalsConfig;
+import dev.pave.signals.pipeline.Pipeline;
+import dev.pave.signals.store.Database;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The whole platform in one process: the embedded Kubernetes API (or a real cluster), the
+ * operator, the policy engine at admission, the signal pipeline on embedded PostgreSQL, and
+ * the demo. The parts are the ones a cluster runs; only the wiring is the sandbox's.
+ */
+public final class Sandbox implements AutoCloseable {
+  /** Where the allowed-registries rule points in the sandbox, so the demo can break it. */
+  static final Map<String, Map<String, Object>> POLICY_PARAMETERS = Map.of("platform",
+      Map.of("allowedRegistries", List.of("registry.example.com")));
+  /** The operator's and the API's own namespaces are not checked, as in a cluster install. */
+  static final Set<String> UNCHECKED = Set.of("kube-system", "pave-system");
+
+  /** How to start it. A null {@code external} client means the embedded API. */
+  public record Settings(Path data, boolean fresh, int apiPort, int signalsPort,
+      KubernetesClient external, Clock clock, Duration rolloutTime, Consumer<String> progress) {
+    public Settings {
+      if (progress == null) {
+        progress = s -> {};
+      }
+      if (clock == null) {
+        clock = Clock.systemUTC();
+      }
+    }
+
+    public static Settings embedded(Path data) {
+      return new Settings(data, false, 0, 0, null, Clock.systemUTC(), Duration.ofSeconds(2),
+          null);
+    }
+
+    public Settings fresh(boolean f) {
+      return new Settings(data, f, apiPort, signalsPort, external, clock, rolloutTime,
+          progress);
+    }
+
+    public Settings ports(int api, int signals) {
+      return new Settings(data, fresh, api, signals, external, clock, rolloutTime, progress);
+    }
+
+    public Settings against(KubernetesClient client) {
+      return new Settings(data, fresh, apiPort, signalsPort, client, clock, rolloutTime,
+          progress);
+    }
+
+    public Settings progress(Consumer<String> p) {
+      return new Settings(data, fresh, apiPort, signalsPort, external, clock, rolloutTime, p);
+    }
+  }
+
+  private final Settings settings;
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private final ScheduledExecutorService snapshots = Executors.newSingleThreadScheduledExecutor(
+      r -> {
+        Thread t = new Thread(r, "pave-sandbox-snapshots");
+        t.setDaemon(true);
+        return t;
+      });
+  private EmbeddedApi api;
+  private KubernetesClient client;
+  private Pipeline pipeline;
+  private Database database;
+  private Demo demo;
+  private boolean seeded;
+  private final OperatorMetrics metrics = new OperatorMetrics();
+
+  private Sandbox(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** Starts every part; on failure, what was started is stopped again. */
+  public static Sandbox start(Settings settings) throws IOException {
+    Sandbox s = new Sandbox(settings);
+    try {
+      s.startParts();
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void startParts() throws IOException {
+    Path data = settings.data();
+    if (settings.fresh()) {
+      deleteTree(data);
+    }
+    Files.createDirectories(data);
+    boolean firstStart;
+    if (settings.external() == null) {
+      settings.progress().accept("starting the embedded Kubernetes API");
+      api = new EmbeddedApi(settings.apiPort());
+      parts.add(api);
+      client = api.client();
+      installDefinitions();
+      int restored = api.restore(cluster());
+      firstStart = restored == 0;
+      if (restored > 0) {
+        settings.progress().accept("restored " + restored + " objects from " + cluster());
+      }
+      api.writeKubeconfig(kubeconfig());
+    } else {
+      client = settings.external();
+      firstStart = false;
+    }
+    settings.progress().accept("starting the policy engine at admission");
+    startAdmission();
+    settings.progress().accept("starting the operator");
+    Releases releases = new Releases(client, settings.clock(), System::nanoTime, 20);
+    Operator operator = Operators.create(client, 4, null, metrics);
+    operator.register(ApplicationReconciler.withBuiltIns(releases, "dev", settings.clock(),
+        Duration.ofMinutes(5)).withMetrics(metrics));
+    operator.start();
+    parts.add(operator::stop);
+    if (api != null) {
+      parts.add(new DeploymentController(client, settings.clock(), settings.rolloutTime())
+          .start());
+    }
+    settings.progress().accept("starting signals (embedded PostgreSQL in "
+        + data.resolve("signals-db") + ")");
+    startSignals();
+    if (api != null) {
+      snapshots.scheduleWithFixedDelay(this::snapshot, 5, 5, TimeUnit.SECONDS);
+    }
+    demo = new Demo(client, pipeline, settings.clock(), settings.progress());
+    if (firstStart) {
+      seeded = true;
+      demo.seed();
+    }
+  }
+
+  private void installDefinitions() {
+    List<Map<String, Object>> crds = new ArrayList<>(List.of(
+        CustomResourceDefinitions.application(), CustomResourceDefinitions.applicationRevision(),
+        CustomResourceDefinitions.environment(), Demo.policyExceptionDefinition()));
+    for (Map<String, Object> crd : crds) {
+      CustomResourceDefinition d = client.getKubernetesSerialization().convertValue(crd,
+          CustomResourceDefinition.class);
+      if (client.apiextensions().v1().customResourceDefinitions()
+          .withName(d.getMetadata().getName()).get() == null) {
+        client.apiextensions().v1().customResourceDefinitions().resource(d).create();
+      }
+    }
+  }
+
+  /**
+   * The admission handlers of the webhook, called in-process by the embedded API (which
+   * cannot call webhooks), with the cluster's PolicyExceptions as they change. Against a real
+   * cluster the installed webhook does this, so nothing is added here.
+   */
+  private void startAdmission() {
+    if (api == null) {
+      return;
+    }
+    PolicyEngine.Built built = PolicyEngine.build(BuiltInPacks.select(BuiltInPacks.all(),
+        List.copyOf(BuiltInPacks.all().keySet())), POLICY_PARAMETERS,
+        dev.pave.policy.Limits.of(System::nanoTime));
+    if (!built.problems().isEmpty()) {
+      throw new IllegalStateException("the built-in packs do not compile: "
+          + built.problems().get(0));
+    }
+    AdmissionEvents recorder = new AdmissionEvents(client, settings.clock(), metrics);
+    AtomicReference<Reviews> reviews = new AtomicReference<>(new Reviews(built.engine(),
+        List.of(), Severity.HIGH, UNCHECKED, settings.clock(), recorder));
+    SharedIndexInformer<GenericKubernetesResource> exceptions = client
+        .genericKubernetesResources(EmbeddedApi.context(ApiKinds.ALL.stream()
+            .filter(k -> k.kind().equals("PolicyException")).findFirst().orElseThrow()))
+        .inAnyNamespace().inform();
+    Runnable rebuild = () -> reviews.set(new Reviews(built.engine(),
+        exceptionsOf(exceptions.getStore().list()), Severity.HIGH, UNCHECKED,
+        settings.clock(), recorder));
+    exceptions.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource r) {
+        rebuild.run();
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource a, GenericKubernetesResource b) {
+        rebuild.run();
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource r, boolean unknown) {
+        rebuild.run();
+      }
+    });
+    parts.add(exceptions::close);
+    rebuild.run();
+    api.gate().admit(new Gate.Admission(r -> reviews.get().workload(r),
+        r -> reviews.get().paveResource(r)));
+  }
+
+  /** The cluster's PolicyException objects, read with the same reader as exception files. */
+  private List<PolicyException> exceptionsOf(List<GenericKubernetesResource> objects) {
+    List<PolicyException> out = new ArrayList<>();
+    for (GenericKubernetesResource r : objects) {
+      Map<String, Object> doc = client.getKubernetesSerialization().convertValue(r, Map.class);
+      PolicyReader.Result read = PolicyReader.read("PolicyException "
+          + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(),
+          dev.pave.render.Manifests.yamlOf(doc));
+      read.exceptions().forEach(e -> out.add(e.value()));
+      read.problems().forEach(p -> settings.progress().accept("ignoring " + p.format()));
+    }
+    return out;
+  }
+
+  private void startSignals() throws IOException {
+    Path file = settings.data().resolve("signals.yaml");
+    if (!Files.exists(file)) {
+      Files.writeString(file, Demo.signalsConfig(settings.signalsPort()));
+    }
+    ConfigReader.Result read = ConfigReader.read(file);
+    if (!read.problems().isEmpty()) {
+      throw new IllegalArgumentException(read.problems().get(0).format());
+    }
+    SignalsConfig cfg = read.config();
+    database = Database.open(cfg.database());
+    parts.add(database);
+    try {
+      pipeline = Pipeline.start(cfg, database, settings.clock(), line -> {});
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start signals: " + e.getMessage(), e);
+    }
+    parts.add(pipeline);
+    SignalsConfig.Kubernetes k = cfg.catalog().kubernetes() != null ? cfg.catalog().kubernetes()
+        : new SignalsConfig.Kubernetes(null, null, "sandbox", List.of(), true,
+            Duration.ofMinutes(5));
+    pipeline.attach(new ClusterWatch(client, k, cfg.catalog().applications(),
+        pipeline::catalog, pipeline.ingest()::submit, settings.clock(), line -> {}).start());
+  }
+
+  private void snapshot() {
+    try {
+      if (api.gate().takeWritten()) {
+        api.save(cluster());
+      }
+    } catch (Exception e) {
+      settings.progress().accept("could not save the sandbox's objects: " + e.getMessage());
+    }
+  }
+
+  /** Waits until the demo's story has played out (its releases, rollback and alerts). */
+  public boolean awaitDemo(Duration timeout) throws InterruptedException {
+    return demo.await(timeout);
+  }
+
+  public boolean seeded() {
+    return seeded;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public Pipeline signals() {
+    return pipeline;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public OperatorMetrics metrics() {
+    return metrics;
+  }
+
+  /** The embedded API's URL, or the cluster's. */
+  public String apiUrl() {
+    return api != null ? api.url() : client.getMasterUrl().toString();
+  }
+
+  public Path kubeconfig() {
+    return settings.data().resolve("kubeconfig");
+  }
+
+  public Path data() {
+    return settings.data();
+  }
+
+  private Path cluster() {
+    return settings.data().resolve("cluster.yaml");
+  }
+
+  /** Stops everything in the reverse order of starting, keeping the objects for next time. */
+  @Override
+  public void close() {
+    snapshots.shutdownNow();
+    if (demo != null) {
+      demo.close();
+    }
+    if (api != null && client != null) {
+      try {
+        api.save(cluster());
+      } catch (Exception e) {
+        settings.progress().accept("could not save the sandbox's objects: " + e.getMessage());
+      }
+    }
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception ignored) {
+        // stopping anyway; the next part still gets its turn
+      }
+    }
+    parts.clear();
+  }
+
+  /** What the sandbox keeps in its data directory; --fresh removes these and nothing else. */
+  static final List<String> KEPT = List.of("cluster.yaml", "cluster.yaml.tmp", "signals-db",
+      "signals.yaml", "kubeconfig", "kubeconfig.tmp", "console");
+
+  private static void deleteTree(Path dir) throws IOException {
+    for (String name : KEPT) {
+      Path p = dir.resolve(name);
+      if (!Files.exists(p)) {
+        continue;
+      }
+      try (var walk = Files.walk(p)) {
+        for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+  }
+}
