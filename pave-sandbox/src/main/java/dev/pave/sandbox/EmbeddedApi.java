@@ -1,7 +1,5 @@
 package dev.pave.sandbox;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -31,7 +29,11 @@ final class EmbeddedApi implements AutoCloseable {
   /** Events and Leases are the API's short-lived traffic; the journal keeps what matters. */
   private static final Set<String> NOT_KEPT = Set.of("Event", "Lease");
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final KubernetesMockServer server;
+  private final KubernetesCrudDispatcher store;
   private final Gate gate;
   private final KubernetesClient client;
 
@@ -40,7 +42,7 @@ final class EmbeddedApi implements AutoCloseable {
         .setLevel(java.util.logging.Level.WARNING);
     java.util.logging.Logger.getLogger("io.fabric8.kubernetes.client.server.mock")
         .setLevel(java.util.logging.Level.WARNING);
-    KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+    store = new KubernetesCrudDispatcher();
     gate = new Gate(store, VERSION);
     VersionInfo version = new VersionInfo.Builder().withMajor("1").withMinor("32")
         .withGitVersion(VERSION).build();
@@ -100,86 +102,91 @@ final class EmbeddedApi implements AutoCloseable {
     write(file, text);
   }
 
-  /** Writes every kept object to {@code file}, replacing it only once the new one is whole. */
+  /**
+   * Writes every kept object to {@code file} as the store holds it (one JSON document per
+   * line, with uid, generation, resourceVersion and status), replacing the file only once the
+   * new one is whole. Going through the API instead would lose generations, and with them the
+   * operator's record of which generation a pin or a rollback belongs to.
+   */
+  @SuppressWarnings("unchecked")
   void save(Path file) throws IOException {
-    List<Map<String, Object>> docs = new ArrayList<>();
-    for (ApiKinds.Kind k : ApiKinds.ALL) {
-      if (NOT_KEPT.contains(k.kind())) {
-        continue;
-      }
-      for (GenericKubernetesResource r : list(k)) {
-        Map<String, Object> doc = client.getKubernetesSerialization().convertValue(r, Map.class);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> meta = (Map<String, Object>) doc.get("metadata");
-        meta.remove("resourceVersion");
-        meta.remove("managedFields");
-        docs.add(doc);
+    List<String> objects = null;
+    // The store guards its map with a lock of its own that is not reachable from here; a
+    // copy that overlaps a write fails fast and is taken again.
+    for (int attempt = 0; objects == null; attempt++) {
+      try {
+        objects = new ArrayList<>(store.getMap().values());
+      } catch (java.util.ConcurrentModificationException e) {
+        if (attempt == 20) {
+          throw new IOException("the API was too busy to copy its objects; saved next time");
+        }
       }
     }
-    StringBuilder b = new StringBuilder("# The embedded API's objects, written by pave up.\n");
-    for (Map<String, Object> d : docs) {
-      b.append("---\n").append(dev.pave.render.Manifests.yamlOf(d));
+    StringBuilder b = new StringBuilder();
+    for (String json : objects) {
+      Map<String, Object> doc = JSON.readValue(json, Map.class);
+      if (!NOT_KEPT.contains(String.valueOf(doc.get("kind")))) {
+        b.append(JSON.writeValueAsString(doc)).append('\n');
+      }
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     write(file, b.toString());
   }
 
   /**
-   * Creates the objects of a saved file: definitions first, then namespaces, then the rest,
-   * each with its status (which a create does not take for kinds with a status subresource).
+   * Puts the objects of a saved file back into the store before anything watches it: custom
+   * resource definitions through the API (the store learns their kinds from those writes),
+   * everything else as it was. Returns how many objects were restored.
    */
   @SuppressWarnings("unchecked")
   int restore(Path file) throws IOException {
     if (!Files.exists(file)) {
       return 0;
     }
-    List<Map<String, Object>> docs = new ArrayList<>();
-    for (Object o : new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(file))) {
-      if (o instanceof Map<?, ?> m) {
-        docs.add((Map<String, Object>) m);
-      }
-    }
+    List<String> lines = Files.readAllLines(file);
+    long newest = 0;
     int n = 0;
-    for (String phase : List.of("CustomResourceDefinition", "Namespace", "")) {
-      for (Map<String, Object> d : docs) {
-        String kind = String.valueOf(d.get("kind"));
-        boolean first = kind.equals("CustomResourceDefinition") || kind.equals("Namespace");
-        if (phase.isEmpty() ? first : !kind.equals(phase)) {
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < lines.size(); i++) {
+        String json = lines.get(i);
+        if (json.isBlank()) {
           continue;
         }
-        ApiKinds.Kind k = kindOf(String.valueOf(d.get("apiVersion")), kind);
-        if (k == null) {
+        Map<String, Object> doc;
+        try {
+          doc = JSON.readValue(json, Map.class);
+        } catch (IOException e) {
+          throw new IOException(file + ":" + (i + 1) + ": not a saved object ("
+              + e.getMessage().lines().findFirst().orElse("") + "); move the file away to start without it", e);
+        }
+        boolean definition = "CustomResourceDefinition".equals(doc.get("kind"));
+        if (definition != (pass == 0)) {
           continue;
         }
-        GenericKubernetesResource r = client.getKubernetesSerialization()
-            .convertValue(d, GenericKubernetesResource.class);
-        var op = client.genericKubernetesResources(context(k));
-        var target = k.namespaced() ? op.inNamespace(r.getMetadata().getNamespace()).resource(r)
-            : op.resource(r);
-        HasMetadata created = target.create();
-        if (d.get("status") != null && k.group().equals("pave.dev")) {
-          r.getMetadata().setResourceVersion(created.getMetadata().getResourceVersion());
-          (k.namespaced() ? op.inNamespace(r.getMetadata().getNamespace()).resource(r)
-              : op.resource(r)).updateStatus();
+        Map<String, Object> meta = (Map<String, Object>) doc.get("metadata");
+        if (meta != null && meta.get("resourceVersion") instanceof String rv
+            && rv.matches("\\d+")) {
+          newest = Math.max(newest, Long.parseLong(rv));
+        }
+        if (definition) {
+          var crd = client.getKubernetesSerialization().convertValue(doc,
+              io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+          crd.getMetadata().setResourceVersion(null);
+          if (client.apiextensions().v1().customResourceDefinitions()
+              .withName(crd.getMetadata().getName()).get() == null) {
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          }
+        } else {
+          store.getMap().put(store.getAttributeExtractor().fromResource(json), json);
         }
         n++;
       }
     }
-    return n;
-  }
-
-  private List<GenericKubernetesResource> list(ApiKinds.Kind k) {
-    var op = client.genericKubernetesResources(context(k));
-    return (k.namespaced() ? op.inAnyNamespace().list() : op.list()).getItems();
-  }
-
-  private static ApiKinds.Kind kindOf(String apiVersion, String kind) {
-    for (ApiKinds.Kind k : ApiKinds.ALL) {
-      if (k.groupVersion().equals(apiVersion) && k.kind().equals(kind)) {
-        return k;
-      }
+    // New writes must get versions above every restored one, as on a real API server.
+    while (store.requestResourceVersion() <= newest) {
+      // each call takes the next version
     }
-    return null;
+    return n;
   }
 
   static ResourceDefinitionContext context(ApiKinds.Kind k) {

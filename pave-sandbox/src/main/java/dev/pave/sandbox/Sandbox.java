@@ -101,6 +101,7 @@ public final class Sandbox implements AutoCloseable {
   private Database database;
   private Demo demo;
   private boolean seeded;
+  private volatile boolean restoredWhole;
   private final OperatorMetrics metrics = new OperatorMetrics();
 
   private Sandbox(Settings settings) {
@@ -133,6 +134,8 @@ public final class Sandbox implements AutoCloseable {
       client = api.client();
       installDefinitions();
       int restored = api.restore(cluster());
+      // Only a sandbox that read its saved objects whole may write them back.
+      restoredWhole = true;
       firstStart = restored == 0;
       if (restored > 0) {
         settings.progress().accept("restored " + restored + " objects from " + cluster());
@@ -273,7 +276,7 @@ public final class Sandbox implements AutoCloseable {
 
   private void snapshot() {
     try {
-      if (api.gate().takeWritten()) {
+      if (restoredWhole && api.gate().takeWritten()) {
         api.save(cluster());
       }
     } catch (Exception e) {
@@ -320,35 +323,44 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private Path cluster() {
-    return settings.data().resolve("cluster.yaml");
+    return settings.data().resolve("cluster.jsonl");
   }
 
-  /** Stops everything in the reverse order of starting, keeping the objects for next time. */
+  /**
+   * Stops everything in the reverse order of starting; the embedded API last, after its
+   * objects were saved for the next start.
+   */
   @Override
   public void close() {
     snapshots.shutdownNow();
     if (demo != null) {
       demo.close();
     }
-    if (api != null && client != null) {
-      try {
-        api.save(cluster());
-      } catch (Exception e) {
-        settings.progress().accept("could not save the sandbox's objects: " + e.getMessage());
-      }
-    }
     for (int i = parts.size() - 1; i >= 0; i--) {
+      if (parts.get(i) == api) {
+        continue;
+      }
       try {
         parts.get(i).close();
       } catch (Exception ignored) {
         // stopping anyway; the next part still gets its turn
       }
     }
+    if (api != null) {
+      if (restoredWhole) {
+        try {
+          api.save(cluster());
+        } catch (Exception e) {
+          settings.progress().accept("could not save the sandbox's objects: " + e.getMessage());
+        }
+      }
+      api.close();
+    }
     parts.clear();
   }
 
   /** What the sandbox keeps in its data directory; --fresh removes these and nothing else. */
-  static final List<String> KEPT = List.of("cluster.yaml", "cluster.yaml.tmp", "signals-db",
+  static final List<String> KEPT = List.of("cluster.jsonl", "cluster.jsonl.tmp", "signals-db",
       "signals.yaml", "kubeconfig", "kubeconfig.tmp", "console");
 
   private static void deleteTree(Path dir) throws IOException {
