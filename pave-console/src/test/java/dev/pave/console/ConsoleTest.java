@@ -1,0 +1,114 @@
+package dev.pave.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The catalog, the service page and a rollback, through the API a real client uses. */
+class ConsoleTest {
+  static ConsoleFixture f;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void start() throws Exception {
+    f = new ConsoleFixture(ConsoleFixture.tempDir());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    f.close();
+  }
+
+  @Test
+  void theCatalogListsEveryServiceWithItsTeamRevisionAndHealthAndFilters() throws Exception {
+    JsonNode all = JSON.readTree(f.get("/api/v1/services", f.adminToken).body());
+    assertThat(all.get("total").asInt()).isEqualTo(2);
+    JsonNode checkout = all.get("items").get(0);
+    assertThat(checkout.get("app").asText()).isEqualTo("checkout");
+    assertThat(checkout.get("team").asText()).isEqualTo("payments");
+    assertThat(checkout.get("revision").asInt()).isEqualTo(2);
+    assertThat(checkout.get("health").asText()).isEqualTo("Healthy");
+    JsonNode filtered = JSON.readTree(f.get("/api/v1/services?team=discovery", f.adminToken)
+        .body());
+    assertThat(filtered.get("total").asInt()).isEqualTo(1);
+    assertThat(filtered.get("items").get(0).get("app").asText()).isEqualTo("search");
+    JsonNode searched = JSON.readTree(f.get("/api/v1/services?q=CHECK", f.adminToken).body());
+    assertThat(searched.get("total").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void theServicePageShowsSpecRevisionsFindingsWithExplanationAndLinks() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> !JSON.readTree(f.get(
+        "/api/v1/services?q=checkout", f.adminToken).body()).get("items").get(0).get("policy")
+        .asText().equals("Unchecked"));
+    JsonNode d = JSON.readTree(f.get("/api/v1/services/checkout/dev", f.adminToken).body());
+    assertThat(d.get("spec").asText()).contains("checkout:1.5.0");
+    assertThat(d.get("revisions").size()).isGreaterThanOrEqualTo(2);
+    assertThat(d.get("links").get("Runbook").asText())
+        .isEqualTo("https://runbooks.example.com/checkout");
+    assertThat(d.get("links").get("Dashboard").asText())
+        .isEqualTo("https://grafana.example.com/d/svc?var-app=checkout&var-env=dev");
+    assertThat(d.get("findings").size()).isPositive();
+    JsonNode first = d.get("findings").get(0);
+    assertThat(first.get("explanation").asText()).isNotBlank();
+    assertThat(first.get("rule").asText()).contains("/");
+    String diff = JSON.readTree(f.get("/api/v1/services/checkout/dev/diff?from=1&to=2",
+        f.adminToken).body()).get("diff").asText();
+    assertThat(diff).contains("-").contains("checkout:1.4.2").contains("+")
+        .contains("checkout:1.5.0");
+  }
+
+  @Test
+  void aRollbackAppliesTheRevisionSaysHowLongItTookAndShowsInTheTimelineAndAudit()
+      throws Exception {
+    var r = f.send("POST", "/api/v1/services/search/dev/rollback", "{\"to\": 1}",
+        "Authorization", "Bearer " + f.adminToken, "Content-Type", "application/json");
+    // search has one revision only: nothing to roll back to.
+    assertThat(r.statusCode()).isEqualTo(409);
+
+    r = f.send("POST", "/api/v1/services/checkout/dev/rollback", "{}",
+        "Authorization", "Bearer " + f.adminToken, "Content-Type", "application/json");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.get("target").asInt()).isEqualTo(1);
+    assertThat(body.get("recordedAs").asInt()).isEqualTo(3);
+    assertThat(body.has("tookMillis")).isTrue();
+    assertThat(f.client.apps().deployments().inNamespace("checkout-dev").withName("checkout")
+        .get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .endsWith(":1.4.2");
+    assertThat(f.client.resources(dev.pave.control.ApplicationResource.class).inNamespace("apps")
+        .withName("checkout").get().getMetadata().getAnnotations())
+        .containsEntry("pave.dev/pinned-revision", "1");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+        f.get("/api/v1/services/checkout/dev/timeline", f.adminToken).body())
+        .contains("\"type\":\"rollback\"").contains("Rolled back by admin in the console"));
+    assertThat(f.get("/api/v1/audit?app=checkout", f.adminToken).body())
+        .contains("\"action\":\"rollback\"").contains("rolled back to revision 1");
+  }
+
+  @Test
+  void theAdoptionReportListsTheWorkloadThatBypassesPave() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonNode a = JSON.readTree(f.get("/api/v1/adoption", f.adminToken).body());
+      assertThat(a.get("unmanaged").toString()).contains("legacy-cron");
+      assertThat(a.get("total").get("managed").asInt()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void pagesCarryAStrictContentSecurityPolicyAndNeedALogin() throws Exception {
+    var r = f.get("/catalog", null);
+    assertThat(r.statusCode()).isEqualTo(302);
+    assertThat(r.headers().firstValue("Location").orElseThrow()).startsWith("/login?next=");
+    r = f.get("/login", null);
+    assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("script-src 'self'").doesNotContain("unsafe-inline");
+    assertThat(r.body()).doesNotContain("<script>").doesNotContain("onclick=");
+  }
+}
