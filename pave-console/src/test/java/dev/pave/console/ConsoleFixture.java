@@ -40,8 +40,8 @@ import io.fabric8.mockwebserver.MockWebServer;
  * records revisions through Releases and writes the status an operator would), a real
  * PostgreSQL, the real signals pipeline, and the console in sandbox mode.
  *
- * <p>Seeded: checkout (team payments) in dev with revisions 1 and 2, whose Deployment runs as
- * root so pod-security findings show; search (team discovery) in dev; an unmanaged Deployment
+ * <p>Seeded: checkout (team payments) in dev with revisions 1 (1.4.2) and 2 (:latest, which
+ * the image-tag rule finds); search (team discovery) in dev; an unmanaged Deployment
  * "legacy-cron" in namespace payments-legacy.
  */
 final class ConsoleFixture implements AutoCloseable {
@@ -71,7 +71,7 @@ final class ConsoleFixture implements AutoCloseable {
           .create();
     }
     releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
-    seed("checkout", "payments", List.of("1.4.2", "1.5.0"));
+    seed("checkout", "payments", List.of("1.4.2", "latest"));
     seed("search", "discovery", List.of("3.0.0"));
     client.apps().deployments().inNamespace("payments-legacy").resource(new DeploymentBuilder()
         .withNewMetadata().withName("legacy-cron").withNamespace("payments-legacy")
