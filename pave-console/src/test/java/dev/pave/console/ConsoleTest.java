@@ -117,4 +117,26 @@ class ConsoleTest {
         .contains("script-src 'self'").doesNotContain("unsafe-inline");
     assertThat(r.body()).doesNotContain("<script>").doesNotContain("onclick=");
   }
+
+  @Test
+  void everyPageRendersWithoutInlineScriptAndWorksAsPlainHtml() throws Exception {
+    for (String page : java.util.List.of("/catalog", "/catalog?q=check&team=payments",
+        "/services/checkout/dev", "/services/checkout/dev/diff?from=1&to=2",
+        "/services/checkout/dev/rollback?to=1", "/policies", "/signals", "/adoption",
+        "/tokens", "/audit")) {
+      var r = f.get(page, f.adminToken);
+      assertThat(r.statusCode()).as(page + ": " + r.body()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+      assertThat(r.body()).as(page).contains("<h1>").containsPattern("<main id=\"main\">")
+          .doesNotContainPattern("<script>|<script [^>]*>[^<]+</script>|\\son[a-z]+=");
+    }
+    assertThat(f.get("/catalog?q=check", f.adminToken).body()).contains("checkout")
+        .doesNotContain(">search<");
+    assertThat(f.get("/services/checkout/dev", f.adminToken).body())
+        .contains("platform/image-tag").contains("Roll back to 1");
+    var htmx = f.get("/static/htmx.min.js", null);
+    assertThat(htmx.statusCode()).isEqualTo(200);
+    assertThat(htmx.body()).contains("htmx");
+    assertThat(f.get("/api/openapi.yaml", null).body()).contains("openapi: 3");
+  }
 }
