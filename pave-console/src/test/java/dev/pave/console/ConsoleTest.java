@@ -139,4 +139,19 @@ class ConsoleTest {
     assertThat(htmx.body()).contains("htmx");
     assertThat(f.get("/api/openapi.yaml", null).body()).contains("openapi: 3");
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theOpenApiFileDocumentsEveryMutatingApiRoute() throws Exception {
+    java.util.Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(
+        f.get("/api/openapi.yaml", null).body());
+    var paths = (java.util.Map<String, java.util.Map<String, Object>>) doc.get("paths");
+    for (var r : Console.mutatingRoutes()) {
+      if (r.api()) {
+        assertThat(paths).as(r.path()).containsKey(r.path());
+        assertThat(paths.get(r.path())).as(r.method() + " " + r.path())
+            .containsKey(r.method().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+  }
 }

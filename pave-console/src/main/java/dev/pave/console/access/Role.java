@@ -25,6 +25,7 @@ public enum Role {
     return teamScoped;
   }
 
+  @com.fasterxml.jackson.annotation.JsonValue
   public String wire() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
