@@ -48,11 +48,16 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
+  @Mixin ServerOptions server;
+
   @Override
   public Integer call() {
     Releases.Target t = new Releases.Target(app, environment,
         namespace != null ? namespace : app + "-" + environment);
     String user = System.getProperty("user.name", "cli");
+    if (server.enabled()) {
+      return throughServer();
+    }
     try (KubernetesClient client = cluster.client()) {
       Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
       Rollbacks.Result result;
@@ -85,5 +90,30 @@ final class RollbackCommand implements Callable<Integer> {
       out.flush();
       return ExitCode.OK;
     }
+  }
+
+  /** The same rollback through a console: it checks the token's role and team and audits it. */
+  private int throughServer() {
+    var r = server.post(ServerOptions.path(app, environment) + "/rollback",
+        to == null ? "{}" : "{\"to\": " + to + "}");
+    PrintWriter err = spec.commandLine().getErr();
+    r.path("errors").forEach(e -> err.println("error: " + e.asText()));
+    if (r.has("warning")) {
+      err.println("warning: " + r.path("warning").asText());
+    }
+    err.flush();
+    PrintWriter out = spec.commandLine().getOut();
+    int target = r.path("target").asInt();
+    long took = r.path("tookMillis").asLong();
+    if (r.path("failed").asBoolean()) {
+      out.println(app + " in " + environment + ": rollback to revision " + target
+          + " failed after " + took + " ms");
+      out.flush();
+      return ExitCode.FAILURE;
+    }
+    out.println(app + " in " + environment + " rolled back to revision " + target + " in "
+        + took + " ms (recorded as revision " + r.path("recordedAs").asInt() + ")");
+    out.flush();
+    return ExitCode.OK;
   }
 }
