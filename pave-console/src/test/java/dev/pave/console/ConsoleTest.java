@@ -154,4 +154,61 @@ class ConsoleTest {
       }
     }
   }
+
+  @Test
+  void deadLettersShowPerSinkAndAPlatformAdminReplaysThem() throws Exception {
+    // The fixture's only sink is unreachable with one attempt: every signal dead-letters.
+    f.pipeline.ingest().submit(java.util.List.of(new dev.pave.signals.Signal("s-dead",
+        dev.pave.signals.SignalType.EXTERNAL, dev.pave.signals.Status.INFO,
+        dev.pave.signals.Severity.INFO, java.time.Instant.now(), "test", "", java.util.Map.of(
+            "app.kubernetes.io/name", "search", "pave.dev/environment", "dev"), null, null,
+        new dev.pave.signals.Origin.External("test", "test", "1"), "dead-1", null)));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonNode sinks = JSON.readTree(f.get("/api/v1/deliveries", f.adminToken).body())
+          .get("sinks");
+      assertThat(sinks.get(0).get("name").asText()).isEqualTo("soc");
+      assertThat(sinks.get(0).get("dead").asLong()).isPositive();
+    });
+    assertThat(f.get("/signals", f.adminToken).body()).contains("Replay");
+    var r = f.send("POST", "/api/v1/deliveries/soc/replay", null, "Authorization",
+        "Bearer " + f.adminToken);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).get("replayed").asInt()).isPositive();
+    assertThat(f.get("/api/v1/audit", f.adminToken).body()).contains("\"action\":\"replay\"");
+    assertThat(f.send("POST", "/api/v1/deliveries/nope/replay", null, "Authorization",
+        "Bearer " + f.adminToken).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aTeamAdminCreatesAnExceptionThatIsListedWithOwnerAndTimeLeftAndRemovesIt()
+      throws Exception {
+    String admin = f.token("team-admin", "discovery", 1);
+    String body = "{\"namespace\":\"search-dev\",\"name\":\"probes-later\",\"spec\":{"
+        + "\"rules\":[\"platform/probes\"],\"resources\":[{\"kind\":\"Deployment\","
+        + "\"namespace\":\"search-dev\",\"name\":\"search\"}],\"reason\":\"migrating\","
+        + "\"owner\":\"dana@example.com\",\"ticket\":\"OPS-7\","
+        + "\"expiresAt\":\"" + java.time.Instant.now().plus(Duration.ofDays(3)).truncatedTo(
+            java.time.temporal.ChronoUnit.SECONDS) + "\"}}";
+    var bad = f.send("POST", "/api/v1/exceptions", body.replace("\"owner\":\"dana@example.com\",",
+        ""), "Authorization", "Bearer " + admin, "Content-Type", "application/json");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("owner");
+    var r = f.send("POST", "/api/v1/exceptions", body, "Authorization", "Bearer " + admin,
+        "Content-Type", "application/json");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        f.get("/api/v1/exceptions", admin).body()).contains("probes-later")
+        .contains("dana@example.com").containsPattern("\"timeLeft\":\"(2 d 23 h|3 d)\""));
+    assertThat(f.get("/policies", admin).body()).contains("probes-later").contains("OPS-7");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        f.get("/api/v1/services/search/dev/timeline", admin).body())
+        .contains("Policy exception created by"));
+    assertThat(f.send("DELETE", "/api/v1/exceptions/search-dev/probes-later", null,
+        "Authorization", "Bearer " + admin).statusCode()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        f.get("/api/v1/exceptions", admin).body()).doesNotContain("probes-later"));
+    assertThat(f.get("/api/v1/audit?app=search", admin).body())
+        .contains("\"action\":\"exception.create\"")
+        .contains("\"action\":\"exception.delete\"");
+  }
 }
