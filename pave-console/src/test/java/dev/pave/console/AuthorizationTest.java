@@ -40,6 +40,7 @@ class AuthorizationTest {
   static String sessionCookie;
   static String csrf;
   static String revocableId;
+  static String paymentsCookie;
 
   /** One concrete request per route, and who of the wrong team tries it. */
   record Case(String method, String path, String body, boolean form, String wrongTeam) {}
@@ -79,6 +80,10 @@ class AuthorizationTest {
         "Content-Type", "application/x-www-form-urlencoded");
     assertThat(login.statusCode()).isEqualTo(303);
     sessionCookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    // Logins are rate limited per address: open every session a test needs here, first.
+    paymentsCookie = f.send("POST", "/login", "token=" + paymentsAdmin, "Content-Type",
+        "application/x-www-form-urlencoded").headers().firstValue("Set-Cookie").orElseThrow()
+        .split(";")[0];
     String page = f.send("GET", "/tokens", null, "Cookie", sessionCookie).body();
     csrf = page.replaceAll("(?s).*name=\"csrf-token\" content=\"([^\"]+)\".*", "$1");
     assertThat(csrf).hasSizeGreaterThan(20);
@@ -105,6 +110,10 @@ class AuthorizationTest {
         null, false, otherTeamAdmin));
     CASES.put("POST /services/{app}/{env}/rollback", new Case("POST",
         "/services/checkout/dev/rollback", "to=1", true, otherTeamAdmin));
+    CASES.put("POST /exceptions", new Case("POST", "/exceptions",
+        "namespace=checkout-dev&name=via-form&rules=platform/probes&kind=Deployment"
+            + "&resource=checkout&reason=r&owner=o%40example.com&expiresAt=2099-01-01T00:00:00Z",
+        true, otherTeamAdmin));
     CASES.put("POST /exceptions/{namespace}/{name}/delete", new Case("POST",
         "/exceptions/checkout-dev/keep-me/delete", "", true, otherTeamAdmin));
     CASES.put("POST /deliveries/{sink}/replay", new Case("POST", "/deliveries/soc/replay", "",
@@ -241,5 +250,18 @@ class AuthorizationTest {
       }
     }
     assertThat(limited).isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void theExceptionFormCreatesAnExceptionForTheTeamsAdmin() throws Exception {
+    String cookie = paymentsCookie;
+    String page = f.send("GET", "/policies", null, "Cookie", cookie).body();
+    assertThat(page).contains("New exception");
+    String token = page.replaceAll("(?s).*name=\"csrf-token\" content=\"([^\"]+)\".*", "$1");
+    var r = f.send("POST", "/exceptions", CASES.get("POST /exceptions").body() + "&_csrf="
+        + token, "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
+    assertThat(f.client.genericKubernetesResources(dev.pave.console.catalog.ServiceIndex.EXCEPTIONS)
+        .inNamespace("checkout-dev").withName("via-form").get()).isNotNull();
   }
 }

@@ -27,6 +27,15 @@ public final class LoginLimiter {
   /** Records an attempt; false when the client used up its attempts for now. */
   public boolean allow(String client) {
     Instant now = clock.instant();
+    if (seen.size() > 10_000) {
+      // Forget addresses whose attempts all left the window, so the map stays small.
+      seen.entrySet().removeIf(e -> {
+        synchronized (e.getValue()) {
+          Instant last = e.getValue().peekLast();
+          return last == null || last.plus(window).isBefore(now);
+        }
+      });
+    }
     Deque<Instant> q = seen.computeIfAbsent(client, k -> new ArrayDeque<>());
     synchronized (q) {
       while (!q.isEmpty() && q.peekFirst().plus(window).isBefore(now)) {

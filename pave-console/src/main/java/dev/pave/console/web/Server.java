@@ -76,6 +76,7 @@ public final class Server implements AutoCloseable {
       new Route("POST", "/api/v1/tokens", true),
       new Route("DELETE", "/api/v1/tokens/{id}", true),
       new Route("POST", "/services/{app}/{env}/rollback", false),
+      new Route("POST", "/exceptions", false),
       new Route("POST", "/exceptions/{namespace}/{name}/delete", false),
       new Route("POST", "/deliveries/{sink}/replay", false),
       new Route("POST", "/tokens", false),
@@ -219,6 +220,25 @@ public final class Server implements AutoCloseable {
     r.get("/services/{app}/{env}/rollback", this::rollbackConfirm);
     r.post("/services/{app}/{env}/rollback", this::rollbackForm);
     r.get("/policies", this::policiesPage);
+    r.post("/exceptions", ctx -> {
+      Map<String, Object> resource = new LinkedHashMap<>();
+      resource.put("kind", blankToNull(ctx.formParam("kind")));
+      resource.put("namespace", ctx.formParam("namespace"));
+      resource.put("name", blankToNull(ctx.formParam("resource")));
+      resource.values().removeIf(java.util.Objects::isNull);
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put("rules", java.util.Arrays.stream(String.valueOf(ctx.formParam("rules"))
+          .split("[,\\s]+")).filter(x -> !x.isBlank() && !x.equals("null")).toList());
+      spec.put("resources", List.of(resource));
+      spec.put("reason", blankToNull(ctx.formParam("reason")));
+      spec.put("owner", blankToNull(ctx.formParam("owner")));
+      spec.put("ticket", blankToNull(ctx.formParam("ticket")));
+      spec.put("expiresAt", blankToNull(ctx.formParam("expiresAt")));
+      spec.values().removeIf(java.util.Objects::isNull);
+      actions.createException(user(ctx), ctx.formParam("namespace"), ctx.formParam("name"),
+          spec);
+      ctx.redirect("/policies", io.javalin.http.HttpStatus.SEE_OTHER);
+    });
     r.post("/exceptions/{namespace}/{name}/delete", ctx -> {
       actions.deleteException(user(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"));
       ctx.redirect("/policies", io.javalin.http.HttpStatus.SEE_OTHER);
@@ -762,6 +782,10 @@ public final class Server implements AutoCloseable {
       throw new BadRequestResponse(field + ": must be an object");
     }
     return (Map<String, Object>) o;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
   }
 
   private static String str(Object o) {
