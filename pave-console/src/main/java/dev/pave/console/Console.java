@@ -160,6 +160,11 @@ public final class Console implements AutoCloseable {
     return server.url();
   }
 
+  /** The port the server listens on (useful with port 0 and a public URL). */
+  public int port() {
+    return server.port();
+  }
+
   /**
    * In sandbox mode, the one-time admin token: exchange it at {@code /login} (which uses it
    * up) or send it as {@code Authorization: Bearer} to the API. Empty once exchanged, after a

@@ -186,6 +186,10 @@ public final class Server implements AutoCloseable {
     return url;
   }
 
+  public int port() {
+    return app.port();
+  }
+
   public Optional<String> adminToken() {
     return Optional.ofNullable(adminToken.get());
   }
