@@ -45,47 +45,63 @@ final class HistoryCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
+  @Mixin ServerOptions server;
+
   @Override
   public Integer call() throws Exception {
     Releases.Target t = new Releases.Target(app, environment,
         namespace != null ? namespace : app + "-" + environment);
-    try (KubernetesClient client = cluster.client()) {
-      List<Revision> history = new Releases(client, Clock.systemUTC(), System::nanoTime, 20)
-          .history(t);
-      PrintWriter out = spec.commandLine().getOut();
-      if (history.isEmpty()) {
-        spec.commandLine().getErr().println("no revisions of " + app + " in " + environment
-            + " (namespace " + t.namespace() + ")");
-        spec.commandLine().getErr().flush();
-        return ExitCode.FAILURE;
+    if (server.enabled()) {
+      List<Revision> history = new java.util.ArrayList<>();
+      for (var r : server.get(ServerOptions.path(app, environment) + "/revisions")
+          .path("items")) {
+        history.add(new Revision(r.path("number").asInt(), r.path("hash").asText(), null, null,
+            r.path("changedBy").asText(), r.path("createdAt").isNull() ? null
+                : java.time.Instant.parse(r.path("createdAt").asText()),
+            r.path("sourceCommit").isNull() ? null : r.path("sourceCommit").asText()));
       }
-      List<Map<String, Object>> rows = history.stream().map(r -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("revision", r.number());
-        m.put("changedBy", r.changedBy());
-        m.put("createdAt", r.createdAt() == null ? null : r.createdAt().toString());
-        m.put("sourceCommit", r.sourceCommit());
-        m.put("hash", r.hash());
-        return m;
-      }).toList();
-      switch (output) {
-        case "json" -> out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
-            .build().writeValueAsString(rows));
-        case "yaml" -> out.print(Manifests.yamlOf(rows));
-        case "table" -> {
-          out.printf("%-9s %-32s %-21s %-12s %s%n", "REVISION", "CHANGED-BY", "CREATED",
-              "COMMIT", "HASH");
-          for (Revision r : history) {
-            out.printf("%-9d %-32s %-21s %-12s %s%n", r.number(), r.changedBy(),
-                r.createdAt(), r.sourceCommit() == null ? "" : r.sourceCommit(),
-                r.hash().substring(0, 12));
-          }
-        }
-        default -> throw new UserError("unknown output \"" + output + "\"; use table, yaml or"
-            + " json");
-      }
-      out.flush();
-      return ExitCode.OK;
+      history.sort(java.util.Comparator.comparingInt(Revision::number));
+      return print(history, t);
     }
+    try (KubernetesClient client = cluster.client()) {
+      return print(new Releases(client, Clock.systemUTC(), System::nanoTime, 20).history(t), t);
+    }
+  }
+
+  private int print(List<Revision> history, Releases.Target t) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (history.isEmpty()) {
+      spec.commandLine().getErr().println("no revisions of " + app + " in " + environment
+          + " (namespace " + t.namespace() + ")");
+      spec.commandLine().getErr().flush();
+      return ExitCode.FAILURE;
+    }
+    List<Map<String, Object>> rows = history.stream().map(r -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("revision", r.number());
+      m.put("changedBy", r.changedBy());
+      m.put("createdAt", r.createdAt() == null ? null : r.createdAt().toString());
+      m.put("sourceCommit", r.sourceCommit());
+      m.put("hash", r.hash());
+      return m;
+    }).toList();
+    switch (output) {
+      case "json" -> out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+          .build().writeValueAsString(rows));
+      case "yaml" -> out.print(Manifests.yamlOf(rows));
+      case "table" -> {
+        out.printf("%-9s %-32s %-21s %-12s %s%n", "REVISION", "CHANGED-BY", "CREATED",
+            "COMMIT", "HASH");
+        for (Revision r : history) {
+          out.printf("%-9d %-32s %-21s %-12s %s%n", r.number(), r.changedBy(),
+              r.createdAt(), r.sourceCommit() == null ? "" : r.sourceCommit(),
+              r.hash().substring(0, 12));
+        }
+      }
+      default -> throw new UserError("unknown output \"" + output + "\"; use table, yaml or"
+          + " json");
+    }
+    out.flush();
+    return ExitCode.OK;
   }
 }

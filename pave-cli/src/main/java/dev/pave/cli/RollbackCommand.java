@@ -1,9 +1,8 @@
 package dev.pave.cli;
 
 import dev.pave.control.Applier;
-import dev.pave.control.ApplicationReconciler;
-import dev.pave.control.ApplicationResource;
 import dev.pave.control.Releases;
+import dev.pave.control.Rollbacks;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -49,27 +48,29 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
+  @Mixin ServerOptions server;
+
   @Override
   public Integer call() {
     Releases.Target t = new Releases.Target(app, environment,
         namespace != null ? namespace : app + "-" + environment);
     String user = System.getProperty("user.name", "cli");
+    if (server.enabled()) {
+      return throughServer();
+    }
     try (KubernetesClient client = cluster.client()) {
       Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
-      Releases.Outcome o;
-      int target;
+      Rollbacks.Result result;
       try {
-        var history = releases.history(t);
-        int current = history.isEmpty() ? 0 : history.get(history.size() - 1).number();
-        target = dev.pave.release.Rollbacks.manualTarget(history, current, to)
-            .map(dev.pave.release.Revision::number).orElse(to != null ? to : 0);
-        // Pin first: the rollback's own writes wake the operator, which must already see the
-        // pin, or it would apply the newer release again.
-        pin(client, t, target);
-        o = releases.rollback(t, target, user);
+        result = new Rollbacks(client, releases).rollback(t, to, appNamespace, user);
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
+      if (result.pinWarning() != null) {
+        spec.commandLine().getErr().println("warning: " + result.pinWarning());
+      }
+      Releases.Outcome o = result.outcome();
+      int target = result.target();
       PrintWriter err = spec.commandLine().getErr();
       for (Applier.Result r : o.results()) {
         if (r.action() == Applier.Action.FAILED) {
@@ -91,26 +92,28 @@ final class RollbackCommand implements Callable<Integer> {
     }
   }
 
-  /** Pins the Application, when there is one, so the operator holds the rollback. */
-  private void pin(KubernetesClient client, Releases.Target t, int revision) {
-    String ns = appNamespace != null ? appNamespace : t.namespace();
-    try {
-      var resource = client.resources(ApplicationResource.class).inNamespace(ns).withName(app);
-      ApplicationResource a = resource.get();
-      if (a != null) {
-        if (a.getMetadata().getAnnotations() == null) {
-          a.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
-        }
-        a.getMetadata().getAnnotations().put(ApplicationReconciler.PINNED_REVISION,
-            String.valueOf(revision));
-        a.getMetadata().getAnnotations().put(ApplicationReconciler.PINNED_GENERATION,
-            String.valueOf(a.getMetadata().getGeneration()));
-        client.resource(a).update();
-      }
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      spec.commandLine().getErr().println("warning: rolled back, but the Application could not"
-          + " be pinned (" + e.getMessage() + "); the operator may apply the newer release"
-          + " again");
+  /** The same rollback through a console: it checks the token's role and team and audits it. */
+  private int throughServer() {
+    var r = server.post(ServerOptions.path(app, environment) + "/rollback",
+        to == null ? "{}" : "{\"to\": " + to + "}");
+    PrintWriter err = spec.commandLine().getErr();
+    r.path("errors").forEach(e -> err.println("error: " + e.asText()));
+    if (r.has("warning")) {
+      err.println("warning: " + r.path("warning").asText());
     }
+    err.flush();
+    PrintWriter out = spec.commandLine().getOut();
+    int target = r.path("target").asInt();
+    long took = r.path("tookMillis").asLong();
+    if (r.path("failed").asBoolean()) {
+      out.println(app + " in " + environment + ": rollback to revision " + target
+          + " failed after " + took + " ms");
+      out.flush();
+      return ExitCode.FAILURE;
+    }
+    out.println(app + " in " + environment + " rolled back to revision " + target + " in "
+        + took + " ms (recorded as revision " + r.path("recordedAs").asInt() + ")");
+    out.flush();
+    return ExitCode.OK;
   }
 }

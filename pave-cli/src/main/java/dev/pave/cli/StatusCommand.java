@@ -39,9 +39,18 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
+  @Mixin ServerOptions server;
+
+  @Option(names = {"-e", "--env"}, paramLabel = "ENV",
+      description = "Environment; required with --server, which names services by environment.")
+  String environment;
+
   @Override
   @SuppressWarnings("unchecked")
   public Integer call() throws Exception {
+    if (server.enabled()) {
+      return throughServer();
+    }
     try (KubernetesClient client = cluster.client()) {
       ApplicationResource a = client.resources(ApplicationResource.class).inNamespace(namespace)
           .withName(app).get();
@@ -77,5 +86,30 @@ final class StatusCommand implements Callable<Integer> {
       out.flush();
       return ExitCode.OK;
     }
+  }
+
+  /** The service as the console's catalog shows it. */
+  private int throughServer() throws Exception {
+    if (environment == null) {
+      throw new UserError("--server needs -e/--env: the console names services by environment");
+    }
+    var service = server.get(ServerOptions.path(app, environment)).path("service");
+    PrintWriter out = spec.commandLine().getOut();
+    switch (output) {
+      case "yaml" -> out.print(Manifests.yamlOf(new com.fasterxml.jackson.databind.ObjectMapper()
+          .convertValue(service, Map.class)));
+      case "json" -> out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+          .build().writeValueAsString(service));
+      case "text" -> out.println(app + " in " + environment + ": " + service.path("phase")
+          .asText() + ", revision " + service.path("revision").asInt() + ", "
+          + service.path("health").asText() + (service.path("message").asText().isEmpty() ? ""
+              : " (" + service.path("message").asText() + ")") + "; policy "
+          + service.path("policy").asText() + ", open incidents "
+          + service.path("openIncidents").asInt());
+      default -> throw new UserError("unknown output \"" + output + "\"; use text, yaml or"
+          + " json");
+    }
+    out.flush();
+    return ExitCode.OK;
   }
 }

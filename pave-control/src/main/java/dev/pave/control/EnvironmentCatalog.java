@@ -16,16 +16,16 @@ import java.util.Map;
  * resources laid over them field by field, as files in .pave/ are for the CLI. Pure: the
  * resources come from the operator's informer cache, never from a request per reconcile.
  */
-final class EnvironmentCatalog {
+public final class EnvironmentCatalog {
   private EnvironmentCatalog() {}
 
   /**
    * The known environments, and the problem of each Environment resource that is not valid:
    * only Applications in that environment are held back by it.
    */
-  record Known(Map<String, Environment> valid, Map<String, String> invalid) {}
+  public record Known(Map<String, Environment> valid, Map<String, String> invalid) {}
 
-  static Known of(Map<String, Environment> builtIn,
+  public static Known of(Map<String, Environment> builtIn,
       Collection<EnvironmentResource> resources) {
     List<Environment> overrides = new ArrayList<>();
     Map<String, String> invalid = new LinkedHashMap<>();

@@ -1,0 +1,319 @@
+package dev.pave.console.catalog;
+
+import dev.pave.control.ApplicationResource;
+import dev.pave.control.EnvironmentCatalog;
+import dev.pave.control.EnvironmentResource;
+import dev.pave.identity.Identity;
+import dev.pave.policy.CheckRun;
+import dev.pave.policy.PolicyException;
+import dev.pave.policy.PolicyReader;
+import dev.pave.render.Manifests;
+import dev.pave.spec.Application;
+import dev.pave.spec.Document;
+import dev.pave.spec.Environment;
+import dev.pave.spec.Environments;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Everything the catalog, the service pages and the adoption page list, held in memory and
+ * kept current by informers: a request reads this index and never lists the cluster. Policy
+ * verdicts are worked out off the informer threads, once per generation of each Application.
+ */
+public final class ServiceIndex implements AutoCloseable {
+  public static final ResourceDefinitionContext EXCEPTIONS = new ResourceDefinitionContext.Builder()
+      .withGroup("pave.dev").withVersion("v1alpha1").withKind("PolicyException")
+      .withPlural("policyexceptions").withNamespaced(true).build();
+
+  private static final Comparator<ServiceEntry> ORDER = Comparator.comparing(ServiceEntry::app)
+      .thenComparing(ServiceEntry::environment).thenComparing(ServiceEntry::resourceNamespace);
+
+  private final KubernetesClient client;
+  private final String defaultEnvironment;
+  private final Clock clock;
+  private final Consumer<String> log;
+  private final Map<String, ApplicationResource> resources = new ConcurrentHashMap<>();
+  private final Map<String, ServiceEntry> entries = new ConcurrentHashMap<>();
+  private final Map<String, Workload> workloads = new ConcurrentHashMap<>();
+  private final Map<String, EnvironmentResource> environmentResources = new ConcurrentHashMap<>();
+  private final Map<String, PolicyException> exceptions = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Object>> exceptionObjects = new ConcurrentHashMap<>();
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "pave-console-policy");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Policies policies;
+  private volatile Map<String, Integer> incidents = Map.of();
+  private volatile List<ServiceEntry> sorted = List.of();
+  private volatile boolean dirty = true;
+  private volatile boolean exceptionsSupported;
+
+  public ServiceIndex(KubernetesClient client, String defaultEnvironment, Clock clock,
+      Consumer<String> log) {
+    this.client = client;
+    this.defaultEnvironment = defaultEnvironment;
+    this.clock = clock;
+    this.log = log;
+    this.policies = Policies.builtIn(this::exceptionList);
+  }
+
+  /** Starts the informers and waits until each has listed once. */
+  public ServiceIndex start() {
+    informers.add(client.resources(EnvironmentResource.class).inform(handler(
+        e -> environmentResources.put(e.getMetadata().getName(), e),
+        e -> environmentResources.remove(e.getMetadata().getName()), this::recheckAll)));
+    try {
+      exceptionsSupported = client.apiextensions().v1().customResourceDefinitions()
+          .withName("policyexceptions.pave.dev").get() != null;
+    } catch (RuntimeException e) {
+      log.accept("policy exceptions not readable (" + e.getClass().getSimpleName() + ")");
+    }
+    if (exceptionsSupported) {
+      informers.add(client.genericKubernetesResources(EXCEPTIONS).inAnyNamespace()
+          .inform(handler(this::putException, this::removeException, this::recheckAll)));
+    }
+    informers.add(client.resources(ApplicationResource.class).inAnyNamespace().inform(handler(
+        this::putApplication, this::removeApplication, null)));
+    informers.add(client.apps().deployments().inAnyNamespace().inform(workloadHandler()));
+    informers.add(client.apps().statefulSets().inAnyNamespace().inform(workloadHandler()));
+    informers.add(client.apps().daemonSets().inAnyNamespace().inform(workloadHandler()));
+    informers.add(client.batch().v1().cronjobs().inAnyNamespace().inform(workloadHandler()));
+    return this;
+  }
+
+  private <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> put,
+      Consumer<T> remove, Runnable after) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        put.accept(obj);
+        if (after != null) {
+          after.run();
+        }
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        put.accept(newObj);
+        if (after != null) {
+          after.run();
+        }
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        remove.accept(obj);
+        if (after != null) {
+          after.run();
+        }
+      }
+    };
+  }
+
+  private <T extends HasMetadata> ResourceEventHandler<T> workloadHandler() {
+    return handler(w -> workloads.put(workloadKey(w), workload(w)),
+        w -> workloads.remove(workloadKey(w)), null);
+  }
+
+  private static String workloadKey(HasMetadata w) {
+    return w.getKind() + "/" + w.getMetadata().getNamespace() + "/" + w.getMetadata().getName();
+  }
+
+  private Workload workload(HasMetadata w) {
+    Map<String, String> labels = w.getMetadata().getLabels() == null ? Map.of()
+        : w.getMetadata().getLabels();
+    boolean managed = Identity.MANAGER.equals(labels.get(Identity.MANAGED_BY));
+    String team = labels.get(Identity.TEAM);
+    return new Workload(w.getKind(), w.getMetadata().getNamespace(), w.getMetadata().getName(),
+        team, managed);
+  }
+
+  private static String key(HasMetadata o) {
+    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+  }
+
+  private void putApplication(ApplicationResource a) {
+    String k = key(a);
+    ApplicationResource before = resources.put(k, a);
+    ServiceEntry old = entries.get(k);
+    ServiceEntry e = Applications.entry(a, defaultEnvironment);
+    e = e.withIncidents(incidents.getOrDefault(e.key(), 0));
+    boolean sameSpec = old != null && before != null && old.generation() == e.generation();
+    if (sameSpec) {
+      e = e.withPolicy(old.policy(), old.findings());
+    }
+    entries.put(k, e);
+    dirty = true;
+    if (!sameSpec) {
+      schedule(k);
+    }
+  }
+
+  private void removeApplication(ApplicationResource a) {
+    resources.remove(key(a));
+    entries.remove(key(a));
+    dirty = true;
+  }
+
+  private void putException(GenericKubernetesResource r) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("apiVersion", r.getApiVersion());
+    doc.put("kind", r.getKind());
+    doc.put("metadata", Map.of("name", r.getMetadata().getName()));
+    doc.put("spec", r.getAdditionalProperties().getOrDefault("spec", Map.of()));
+    PolicyReader.Result read = PolicyReader.read("PolicyException " + key(r),
+        Manifests.yamlOf(doc));
+    if (read.exceptions().isEmpty()) {
+      log.accept("PolicyException " + key(r) + " is not valid and is ignored: "
+          + (read.problems().isEmpty() ? "no exception found"
+              : read.problems().get(0).path() + ": " + read.problems().get(0).message()));
+      exceptions.remove(key(r));
+      return;
+    }
+    exceptions.put(key(r), read.exceptions().get(0).value());
+    exceptionObjects.put(key(r), Map.of("namespace", r.getMetadata().getNamespace()));
+  }
+
+  private void removeException(GenericKubernetesResource r) {
+    exceptions.remove(key(r));
+    exceptionObjects.remove(key(r));
+  }
+
+  private List<PolicyException> exceptionList() {
+    return List.copyOf(exceptions.values());
+  }
+
+  private void recheckAll() {
+    resources.keySet().forEach(this::schedule);
+  }
+
+  private void schedule(String k) {
+    if (checker.isShutdown()) {
+      return;
+    }
+    checker.execute(() -> {
+      ApplicationResource a = resources.get(k);
+      ServiceEntry e = entries.get(k);
+      if (a == null || e == null) {
+        return;
+      }
+      try {
+        Optional<Document<Application>> spec = Applications.spec(a);
+        Environment env = environments().get(e.environment());
+        ServiceEntry now = entries.get(k);
+        if (now == null) {
+          return;
+        }
+        if (spec.isEmpty() || env == null) {
+          entries.put(k, now.withPolicy("Unchecked", 0));
+        } else {
+          CheckRun run = policies.check(spec.get(), env, clock.instant());
+          entries.put(k, now.withPolicy(Policies.verdict(run), Policies.failing(run)));
+        }
+        dirty = true;
+      } catch (RuntimeException ex) {
+        log.accept("policy check of " + k + " failed: " + ex);
+      }
+    });
+  }
+
+  /** Waits until the policy checks queued so far are done (tests, the benchmark). */
+  public void awaitChecks() throws InterruptedException {
+    var done = new java.util.concurrent.CountDownLatch(1);
+    checker.execute(done::countDown);
+    done.await(5, TimeUnit.MINUTES);
+  }
+
+  /** Open incidents per {@code app/env}, from pave-signals; the catalog shows the counts. */
+  public void incidents(Map<String, Integer> open) {
+    if (open.equals(incidents)) {
+      return;
+    }
+    incidents = Map.copyOf(open);
+    entries.replaceAll((k, e) -> e.withIncidents(open.getOrDefault(e.key(), 0)));
+    dirty = true;
+  }
+
+  /** Every service, sorted by application and environment. */
+  public List<ServiceEntry> services() {
+    if (dirty) {
+      synchronized (this) {
+        if (dirty) {
+          dirty = false;
+          List<ServiceEntry> l = new ArrayList<>(entries.values());
+          l.sort(ORDER);
+          sorted = List.copyOf(l);
+        }
+      }
+    }
+    return sorted;
+  }
+
+  public List<ServiceEntry> environmentsOf(String app) {
+    return services().stream().filter(e -> e.app().equals(app)).toList();
+  }
+
+  public Optional<ServiceEntry> find(String app, String environment) {
+    return services().stream().filter(e -> e.app().equals(app)
+        && e.environment().equals(environment)).findFirst();
+  }
+
+  public Optional<ApplicationResource> resource(ServiceEntry e) {
+    return Optional.ofNullable(resources.get(e.resourceNamespace() + "/" + e.app()));
+  }
+
+  public Map<String, Environment> environments() {
+    return EnvironmentCatalog.of(Environments.builtIn(), environmentResources.values()).valid();
+  }
+
+  public Policies policies() {
+    return policies;
+  }
+
+  /** The exceptions in the cluster, by namespace/name. */
+  public Map<String, PolicyException> exceptions() {
+    return Map.copyOf(exceptions);
+  }
+
+  public boolean exceptionsSupported() {
+    return exceptionsSupported;
+  }
+
+  public Adoption.Report adoption() {
+    // A workload without a team label belongs to the team whose service owns its namespace.
+    Map<String, String> teamOfNamespace = new java.util.HashMap<>();
+    entries.values().forEach(e -> teamOfNamespace.putIfAbsent(e.namespace(), e.team()));
+    return Adoption.of(workloads.values().stream().map(w -> w.team() != null ? w
+        : new Workload(w.kind(), w.namespace(), w.name(), teamOfNamespace.get(w.namespace()),
+            w.managed())).toList());
+  }
+
+  public Supplier<Integer> size() {
+    return entries::size;
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+    checker.shutdownNow();
+  }
+}

@@ -1,0 +1,203 @@
+package dev.pave.console;
+
+import dev.pave.control.ApplicationReconciler;
+import dev.pave.control.ApplicationResource;
+import dev.pave.control.Releases;
+import dev.pave.render.Manifests;
+import dev.pave.render.Renderer;
+import dev.pave.schema.CustomResourceDefinitions;
+import dev.pave.signals.Postgres;
+import dev.pave.signals.config.ConfigReader;
+import dev.pave.signals.pipeline.Pipeline;
+import dev.pave.signals.store.Database;
+import dev.pave.spec.Application;
+import dev.pave.spec.Environments;
+import dev.pave.spec.SpecReader;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import io.fabric8.mockwebserver.MockWebServer;
+
+/**
+ * The console as the sandbox runs it: the in-process Kubernetes API (no operator: the fixture
+ * records revisions through Releases and writes the status an operator would), a real
+ * PostgreSQL, the real signals pipeline, and the console in sandbox mode.
+ *
+ * <p>Seeded: checkout (team payments) in dev with revisions 1 (1.4.2) and 2 (:latest, which
+ * the image-tag rule finds); search (team discovery) in dev; an unmanaged Deployment
+ * "legacy-cron" in namespace payments-legacy.
+ */
+final class ConsoleFixture implements AutoCloseable {
+  final KubernetesMockServer server;
+  final KubernetesClient client;
+  final Database db;
+  final Pipeline pipeline;
+  final Console console;
+  final Releases releases;
+  final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+  final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+      .build();
+  final String adminToken;
+
+  ConsoleFixture(Path dir) throws Exception {
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+    for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
+        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment(),
+        policyExceptionCrd())) {
+      client.apiextensions().v1().customResourceDefinitions().resource(client
+          .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
+          .create();
+    }
+    releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
+    seed("checkout", "payments", List.of("1.4.2", "latest"));
+    seed("search", "discovery", List.of("3.0.0"));
+    client.apps().deployments().inNamespace("payments-legacy").resource(new DeploymentBuilder()
+        .withNewMetadata().withName("legacy-cron").withNamespace("payments-legacy")
+        .addToLabels("pave.dev/team", "payments").endMetadata().withNewSpec().endSpec().build())
+        .create();
+
+    db = Postgres.fresh();
+    String yaml = """
+        apiVersion: pave.dev/v1alpha1
+        kind: SignalsConfig
+        intake:
+          port: 0
+        sinks:
+          - name: soc
+            type: webhook
+            url: http://127.0.0.1:9/unreachable
+            retry: {initialBackoff: 10ms, maxBackoff: 20ms, maxAttempts: 1}
+        routes:
+          - sinks: [soc]
+        """;
+    var read = ConfigReader.read("signals.yaml", yaml, dir);
+    if (!read.problems().isEmpty()) {
+      throw new IllegalStateException(read.problems().toString());
+    }
+    pipeline = Pipeline.start(read.config(), db, Clock.systemUTC(), log::add);
+    console = Console.start(Console.Settings.builder().kubernetes(client)
+        .dataSource(db.dataSource()).signals(pipeline).auth(Auth.sandbox()).port(0)
+        .link("Dashboard", "https://grafana.example.com/d/svc?var-app={app}&var-env={env}")
+        .log(log::add).build());
+    adminToken = console.adminToken().orElseThrow();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+        get("/api/v1/services", adminToken).body().contains("\"total\":2"));
+  }
+
+  static Map<String, Object> policyExceptionCrd() {
+    Map<String, Object> schema = Map.of("openAPIV3Schema", Map.of("type", "object",
+        "x-kubernetes-preserve-unknown-fields", true));
+    return Map.of("apiVersion", "apiextensions.k8s.io/v1", "kind", "CustomResourceDefinition",
+        "metadata", Map.of("name", "policyexceptions.pave.dev"),
+        "spec", Map.of("group", "pave.dev", "scope", "Namespaced",
+            "names", Map.of("kind", "PolicyException", "plural", "policyexceptions",
+                "singular", "policyexception"),
+            "versions", List.of(Map.of("name", "v1alpha1", "served", true, "storage", true,
+                "schema", schema))));
+  }
+
+  /** One Application in dev with a revision per image, and the status an operator writes. */
+  void seed(String app, String team, List<String> versions) {
+    String ns = app + "-dev";
+    Releases.Target t = new Releases.Target(app, "dev", ns);
+    Map<String, Object> spec = null;
+    int revision = 0;
+    for (String v : versions) {
+      spec = new LinkedHashMap<>();
+      spec.put("team", team);
+      spec.put("image", "registry.example.com/" + team + "/" + app + ":" + v);
+      spec.put("port", 8080);
+      spec.put("owner", "owner@example.com");
+      spec.put("runbook", "https://runbooks.example.com/" + app);
+      String specYaml = Manifests.yamlOf(Map.of("apiVersion", "pave.dev/v1alpha1",
+          "kind", "Application", "metadata", Map.of("name", app), "spec", spec));
+      Application a = SpecReader.read(app, specYaml).applications().get(0).value();
+      revision = releases.deploy(t, Renderer.render(a, Environments.builtIn().get("dev")),
+          specYaml, "alice", "c0ffee" + v).revision();
+    }
+    ApplicationResource r = new ApplicationResource();
+    r.setMetadata(new ObjectMetaBuilder().withName(app).withNamespace("apps")
+        .addToLabels(ApplicationReconciler.ENVIRONMENT_LABEL, "dev").build());
+    r.setSpec(spec);
+    r = client.resource(r).create();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("revision", revision);
+    status.put("phase", "Available");
+    status.put("objects", List.of(Map.of("kind", "Deployment", "namespace", ns, "name", app,
+        "action", "created")));
+    status.put("conditions", List.of(Map.of("type", "Ready", "status", "True",
+        "reason", "RolloutAvailable", "message", "Revision " + revision + " is available.")));
+    r.setStatus(status);
+    client.resource(r).updateStatus();
+  }
+
+  URI url(String path) {
+    return URI.create(console.url() + path);
+  }
+
+  HttpResponse<String> get(String path, String bearer) throws Exception {
+    var b = HttpRequest.newBuilder(url(path)).GET();
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> send(String method, String path, String body, String... headers)
+      throws Exception {
+    var b = HttpRequest.newBuilder(url(path)).method(method, body == null
+        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Creates an API token through the API as the sandbox admin; returns the secret. */
+  String token(String role, String team, int days) throws Exception {
+    var r = send("POST", "/api/v1/tokens", "{\"name\":\"t-" + role + "-" + team + "\",\"role\":\""
+        + role + "\"," + (team == null ? "" : "\"team\":\"" + team + "\",")
+        + "\"expiresInDays\":" + days + "}", "Authorization", "Bearer " + adminToken,
+        "Content-Type", "application/json");
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException(r.statusCode() + " " + r.body());
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("token")
+        .asText();
+  }
+
+  @Override
+  public void close() throws Exception {
+    console.close();
+    pipeline.close();
+    db.close();
+    client.close();
+    server.destroy();
+  }
+
+  static Path tempDir() throws Exception {
+    return Files.createTempDirectory("pave-console");
+  }
+}
