@@ -50,6 +50,10 @@ final class UpCommand implements Callable<Integer> {
           + " kept in DIR/signals.yaml).")
   int signalsPort;
 
+  @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Port of the console on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  int port;
+
   @Option(names = "--kubeconfig", paramLabel = "FILE",
       description = "Run against this cluster instead of the embedded API (nothing is seeded).")
   Path kubeconfig;
@@ -70,7 +74,7 @@ final class UpCommand implements Callable<Integer> {
     Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".pave",
         "sandbox");
     Sandbox.Settings settings = Sandbox.Settings.embedded(dir).fresh(fresh)
-        .ports(apiPort, signalsPort).progress(line -> {
+        .ports(apiPort, signalsPort, port).progress(line -> {
           err.println("  " + line);
           err.flush();
         });
@@ -98,6 +102,8 @@ final class UpCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     Duration ready = Duration.ofNanos(System.nanoTime() - started);
     out.printf("Pave is ready in %.1f s.%n", ready.toMillis() / 1000.0);
+    out.println("  console     " + sandbox.console().url() + sandbox.console().adminToken()
+        .map(t -> "  (one-time admin token: " + t + ")").orElse(""));
     out.println("  kubernetes  " + sandbox.apiUrl() + (kubeconfig == null
         ? "  (kubeconfig: " + sandbox.kubeconfig() + ")" : ""));
     if (kubeconfig == null) {

@@ -5,6 +5,8 @@ import dev.pave.control.OperatorMetrics;
 import dev.pave.control.Operators;
 import dev.pave.control.Releases;
 import dev.pave.control.webhook.AdmissionEvents;
+import dev.pave.console.Auth;
+import dev.pave.console.Console;
 import dev.pave.control.webhook.Reviews;
 import dev.pave.policy.BuiltInPacks;
 import dev.pave.policy.PolicyEngine;
@@ -52,7 +54,7 @@ public final class Sandbox implements AutoCloseable {
   static final Set<String> UNCHECKED = Set.of("kube-system", "pave-system");
 
   /** How to start it. A null {@code external} client means the embedded API. */
-  public record Settings(Path data, boolean fresh, int apiPort, int signalsPort,
+  public record Settings(Path data, boolean fresh, int apiPort, int signalsPort, int consolePort,
       KubernetesClient external, Clock clock, Duration rolloutTime, Consumer<String> progress) {
     public Settings {
       if (progress == null) {
@@ -64,26 +66,28 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public static Settings embedded(Path data) {
-      return new Settings(data, false, 0, 0, null, Clock.systemUTC(), Duration.ofSeconds(2),
-          null);
+      return new Settings(data, false, 0, 0, 8080, null, Clock.systemUTC(),
+          Duration.ofSeconds(2), null);
     }
 
     public Settings fresh(boolean f) {
-      return new Settings(data, f, apiPort, signalsPort, external, clock, rolloutTime,
-          progress);
+      return new Settings(data, f, apiPort, signalsPort, consolePort, external, clock,
+          rolloutTime, progress);
     }
 
-    public Settings ports(int api, int signals) {
-      return new Settings(data, fresh, api, signals, external, clock, rolloutTime, progress);
+    public Settings ports(int api, int signals, int console) {
+      return new Settings(data, fresh, api, signals, console, external, clock, rolloutTime,
+          progress);
     }
 
     public Settings against(KubernetesClient client) {
-      return new Settings(data, fresh, apiPort, signalsPort, client, clock, rolloutTime,
-          progress);
+      return new Settings(data, fresh, apiPort, signalsPort, consolePort, client, clock,
+          rolloutTime, progress);
     }
 
     public Settings progress(Consumer<String> p) {
-      return new Settings(data, fresh, apiPort, signalsPort, external, clock, rolloutTime, p);
+      return new Settings(data, fresh, apiPort, signalsPort, consolePort, external, clock,
+          rolloutTime, p);
     }
   }
 
@@ -100,6 +104,7 @@ public final class Sandbox implements AutoCloseable {
   private Pipeline pipeline;
   private Database database;
   private Demo demo;
+  private Console console;
   private boolean seeded;
   private volatile boolean restoredWhole;
   private final OperatorMetrics metrics = new OperatorMetrics();
@@ -161,6 +166,18 @@ public final class Sandbox implements AutoCloseable {
     settings.progress().accept("starting signals (embedded PostgreSQL in "
         + data.resolve("signals-db") + ")");
     startSignals();
+    settings.progress().accept("starting the console");
+    try {
+      console = Console.start(Console.Settings.builder().kubernetes(client)
+          .dataSource(database.dataSource()).signals(pipeline).auth(Auth.sandbox())
+          .host("127.0.0.1").port(settings.consolePort()).clock(settings.clock())
+          .defaultEnvironment("dev").log(line -> {}).build());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot start the console on 127.0.0.1:"
+          + settings.consolePort() + " (" + e.getMessage() + "); choose another port with"
+          + " --port", e);
+    }
+    parts.add(console);
     if (api != null) {
       snapshots.scheduleWithFixedDelay(this::snapshot, 5, 5, TimeUnit.SECONDS);
     }
@@ -291,6 +308,10 @@ public final class Sandbox implements AutoCloseable {
 
   public boolean seeded() {
     return seeded;
+  }
+
+  public Console console() {
+    return console;
   }
 
   public KubernetesClient client() {

@@ -40,7 +40,7 @@ class SandboxTest {
   @BeforeAll
   static void start() throws Exception {
     Files.writeString(data.resolve("notes.txt"), "mine");
-    sandbox = Sandbox.start(new Sandbox.Settings(data, true, 0, 0, null, null,
+    sandbox = Sandbox.start(new Sandbox.Settings(data, true, 0, 0, 0, null, null,
         Duration.ofMillis(300), null));
     user = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(null,
         Files.readString(sandbox.kubeconfig()), sandbox.kubeconfig().toString())).build();
@@ -145,7 +145,7 @@ class SandboxTest {
         .inAnyNamespace().list().getItems().size();
     user.close();
     sandbox.close();
-    sandbox = Sandbox.start(new Sandbox.Settings(data, false, 0, 0, null, null,
+    sandbox = Sandbox.start(new Sandbox.Settings(data, false, 0, 0, 0, null, null,
         Duration.ofMillis(300), null));
     user = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(null,
         Files.readString(sandbox.kubeconfig()), sandbox.kubeconfig().toString())).build();
