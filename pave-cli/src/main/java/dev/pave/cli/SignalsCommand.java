@@ -126,7 +126,7 @@ final class SignalsCommand implements Callable<Integer> {
     }
     for (int i = 0; i < p.deliverers().size(); i++) {
       Deliverer d = p.deliverers().get(i);
-      b.append("; ").append(p.config().sinks().get(i).name()).append(" delivered ")
+      b.append("; ").append(d.sinkName()).append(" delivered ")
           .append(d.delivered()).append(" failed ").append(d.failed()).append(" circuit ")
           .append(d.breaker().state(java.time.Instant.now()).name().toLowerCase());
     }

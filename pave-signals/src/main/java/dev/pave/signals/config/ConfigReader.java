@@ -67,7 +67,7 @@ public final class ConfigReader {
     if (!KIND.equals(root.string("kind", null))) {
       root.problem("kind", "expected kind: " + KIND);
     }
-    Secrets secrets = new Secrets(baseDir);
+    SecretSource secrets = SecretSource.files(baseDir);
     SignalsConfig.Intake intake = intake(root.object("intake"), secrets);
     SignalsConfig.Database database = database(root.object("database"), secrets, baseDir);
     Duration retention = root.duration("retention", Duration.ofDays(30));
@@ -94,7 +94,7 @@ public final class ConfigReader {
         List.copyOf(sinks), List.copyOf(routes)), List.of());
   }
 
-  private static SignalsConfig.Intake intake(Fields f, Secrets secrets) {
+  private static SignalsConfig.Intake intake(Fields f, SecretSource secrets) {
     f.allow("address", "port", "queue", "ackTimeout", "alertmanager", "cloudevents", "api");
     return new SignalsConfig.Intake(f.string("address", "127.0.0.1"),
         f.integer("port", 9095, 0, 65535), f.integer("queue", 20000, 1, 10_000_000),
@@ -103,13 +103,13 @@ public final class ConfigReader {
         credentials(f.object("cloudevents"), secrets), credentials(f.object("api"), secrets));
   }
 
-  private static SignalsConfig.Credentials credentials(Fields f, Secrets secrets) {
+  private static SignalsConfig.Credentials credentials(Fields f, SecretSource secrets) {
     f.allow("bearerTokenFile", "hmacSecretFile");
-    return new SignalsConfig.Credentials(secrets.read(f, "bearerTokenFile"),
-        secrets.read(f, "hmacSecretFile"));
+    return new SignalsConfig.Credentials(secrets.read(f, "bearerToken"),
+        secrets.read(f, "hmacSecret"));
   }
 
-  private static SignalsConfig.Database database(Fields f, Secrets secrets, Path baseDir) {
+  private static SignalsConfig.Database database(Fields f, SecretSource secrets, Path baseDir) {
     f.allow("url", "dataDirectory", "port", "user", "passwordFile", "poolSize");
     String url = f.string("url", "embedded");
     if (!url.equals("embedded") && !url.startsWith("jdbc:postgresql:")) {
@@ -118,7 +118,7 @@ public final class ConfigReader {
     String dir = f.string("dataDirectory", "pave-signals-data");
     Path data = baseDir == null ? Path.of(dir) : baseDir.resolve(dir);
     return new SignalsConfig.Database(url, data, f.integer("port", 0, 0, 65535),
-        f.string("user", "postgres"), secrets.read(f, "passwordFile"),
+        f.string("user", "postgres"), secrets.read(f, "password"),
         f.integer("poolSize", 8, 2, 200));
   }
 
@@ -216,43 +216,4 @@ public final class ConfigReader {
     }
   }
 
-  /** Reads secret files relative to the configuration file. */
-  static final class Secrets {
-    private final Path baseDir;
-
-    Secrets(Path baseDir) {
-      this.baseDir = baseDir;
-    }
-
-    Secret read(Fields f, String key) {
-      String file = f.string(key, null);
-      if (file == null) {
-        return null;
-      }
-      Path p = baseDir == null ? Path.of(file) : baseDir.resolve(file);
-      try {
-        String text = Files.readString(p).strip();
-        if (text.isEmpty()) {
-          f.problem(key, "the file " + p + " is empty");
-          return null;
-        }
-        return new Secret(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), p.toString());
-      } catch (IOException e) {
-        f.problem(key, "cannot read the file " + p + " (" + e.getClass().getSimpleName() + ")");
-        return null;
-      }
-    }
-
-    Path path(Fields f, String key) {
-      String file = f.string(key, null);
-      if (file == null) {
-        return null;
-      }
-      Path p = baseDir == null ? Path.of(file) : baseDir.resolve(file);
-      if (!Files.isReadable(p)) {
-        f.problem(key, "cannot read the file " + p);
-      }
-      return p;
-    }
-  }
 }

@@ -7,6 +7,7 @@ import dev.pave.signals.intake.AlertmanagerWebhook;
 import dev.pave.signals.intake.CloudEventsIntake;
 import dev.pave.signals.pipeline.Ingest;
 import dev.pave.signals.pipeline.Overloaded;
+import dev.pave.signals.pipeline.SignalsMetrics;
 import dev.pave.signals.store.Codec;
 import dev.pave.signals.store.Store;
 import io.javalin.Javalin;
@@ -36,10 +37,10 @@ public final class IntakeServer implements AutoCloseable {
   private final Clock clock;
   private Javalin app;
 
-  private final java.util.function.Supplier<String> metrics;
+  private final SignalsMetrics metrics;
 
   public IntakeServer(SignalsConfig.Intake cfg, Ingest ingest, Store store, Clock clock,
-      java.util.function.Supplier<String> metrics) {
+      SignalsMetrics metrics) {
     this.metrics = metrics;
     this.cfg = cfg;
     this.ingest = ingest;
@@ -58,7 +59,7 @@ public final class IntakeServer implements AutoCloseable {
       c.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
       c.routes.get("/readyz", this::ready);
       c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(metrics.get()));
+          .result(metrics.scrape()));
       c.routes.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error",
           "internal error: " + e.getClass().getSimpleName())));
     }).start(cfg.address(), cfg.port());
@@ -70,6 +71,7 @@ public final class IntakeServer implements AutoCloseable {
   }
 
   private void alertmanager(Context ctx) {
+    long started = System.nanoTime();
     byte[] body = ctx.bodyAsBytes();
     if (!authorized(ctx, cfg.alertmanager(), body)) {
       return;
@@ -81,10 +83,11 @@ public final class IntakeServer implements AutoCloseable {
       json(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    accept(ctx, n.signals());
+    accept(ctx, "alertmanager", n.signals(), started);
   }
 
   private void cloudevents(Context ctx) {
+    long started = System.nanoTime();
     byte[] body = ctx.bodyAsBytes();
     if (!authorized(ctx, cfg.cloudevents(), body)) {
       return;
@@ -109,19 +112,22 @@ public final class IntakeServer implements AutoCloseable {
       json(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    accept(ctx, signals);
+    accept(ctx, "cloudevents", signals, started);
   }
 
-  private void accept(Context ctx, List<Signal> signals) {
+  private void accept(Context ctx, String endpoint, List<Signal> signals, long started) {
     try {
       Ingest.Outcome o = ingest.submit(signals);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("accepted", o.accepted());
       body.put("duplicates", o.duplicates());
       json(ctx, 200, body);
+      metrics.acknowledged(endpoint, Duration.ofNanos(System.nanoTime() - started));
     } catch (Overloaded e) {
       ctx.header("Retry-After", "1");
-      json(ctx, e.unavailable() ? 503 : 429, Map.of("error", e.getMessage()));
+      int status = e.unavailable() ? 503 : 429;
+      json(ctx, status, Map.of("error", e.getMessage()));
+      metrics.refused(endpoint, status, e.reason());
     }
   }
 
