@@ -3,6 +3,7 @@ package dev.pave.cli;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.signals.cluster.ClusterWatch;
+import dev.pave.signals.cluster.SignalSinkResources;
 import dev.pave.signals.config.ConfigReader;
 import dev.pave.signals.config.SignalsConfig;
 import dev.pave.signals.config.SinkConfig;
@@ -85,6 +86,21 @@ final class SignalsCommand implements Callable<Integer> {
               k.kubeconfig())
           : Config.autoConfigure(k.context());
       KubernetesClient client = new KubernetesClientBuilder().withConfig(kc).build();
+      if (!k.sinkNamespace().isEmpty()) {
+        if (client.apiextensions().v1().customResourceDefinitions()
+            .withName(SignalSinkResources.PLURAL + ".pave.dev").get() != null) {
+          pipeline.attach(new SignalSinkResources(client, k.sinkNamespace(),
+              cfg.sinks().stream().map(SinkConfig::name).collect(Collectors.toSet()),
+              pipeline::resourceSinks, Clock.systemUTC(), line -> {
+                err.println(line);
+                err.flush();
+              }).start());
+          out.println("watching SignalSink resources in namespace " + k.sinkNamespace());
+        } else {
+          out.println("no SignalSink resource type in the cluster (deploy/crds/"
+              + "signalsinks.pave.dev.yaml); sinks come from the configuration file only");
+        }
+      }
       pipeline.attach(new ClusterWatch(client, k, cfg.catalog().applications(),
           pipeline::catalog, pipeline.ingest()::submit, Clock.systemUTC(), line -> {
             err.println(line);

@@ -127,10 +127,16 @@ public final class ConfigReader {
     SignalsConfig.Kubernetes k = null;
     if (f.has("kubernetes")) {
       Fields kf = f.object("kubernetes");
-      kf.allow("kubeconfig", "context", "cluster", "namespaces", "events", "resync");
+      kf.allow("kubeconfig", "context", "cluster", "namespaces", "events", "resync",
+          "sinkNamespace");
+      String sinkNamespace = kf.string("sinkNamespace", "pave-system");
+      if (!sinkNamespace.isEmpty() && !sinkNamespace.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")) {
+        kf.problem("sinkNamespace", "expected a namespace name, or \"\" for no SignalSink"
+            + " resources, got \"" + sinkNamespace + "\"");
+      }
       k = new SignalsConfig.Kubernetes(kf.string("kubeconfig", null), kf.string("context", null),
           kf.string("cluster", null), kf.strings("namespaces"), kf.bool("events", true),
-          kf.duration("resync", Duration.ofMinutes(5)));
+          kf.duration("resync", Duration.ofMinutes(5)), sinkNamespace);
     }
     List<CatalogEntry> apps = new ArrayList<>();
     for (Fields a : f.objects("applications")) {
@@ -168,6 +174,49 @@ public final class ConfigReader {
             + String.join(", ", sinkNames) + ".");
       }
     }
+    return filters(f, sinks);
+  }
+
+  /** The result of reading a SignalSink resource: its sink and routes, or the problems. */
+  public record SinkResult(SinkConfig sink, List<SignalsConfig.Route> routes,
+      List<Problem> problems) {}
+
+  /**
+   * Reads the spec of a SignalSink resource called {@code name}: the fields of a
+   * {@code sinks:} entry (credentials as {@code ...SecretRef}), and {@code routes} without
+   * {@code sinks} (they all deliver to this sink; no routes: every signal). Problems name the
+   * field from {@code spec}; the same reader as the file checks the same rules.
+   */
+  public static SinkResult readSink(String source, String name, Map<String, Object> spec,
+      SecretSource secrets) {
+    List<Problem> problems = new ArrayList<>();
+    SourceMap positions = new SourceMap(source);
+    Fields f = new Fields(spec, "spec", positions, problems);
+    if (name == null || !name.matches("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")) {
+      problems.add(positions.problem("metadata.name", "expected a DNS label (lowercase"
+          + " letters, digits, '-', at most 63) as the sink's name, got \"" + name + "\""));
+    }
+    SinkConfig sink = spec == null ? null : Sinks.read(f, name, secrets, "routes");
+    if (spec == null) {
+      problems.add(positions.problem("spec", "missing spec: type and the sink's fields"));
+    }
+    List<SignalsConfig.Route> routes = new ArrayList<>();
+    if (!f.has("routes")) {
+      routes.add(new SignalsConfig.Route(List.of(name), List.of(), List.of(), List.of(),
+          List.of()));
+    }
+    for (Fields r : f.objects("routes")) {
+      r.allow("teams", "environments", "severities", "types");
+      routes.add(filters(r, List.of(name)));
+    }
+    if (!problems.isEmpty() || sink == null) {
+      return new SinkResult(null, List.of(), problems);
+    }
+    return new SinkResult(sink, List.copyOf(routes), List.of());
+  }
+
+  /** A route's matchers: teams, environments, severities and types. */
+  private static SignalsConfig.Route filters(Fields f, List<String> sinks) {
     List<Severity> severities = new ArrayList<>();
     List<String> sev = f.strings("severities");
     for (int i = 0; i < sev.size(); i++) {
