@@ -24,6 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * resources; a removed sink's series go with it.
  */
 public final class SignalsMetrics {
+  private static final Duration[] ACK_BUCKETS = millis(1, 2, 5, 10, 20, 50, 100, 200, 500,
+      1000, 2000, 5000, 10_000);
+  private static final Duration[] LATENCY_BUCKETS = millis(10, 50, 100, 500, 1000, 5000,
+      30_000, 60_000, 300_000, 1_800_000, 3_600_000);
+  private static final Duration[] CALL_BUCKETS = millis(5, 10, 50, 100, 500, 1000, 5000,
+      30_000);
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Clock clock;
@@ -43,9 +50,8 @@ public final class SignalsMetrics {
   public void acknowledged(String endpoint, Duration took) {
     acks.computeIfAbsent(endpoint, e -> Timer.builder("pave_signals_ack")
         .description("Time from a request's arrival to its answer after the journal's commit")
-        .tag("endpoint", e).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)).record(took);
+        .tag("endpoint", e).serviceLevelObjectives(ACK_BUCKETS).register(registry))
+        .record(took);
   }
 
   /** A request refused with 429 or 503 so the sender retries. */
@@ -81,17 +87,13 @@ public final class SignalsMetrics {
         .register(registry);
     Timer latency = Timer.builder("pave_signals_delivery_latency")
         .description("Time from the journal's commit to the sink taking the notice, by sink")
-        .tag("sink", name).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
-        .register(registry);
+        .tag("sink", name).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     Timer calls = Timer.builder("pave_signals_sink_request")
         .description("Duration of calls to the sink, by sink and outcome").tag("sink", name)
-        .tag("outcome", "ok").publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+        .tag("outcome", "ok").serviceLevelObjectives(CALL_BUCKETS)
         .register(registry);
     Timer failedCalls = Timer.builder("pave_signals_sink_request").tag("sink", name)
-        .tag("outcome", "failed").publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+        .tag("outcome", "failed").serviceLevelObjectives(CALL_BUCKETS)
         .register(registry);
     Gauge.builder("pave_signals_circuit_open", current, m -> {
       Deliverer d = m.get(name);
@@ -133,6 +135,14 @@ public final class SignalsMetrics {
         registry.remove(m);
       }
     }
+  }
+
+  private static Duration[] millis(long... ms) {
+    Duration[] out = new Duration[ms.length];
+    for (int i = 0; i < ms.length; i++) {
+      out[i] = Duration.ofMillis(ms[i]);
+    }
+    return out;
   }
 
   /** The Prometheus text exposition. */
