@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     description = "Takes Alertmanager webhooks, CloudEvents and the cluster's Events, enriches"
         + " each with the owning team, on-call, runbook and release, journals it in PostgreSQL"
         + " before acknowledging, groups incidents and delivers to webhook, syslog, Splunk,"
-        + " Request Tracker and PagerDuty sinks. See docs/signals.md.",
+        + " Request Tracker, ServiceNow, Jira and PagerDuty sinks; with a cluster, also to the"
+        + " sinks of its SignalSink resources. See docs/signals.md.",
     footer = {"", "Examples:",
         "  pave signals --config examples/signals.yaml",
         "  pave signals replay --config signals.yaml --list",
