@@ -30,6 +30,7 @@ import java.util.Map;
 public final class IntakeServer implements AutoCloseable {
   /** How far an HMAC timestamp may be from now before the request counts as a replay. */
   static final Duration SIGNATURE_WINDOW = Duration.ofMinutes(5);
+  static final long MAX_BODY = 16L * 1024 * 1024;
 
   private final SignalsConfig.Intake cfg;
   private final Ingest ingest;
@@ -50,7 +51,7 @@ public final class IntakeServer implements AutoCloseable {
 
   public IntakeServer start() {
     app = Javalin.create(c -> {
-      c.http.maxRequestSize = 16L * 1024 * 1024;
+      c.http.maxRequestSize = MAX_BODY;
       c.startup.showJavalinBanner = false;
       c.routes.post("/api/v1/alertmanager", this::alertmanager);
       c.routes.post("/api/v1/cloudevents", this::cloudevents);
@@ -70,10 +71,10 @@ public final class IntakeServer implements AutoCloseable {
     return app.port();
   }
 
-  private void alertmanager(Context ctx) {
+  private void alertmanager(Context ctx) throws java.io.IOException {
     long started = System.nanoTime();
-    byte[] body = ctx.bodyAsBytes();
-    if (!authorized(ctx, cfg.alertmanager(), body)) {
+    byte[] body = body(ctx);
+    if (body == null || !authorized(ctx, cfg.alertmanager(), body)) {
       return;
     }
     AlertmanagerWebhook.Notification n;
@@ -86,10 +87,10 @@ public final class IntakeServer implements AutoCloseable {
     accept(ctx, "alertmanager", n.signals(), started);
   }
 
-  private void cloudevents(Context ctx) {
+  private void cloudevents(Context ctx) throws java.io.IOException {
     long started = System.nanoTime();
-    byte[] body = ctx.bodyAsBytes();
-    if (!authorized(ctx, cfg.cloudevents(), body)) {
+    byte[] body = body(ctx);
+    if (body == null || !authorized(ctx, cfg.cloudevents(), body)) {
       return;
     }
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -113,6 +114,28 @@ public final class IntakeServer implements AutoCloseable {
       return;
     }
     accept(ctx, "cloudevents", signals, started);
+  }
+
+  /**
+   * The request body, read in one piece of its declared length (Javalin's own reader copies
+   * through growing buffers: a third of the intake's allocation, measured with JFR); without a
+   * length, Javalin's. Null (413 answered) when larger than 16 MiB.
+   */
+  private static byte[] body(Context ctx) throws java.io.IOException {
+    long length = ctx.req().getContentLengthLong();
+    if (length > MAX_BODY) {
+      json(ctx, 413, Map.of("error", "request body larger than " + MAX_BODY + " bytes"));
+      return null;
+    }
+    if (length < 0) {
+      return ctx.bodyAsBytes();
+    }
+    byte[] b = ctx.req().getInputStream().readNBytes((int) length);
+    if (b.length != length) {
+      throw new java.io.EOFException("request body ended after " + b.length + " of " + length
+          + " bytes");
+    }
+    return b;
   }
 
   private void accept(Context ctx, String endpoint, List<Signal> signals, long started) {
