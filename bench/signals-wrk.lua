@@ -42,7 +42,8 @@ end
 
 function done(summary, latency, requests)
   local ok = summary.requests - summary.errors.status
-  io.write(string.format("wrk %s: %d requests, %d not 2xx, %.0f acknowledged/s; ack latency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-    target, summary.requests, summary.errors.status, ok / (summary.duration / 1e6),
+  -- done() runs in the main thread, where init() did not: the target is in the command line.
+  io.write(string.format("wrk: %d requests, %d not 2xx, %.0f acknowledged/s; ack latency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+    summary.requests, summary.errors.status, ok / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
