@@ -47,11 +47,17 @@ final class ServiceNow implements Tracker {
     // '^' separates conditions in an encoded query; an incident id never contains one.
     String query = "correlation_id=" + TicketSink.correlationId(i) + "^ORDERBYsys_created_on";
     URI uri = URI.create(table + "?sysparm_query=" + URLEncoder.encode(query,
-        StandardCharsets.UTF_8) + "&sysparm_fields=sys_id,number,state&sysparm_limit=1");
+        StandardCharsets.UTF_8) + "&sysparm_fields=sys_id,number,state,correlation_id"
+        + "&sysparm_limit=1");
     JsonNode result = Http.json(cfg.name(), http.expectOk(request(uri).GET().build(),
         "record search")).path("result");
-    return result.isArray() && !result.isEmpty() ? result.get(0).path("sys_id").asText(null)
-        : null;
+    // An instance drops a condition on a field the table lacks and returns every record:
+    // only a record that really carries the id counts.
+    if (result.isArray() && !result.isEmpty() && TicketSink.correlationId(i).equals(
+        result.get(0).path("correlation_id").asText())) {
+      return result.get(0).path("sys_id").asText(null);
+    }
+    return null;
   }
 
   @Override
