@@ -46,10 +46,17 @@ public class SignalsLoad {
     switch (mode) {
       case "max", "e2e" -> max(mode, http, target, am, run);
       case "rate" -> rate(http, target, am, run);
-      default -> throw new IllegalArgumentException("mode: max, rate or e2e");
+      case "rate-raw" -> rateRaw(target, am, run);
+      default -> throw new IllegalArgumentException("mode: max, rate, rate-raw or e2e");
     }
+    // The generator shares the cores with what it measures: report what it used itself.
+    System.out.printf("load generator cpu %.1f s over %.1f s wall%n",
+        ProcessHandle.current().info().totalCpuDuration().orElse(java.time.Duration.ZERO)
+            .toMillis() / 1000.0, (System.nanoTime() - STARTED) / 1e9);
     System.exit(0);
   }
+
+  static final long STARTED = System.nanoTime();
 
   // Each notification is its own group (alertname Load<group>), as in Alertmanager's bursts of
   // single-alert groups; per=10 gives groups of ten alerts.
@@ -166,6 +173,110 @@ public class SignalsLoad {
           delivered.get(), alerts, delivered.get() / (e2e / 1e9), e2e / 1e9);
       receiver.stop(0);
     }
+  }
+
+  /**
+   * Like rate, over CONC persistent HTTP/1.1 connections written and read directly on sockets
+   * (java.net.http costs most of a core at 1,000 requests/s on these machines). Latency is
+   * counted from when the request was due, not from when it went out, so a sender falling
+   * behind shows in the figure instead of hiding it.
+   */
+  static void rateRaw(URI target, boolean am, String run) throws Exception {
+    int rate = opt("rate", 1000);
+    int seconds = opt("seconds", 20);
+    int conc = opt("conc", 32);
+    int total = rate * seconds;
+    long[] lat = new long[total];
+    long interval = 1_000_000_000L / rate;
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    long start = System.nanoTime() + 50_000_000L;
+    Thread[] senders = new Thread[conc];
+    for (int c = 0; c < conc; c++) {
+      senders[c] = new Thread(() -> {
+        try (java.net.Socket socket = new java.net.Socket(target.getHost(), target.getPort())) {
+          socket.setTcpNoDelay(true);
+          var out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16384);
+          var in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
+          for (int n = next.getAndIncrement(); n < total; n = next.getAndIncrement()) {
+            long due = start + n * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            byte[] body = body(am, run, n, 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            while (true) {
+              String head = "POST " + target.getRawPath() + " HTTP/1.1\r\nHost: " + target.getHost()
+                  + ":" + target.getPort() + "\r\nContent-Type: application/json\r\n"
+                  + (opts.containsKey("token") ? "Authorization: Bearer " + opts.get("token") + "\r\n" : "")
+                  + "Content-Length: " + body.length + "\r\n\r\n";
+              out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              out.write(body);
+              out.flush();
+              int status = readResponse(in);
+              if (status / 100 == 2) {
+                break;
+              }
+              if (status != 429 && status != 503) {
+                throw new IllegalStateException("HTTP " + status);
+              }
+              refused.incrementAndGet();
+              Thread.sleep(5);
+            }
+            lat[n] = System.nanoTime() - due;
+          }
+        } catch (Exception e) {
+          System.err.println("sender failed: " + e);
+        }
+      });
+      senders[c].start();
+    }
+    for (Thread t : senders) {
+      t.join();
+    }
+    double took = (System.nanoTime() - start) / 1e9;
+    System.out.printf("rate-raw target=%s offered=%d alerts/s for %d s over %d connections (%d alerts, finished in %.1f s), %d answers 429/503; ack latency from due time %s%n",
+        target.getPath(), rate, seconds, conc, total, took, refused.get(), percentiles(lat));
+  }
+
+  /** Reads one HTTP/1.1 response (Content-Length or chunked body) and returns its status. */
+  static int readResponse(java.io.InputStream in) throws java.io.IOException {
+    String status = line(in);
+    int code = Integer.parseInt(status.split(" ")[1]);
+    long length = 0;
+    boolean chunked = false;
+    for (String h = line(in); !h.isEmpty(); h = line(in)) {
+      String lower = h.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("content-length:")) {
+        length = Long.parseLong(h.substring(15).trim());
+      } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+        chunked = true;
+      }
+    }
+    if (chunked) {
+      for (long size = Long.parseLong(line(in).trim(), 16); size > 0;
+          size = Long.parseLong(line(in).trim(), 16)) {
+        in.skipNBytes(size);
+        line(in);
+      }
+      line(in);
+    } else {
+      in.skipNBytes(length);
+    }
+    return code;
+  }
+
+  static String line(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new java.io.EOFException("connection closed");
+      }
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
   }
 
   static void rate(HttpClient http, URI target, boolean am, String run) throws Exception {

@@ -37,7 +37,11 @@ YAML
 
 start_pave() {  # $1: data directory name
   sed "s/dataDirectory: data/dataDirectory: $1/" "$OUT/signals.yaml" > "$OUT/signals-$1.yaml"
-  "$JAVA" -Xmx1g -jar pave-cli/target/pave.jar signals --config "$OUT/signals-$1.yaml" \
+  # PAVE_JAVA_OPTS, {name} replaced by $1: e.g. to profile each pipeline
+  #   PAVE_JAVA_OPTS='-XX:StartFlightRecording=filename=bench/out/signals/{name}.jfr'
+  local opts=${PAVE_JAVA_OPTS:-}
+  # shellcheck disable=SC2086
+  "$JAVA" -Xmx1g ${opts//\{name\}/$1} -jar pave-cli/target/pave.jar signals --config "$OUT/signals-$1.yaml" \
     --status-every 0s > "$OUT/pave-$1.log" 2>&1 &
   PAVE_PID=$!
   for _ in $(seq 1 120); do grep -q "listening" "$OUT/pave-$1.log" && break; sleep 0.5; done
@@ -74,9 +78,15 @@ $LOAD max "$PAVE" alerts=50000 per=1 conc=64 token=bench-token run=max1 | tee -a
 $LOAD max "$AM" alerts=50000 per=1 conc=64 run=max1 | tee -a "$OUT/results.txt"
 $LOAD max "$PAVE" alerts=100000 per=10 conc=32 token=bench-token run=max10 | tee -a "$OUT/results.txt"
 $LOAD max "$AM" alerts=100000 per=10 conc=32 run=max10 | tee -a "$OUT/results.txt"
+echo "== intake, 1 alert per request, wrk as the load generator (its own CPU cost shown)"
+TIMEFORMAT="load generator (wrk) cpu %U s user + %S s system over %R s wall"
+{ time wrk -t2 -c64 -d30s -s bench/signals-wrk.lua "$PAVE" -- pave bench-token wrk1 ; } 2>&1 | grep -E "^wrk|load generator" | sed "s|^wrk:|wrk $PAVE:|" | tee -a "$OUT/results.txt"
+{ time wrk -t2 -c64 -d30s -s bench/signals-wrk.lua "$AM" -- am "" wrk1 ; } 2>&1 | grep -E "^wrk|load generator" | sed "s|^wrk:|wrk $AM:|" | tee -a "$OUT/results.txt"
 echo "== acknowledgement latency at 1,000 alerts/s"
 $LOAD rate "$PAVE" rate=1000 seconds=30 token=bench-token run=rate | tee -a "$OUT/results.txt"
 $LOAD rate "$AM" rate=1000 seconds=30 run=rate | tee -a "$OUT/results.txt"
+$LOAD rate-raw "$PAVE" rate=1000 seconds=30 conc=32 token=bench-token run=rateraw | tee -a "$OUT/results.txt"
+$LOAD rate-raw "$AM" rate=1000 seconds=30 conc=32 run=rateraw | tee -a "$OUT/results.txt"
 echo "== end to end: enriched and delivered to a webhook sink (fresh pipeline, receiver up)"
 stop_pave
 start_pave e2e

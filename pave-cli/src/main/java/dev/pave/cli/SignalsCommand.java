@@ -3,6 +3,7 @@ package dev.pave.cli;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.signals.cluster.ClusterWatch;
+import dev.pave.signals.cluster.SignalSinkResources;
 import dev.pave.signals.config.ConfigReader;
 import dev.pave.signals.config.SignalsConfig;
 import dev.pave.signals.config.SinkConfig;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
     description = "Takes Alertmanager webhooks, CloudEvents and the cluster's Events, enriches"
         + " each with the owning team, on-call, runbook and release, journals it in PostgreSQL"
         + " before acknowledging, groups incidents and delivers to webhook, syslog, Splunk,"
-        + " Request Tracker and PagerDuty sinks. See docs/signals.md.",
+        + " Request Tracker, ServiceNow, Jira and PagerDuty sinks; with a cluster, also to the"
+        + " sinks of its SignalSink resources. See docs/signals.md.",
     footer = {"", "Examples:",
         "  pave signals --config examples/signals.yaml",
         "  pave signals replay --config signals.yaml --list",
@@ -85,6 +87,21 @@ final class SignalsCommand implements Callable<Integer> {
               k.kubeconfig())
           : Config.autoConfigure(k.context());
       KubernetesClient client = new KubernetesClientBuilder().withConfig(kc).build();
+      if (!k.sinkNamespace().isEmpty()) {
+        if (client.apiextensions().v1().customResourceDefinitions()
+            .withName(SignalSinkResources.PLURAL + ".pave.dev").get() != null) {
+          pipeline.attach(new SignalSinkResources(client, k.sinkNamespace(),
+              cfg.sinks().stream().map(SinkConfig::name).collect(Collectors.toSet()),
+              pipeline::resourceSinks, Clock.systemUTC(), line -> {
+                err.println(line);
+                err.flush();
+              }).start());
+          out.println("watching SignalSink resources in namespace " + k.sinkNamespace());
+        } else {
+          out.println("no SignalSink resource type in the cluster (deploy/crds/"
+              + "signalsinks.pave.dev.yaml); sinks come from the configuration file only");
+        }
+      }
       pipeline.attach(new ClusterWatch(client, k, cfg.catalog().applications(),
           pipeline::catalog, pipeline.ingest()::submit, Clock.systemUTC(), line -> {
             err.println(line);
@@ -126,7 +143,7 @@ final class SignalsCommand implements Callable<Integer> {
     }
     for (int i = 0; i < p.deliverers().size(); i++) {
       Deliverer d = p.deliverers().get(i);
-      b.append("; ").append(p.config().sinks().get(i).name()).append(" delivered ")
+      b.append("; ").append(d.sinkName()).append(" delivered ")
           .append(d.delivered()).append(" failed ").append(d.failed()).append(" circuit ")
           .append(d.breaker().state(java.time.Instant.now()).name().toLowerCase());
     }

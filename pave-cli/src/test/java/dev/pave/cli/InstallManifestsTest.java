@@ -121,6 +121,33 @@ class InstallManifestsTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void signalsReadsSecretsOnlyInItsOwnNamespaceAndWritesOnlyTheStatusOfItsSinks()
+      throws Exception {
+    List<Map<String, Object>> docs = documents();
+    Map<String, Object> clusterRole = docs.stream().filter(d -> d.get("kind")
+        .equals("ClusterRole") && ((Map<String, Object>) d.get("metadata")).get("name")
+        .equals("pave-signals")).findFirst().orElseThrow();
+    List<Map<String, Object>> cluster = (List<Map<String, Object>>) clusterRole.get("rules");
+    assertThat(cluster).noneMatch(r -> ((List<String>) r.get("resources")).contains("secrets"));
+    assertThat(cluster).allSatisfy(r -> assertThat((List<String>) r.get("verbs"))
+        .isSubsetOf("get", "list", "watch"));
+    Map<String, Object> role = docs.stream().filter(d -> d.get("kind").equals("Role")
+        && ((Map<String, Object>) d.get("metadata")).get("name").equals("pave-signals"))
+        .findFirst().orElseThrow();
+    assertThat(((Map<String, Object>) role.get("metadata")).get("namespace"))
+        .isEqualTo("pave-system");
+    List<Map<String, Object>> rules = (List<Map<String, Object>>) role.get("rules");
+    assertThat(rules).anySatisfy(r -> {
+      assertThat((List<String>) r.get("resources")).containsExactly("secrets");
+      assertThat((List<String>) r.get("verbs")).containsExactly("get");
+    });
+    assertThat(rules).filteredOn(r -> ((List<String>) r.get("verbs")).contains("update"))
+        .allSatisfy(r -> assertThat((List<String>) r.get("resources"))
+            .containsExactly("signalsinks/status"));
+  }
+
+  @Test
   void theOperatorItselfPassesTheRestrictedPodSecurityPolicy() throws Exception {
     PolicyEngine engine = PolicyEngine.build(BuiltInPacks.select(BuiltInPacks.all(),
         List.of("pod-security-restricted")), Map.of()).engine();

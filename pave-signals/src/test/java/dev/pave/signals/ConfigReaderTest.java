@@ -68,7 +68,8 @@ class ConfigReaderTest {
         "signals.yaml:5:15: intake.ackTimeout: expected a duration such as 500ms, 30s, 5m, 1h or"
             + " 30d, got \"soon\"",
         "signals.yaml:8:11: sinks[0].type: unknown sink type \"webhok\"; did you mean"
-            + " \"webhook\"? Valid: webhook, syslog, splunk-hec, request-tracker, pagerduty.",
+            + " \"webhook\"? Valid: webhook, syslog, splunk-hec, request-tracker, servicenow, jira,"
+            + " pagerduty.",
         "signals.yaml:12:11: sinks[1].body: unknown value \"xml\" Valid: cef, json.",
         "signals.yaml:14:13: routes[0].sinks[0]: no sink is called \"socc\" Sinks: siem.",
         "signals.yaml:15:13: routes[0].types[0]: unknown signal type \"alrt\"; did you mean"
@@ -89,5 +90,36 @@ class ConfigReaderTest {
     assertThat(r.problems()).singleElement().extracting(Problem::format).asString()
         .startsWith("signals.yaml:5:22: intake.alertmanager.bearerTokenFile: cannot read the file")
         .contains("missing-token");
+  }
+
+  @Test
+  void itsm_sinks_name_missing_credentials_and_malformed_fields() {
+    String yaml = """
+        apiVersion: pave.dev/v1alpha1
+        kind: SignalsConfig
+        sinks:
+          - name: snow
+            type: servicenow
+            url: https://example.service-now.com
+            table: "incident; drop"
+          - name: jira
+            type: jira
+            url: https://example.atlassian.net
+            project: ops
+            labels: [pave, "two words"]
+            tokenFile: missing-token
+        """;
+    var r = ConfigReader.read("signals.yaml", yaml, dir);
+    assertThat(r.problems()).extracting(Problem::format).containsExactly(
+        "signals.yaml:4:5: sinks[0].user: missing credentials: user with passwordFile (Basic),"
+            + " or tokenFile (OAuth bearer token)",
+        "signals.yaml:7:12: sinks[0].table: expected a table name such as incident, got"
+            + " \"incident; drop\"",
+        "signals.yaml:11:14: sinks[1].project: expected a project key (capital letters, digits,"
+            + " '_'), got \"ops\"",
+        "signals.yaml:12:20: sinks[1].labels[1]: a Jira label cannot contain spaces, got"
+            + " \"two words\"",
+        "signals.yaml:13:16: sinks[1].tokenFile: cannot read the file "
+            + dir.resolve("missing-token") + " (NoSuchFileException)");
   }
 }

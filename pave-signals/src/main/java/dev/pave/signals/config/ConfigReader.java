@@ -67,7 +67,7 @@ public final class ConfigReader {
     if (!KIND.equals(root.string("kind", null))) {
       root.problem("kind", "expected kind: " + KIND);
     }
-    Secrets secrets = new Secrets(baseDir);
+    SecretSource secrets = SecretSource.files(baseDir);
     SignalsConfig.Intake intake = intake(root.object("intake"), secrets);
     SignalsConfig.Database database = database(root.object("database"), secrets, baseDir);
     Duration retention = root.duration("retention", Duration.ofDays(30));
@@ -94,7 +94,7 @@ public final class ConfigReader {
         List.copyOf(sinks), List.copyOf(routes)), List.of());
   }
 
-  private static SignalsConfig.Intake intake(Fields f, Secrets secrets) {
+  private static SignalsConfig.Intake intake(Fields f, SecretSource secrets) {
     f.allow("address", "port", "queue", "ackTimeout", "alertmanager", "cloudevents", "api");
     return new SignalsConfig.Intake(f.string("address", "127.0.0.1"),
         f.integer("port", 9095, 0, 65535), f.integer("queue", 20000, 1, 10_000_000),
@@ -103,13 +103,13 @@ public final class ConfigReader {
         credentials(f.object("cloudevents"), secrets), credentials(f.object("api"), secrets));
   }
 
-  private static SignalsConfig.Credentials credentials(Fields f, Secrets secrets) {
+  private static SignalsConfig.Credentials credentials(Fields f, SecretSource secrets) {
     f.allow("bearerTokenFile", "hmacSecretFile");
-    return new SignalsConfig.Credentials(secrets.read(f, "bearerTokenFile"),
-        secrets.read(f, "hmacSecretFile"));
+    return new SignalsConfig.Credentials(secrets.read(f, "bearerToken"),
+        secrets.read(f, "hmacSecret"));
   }
 
-  private static SignalsConfig.Database database(Fields f, Secrets secrets, Path baseDir) {
+  private static SignalsConfig.Database database(Fields f, SecretSource secrets, Path baseDir) {
     f.allow("url", "dataDirectory", "port", "user", "passwordFile", "poolSize");
     String url = f.string("url", "embedded");
     if (!url.equals("embedded") && !url.startsWith("jdbc:postgresql:")) {
@@ -118,7 +118,7 @@ public final class ConfigReader {
     String dir = f.string("dataDirectory", "pave-signals-data");
     Path data = baseDir == null ? Path.of(dir) : baseDir.resolve(dir);
     return new SignalsConfig.Database(url, data, f.integer("port", 0, 0, 65535),
-        f.string("user", "postgres"), secrets.read(f, "passwordFile"),
+        f.string("user", "postgres"), secrets.read(f, "password"),
         f.integer("poolSize", 8, 2, 200));
   }
 
@@ -127,10 +127,16 @@ public final class ConfigReader {
     SignalsConfig.Kubernetes k = null;
     if (f.has("kubernetes")) {
       Fields kf = f.object("kubernetes");
-      kf.allow("kubeconfig", "context", "cluster", "namespaces", "events", "resync");
+      kf.allow("kubeconfig", "context", "cluster", "namespaces", "events", "resync",
+          "sinkNamespace");
+      String sinkNamespace = kf.string("sinkNamespace", "pave-system");
+      if (!sinkNamespace.isEmpty() && !sinkNamespace.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")) {
+        kf.problem("sinkNamespace", "expected a namespace name, or \"\" for no SignalSink"
+            + " resources, got \"" + sinkNamespace + "\"");
+      }
       k = new SignalsConfig.Kubernetes(kf.string("kubeconfig", null), kf.string("context", null),
           kf.string("cluster", null), kf.strings("namespaces"), kf.bool("events", true),
-          kf.duration("resync", Duration.ofMinutes(5)));
+          kf.duration("resync", Duration.ofMinutes(5)), sinkNamespace);
     }
     List<CatalogEntry> apps = new ArrayList<>();
     for (Fields a : f.objects("applications")) {
@@ -168,6 +174,49 @@ public final class ConfigReader {
             + String.join(", ", sinkNames) + ".");
       }
     }
+    return filters(f, sinks);
+  }
+
+  /** The result of reading a SignalSink resource: its sink and routes, or the problems. */
+  public record SinkResult(SinkConfig sink, List<SignalsConfig.Route> routes,
+      List<Problem> problems) {}
+
+  /**
+   * Reads the spec of a SignalSink resource called {@code name}: the fields of a
+   * {@code sinks:} entry (credentials as {@code ...SecretRef}), and {@code routes} without
+   * {@code sinks} (they all deliver to this sink; no routes: every signal). Problems name the
+   * field from {@code spec}; the same reader as the file checks the same rules.
+   */
+  public static SinkResult readSink(String source, String name, Map<String, Object> spec,
+      SecretSource secrets) {
+    List<Problem> problems = new ArrayList<>();
+    SourceMap positions = new SourceMap(source);
+    Fields f = new Fields(spec, "spec", positions, problems);
+    if (name == null || !name.matches("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")) {
+      problems.add(positions.problem("metadata.name", "expected a DNS label (lowercase"
+          + " letters, digits, '-', at most 63) as the sink's name, got \"" + name + "\""));
+    }
+    SinkConfig sink = spec == null ? null : Sinks.read(f, name, secrets, "routes");
+    if (spec == null) {
+      problems.add(positions.problem("spec", "missing spec: type and the sink's fields"));
+    }
+    List<SignalsConfig.Route> routes = new ArrayList<>();
+    if (!f.has("routes")) {
+      routes.add(new SignalsConfig.Route(List.of(name), List.of(), List.of(), List.of(),
+          List.of()));
+    }
+    for (Fields r : f.objects("routes")) {
+      r.allow("teams", "environments", "severities", "types");
+      routes.add(filters(r, List.of(name)));
+    }
+    if (!problems.isEmpty() || sink == null) {
+      return new SinkResult(null, List.of(), problems);
+    }
+    return new SinkResult(sink, List.copyOf(routes), List.of());
+  }
+
+  /** A route's matchers: teams, environments, severities and types. */
+  private static SignalsConfig.Route filters(Fields f, List<String> sinks) {
     List<Severity> severities = new ArrayList<>();
     List<String> sev = f.strings("severities");
     for (int i = 0; i < sev.size(); i++) {
@@ -216,43 +265,4 @@ public final class ConfigReader {
     }
   }
 
-  /** Reads secret files relative to the configuration file. */
-  static final class Secrets {
-    private final Path baseDir;
-
-    Secrets(Path baseDir) {
-      this.baseDir = baseDir;
-    }
-
-    Secret read(Fields f, String key) {
-      String file = f.string(key, null);
-      if (file == null) {
-        return null;
-      }
-      Path p = baseDir == null ? Path.of(file) : baseDir.resolve(file);
-      try {
-        String text = Files.readString(p).strip();
-        if (text.isEmpty()) {
-          f.problem(key, "the file " + p + " is empty");
-          return null;
-        }
-        return new Secret(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), p.toString());
-      } catch (IOException e) {
-        f.problem(key, "cannot read the file " + p + " (" + e.getClass().getSimpleName() + ")");
-        return null;
-      }
-    }
-
-    Path path(Fields f, String key) {
-      String file = f.string(key, null);
-      if (file == null) {
-        return null;
-      }
-      Path p = baseDir == null ? Path.of(file) : baseDir.resolve(file);
-      if (!Files.isReadable(p)) {
-        f.problem(key, "cannot read the file " + p);
-      }
-      return p;
-    }
-  }
 }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * One mapping of the configuration file being read, with its field path, reporting each problem
  * at the line and column the positioned reader recorded for it.
  */
-final class Fields {
+public final class Fields {
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
 
   private final Map<String, Object> map;

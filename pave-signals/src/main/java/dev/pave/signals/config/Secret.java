@@ -30,6 +30,17 @@ public final class Secret {
         candidate.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Same value (constant time); lets a reloaded configuration compare equal when unchanged. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Secret s && java.security.MessageDigest.isEqual(value, s.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.length;
+  }
+
   @Override
   public String toString() {
     return "<secret from " + from + ">";

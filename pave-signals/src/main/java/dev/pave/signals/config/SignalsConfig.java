@@ -40,9 +40,12 @@ public record SignalsConfig(Intake intake, Database database, Duration retention
   /** Where the catalog comes from: the cluster's Application resources, a static list, or both. */
   public record CatalogSource(Kubernetes kubernetes, List<CatalogEntry> applications) {}
 
-  /** The cluster to read Applications, ApplicationRevisions and Events from. */
+  /**
+   * The cluster to read Applications, ApplicationRevisions and Events from, and the namespace
+   * whose SignalSink resources add sinks ("" for none).
+   */
   public record Kubernetes(String kubeconfig, String context, String cluster,
-      List<String> namespaces, boolean events, Duration resync) {}
+      List<String> namespaces, boolean events, Duration resync, String sinkNamespace) {}
 
   /** Which sinks a signal goes to; empty sets match everything. */
   public record Route(List<String> sinks, List<String> teams, List<String> environments,

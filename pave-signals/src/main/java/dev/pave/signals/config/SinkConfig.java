@@ -1,7 +1,6 @@
 package dev.pave.signals.config;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /** One destination and how to deliver to it. */
@@ -24,8 +23,8 @@ public sealed interface SinkConfig {
   record Delivery(Duration initialBackoff, Duration maxBackoff, int maxAttempts, Duration maxAge,
       int breakerFailures, Duration breakerOpenFor, int partitions, Duration timeout) {}
 
-  /** Trust for TLS: a CA bundle file, else the JVM's trust store. */
-  record Tls(Path caFile) {}
+  /** Trust for TLS: a PEM CA bundle (from a file or a Secret), else the JVM's trust store. */
+  record Tls(Secret caBundle) {}
 
   enum WebhookFormat { JSON, CLOUDEVENTS_STRUCTURED, CLOUDEVENTS_BINARY }
 
@@ -50,6 +49,36 @@ public sealed interface SinkConfig {
 
   record PagerDuty(String name, Delivery delivery, URI url, Secret routingKey, Tls tls)
       implements SinkConfig {
+    @Override
+    public boolean incidentsOnly() {
+      return true;
+    }
+  }
+
+  /**
+   * ServiceNow Table API: one record per incident in {@code table}, found again by
+   * {@code correlation_id}. {@code password} (with {@code user}) for Basic authentication, else
+   * {@code token} as an OAuth bearer token.
+   */
+  record ServiceNow(String name, Delivery delivery, URI url, String table, String user,
+      Secret password, Secret token, String assignmentGroup, String callerId, String category,
+      String resolveCode, Tls tls) implements SinkConfig {
+    @Override
+    public boolean incidentsOnly() {
+      return true;
+    }
+  }
+
+  /**
+   * Jira REST v3: one issue per incident in {@code project}, found again by the label
+   * {@code pave-<incident id>} with JQL. {@code user} + {@code token}: Basic (Jira Cloud API
+   * token); {@code token} alone: bearer (Data Center personal access token).
+   * {@code searchSettle}: how long a create whose answer was lost waits before the search is
+   * trusted to show it (the search index lags behind writes).
+   */
+  record Jira(String name, Delivery delivery, URI url, String project, String issueType,
+      String user, Secret token, java.util.List<String> labels, String resolveTransition,
+      String reopenTransition, java.time.Duration searchSettle, Tls tls) implements SinkConfig {
     @Override
     public boolean incidentsOnly() {
       return true;

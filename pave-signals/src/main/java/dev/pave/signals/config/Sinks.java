@@ -6,40 +6,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads one entry of {@code sinks:}; the fields depend on its type. */
-final class Sinks {
-  static final List<String> TYPES = List.of("webhook", "syslog", "splunk-hec", "request-tracker",
-      "pagerduty");
-  private static final String[] COMMON = {"name", "type", "retry", "breaker", "partitions",
+/**
+ * Reads one sink: an entry of {@code sinks:} in the configuration file, or the spec of a
+ * SignalSink resource. The fields depend on the type; credentials come from the
+ * {@link SecretSource} (files or Secrets), so both places are validated by this one reader.
+ */
+public final class Sinks {
+  public static final List<String> TYPES = List.of("webhook", "syslog", "splunk-hec",
+      "request-tracker", "servicenow", "jira", "pagerduty");
+  private static final String[] COMMON = {"type", "retry", "breaker", "partitions",
       "timeout", "tls"};
 
   private Sinks() {}
 
-  static SinkConfig read(Fields f, ConfigReader.Secrets secrets) {
+  /** The name must be a DNS label; routes refer to it. */
+  static String name(Fields f) {
     String name = f.required("name", "a name routes refer to");
     if (name != null && !name.matches("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")) {
       f.problem("name", "expected a DNS label (lowercase letters, digits, '-'), got \"" + name
           + "\"");
     }
+    return name;
+  }
+
+  static SinkConfig read(Fields f, SecretSource secrets) {
+    return read(f, name(f), secrets, "name");
+  }
+
+  /**
+   * Reads a sink called {@code name} from {@code f}; {@code extra} are further fields the
+   * caller reads itself.
+   */
+  static SinkConfig read(Fields f, String name, SecretSource secrets, String... extra) {
     String type = f.required("type", String.join(", ", TYPES));
     if (type == null) {
       return null;
     }
     SinkConfig.Delivery d = delivery(f);
     SinkConfig.Tls tls = tls(f, secrets);
+    Allowed a = new Allowed(f, secrets, extra);
     switch (type) {
       case "webhook" -> {
-        allow(f, "url", "format", "hmacSecretFile", "bearerTokenFile");
+        a.allow(List.of("url", "format"), "hmacSecret", "bearerToken");
         Map<String, SinkConfig.WebhookFormat> formats = new LinkedHashMap<>();
         formats.put("json", SinkConfig.WebhookFormat.JSON);
         formats.put("cloudevents-structured", SinkConfig.WebhookFormat.CLOUDEVENTS_STRUCTURED);
         formats.put("cloudevents-binary", SinkConfig.WebhookFormat.CLOUDEVENTS_BINARY);
         return new SinkConfig.Webhook(name, d, ConfigReader.uri(f, "url", true),
             f.choice("format", formats, SinkConfig.WebhookFormat.CLOUDEVENTS_STRUCTURED),
-            secrets.read(f, "hmacSecretFile"), secrets.read(f, "bearerTokenFile"), tls);
+            secrets.read(f, "hmacSecret"), secrets.read(f, "bearerToken"), tls);
       }
       case "syslog" -> {
-        allow(f, "host", "port", "body", "facility", "hostname", "appName", "enterpriseId");
+        a.allow(List.of("host", "port", "body", "facility", "hostname", "appName",
+            "enterpriseId"));
         Map<String, SinkConfig.SyslogBody> bodies = new LinkedHashMap<>();
         bodies.put("cef", SinkConfig.SyslogBody.CEF);
         bodies.put("json", SinkConfig.SyslogBody.JSON);
@@ -52,31 +71,71 @@ final class Sinks {
                 f.integer("enterpriseId", df.enterpriseId(), 1, Integer.MAX_VALUE)));
       }
       case "splunk-hec" -> {
-        allow(f, "url", "tokenFile", "index", "sourcetype");
+        a.allow(List.of("url", "index", "sourcetype"), "token");
         SinkConfig.SplunkHec s = new SinkConfig.SplunkHec(name, d,
-            ConfigReader.uri(f, "url", true), secrets.read(f, "tokenFile"),
+            ConfigReader.uri(f, "url", true), secrets.read(f, "token"),
             f.string("index", null), f.string("sourcetype", "pave:signal"), tls);
-        if (!f.has("tokenFile")) {
-          f.problem("tokenFile", "missing required field \"tokenFile\": the HEC token file");
-        }
+        required(f, secrets, "token", "the HEC token");
         return s;
       }
       case "request-tracker" -> {
-        allow(f, "url", "queue", "user", "passwordFile");
+        a.allow(List.of("url", "queue", "user"), "password");
         return new SinkConfig.RequestTracker(name, d, ConfigReader.uri(f, "url", true),
             f.string("queue", "General"), f.required("user", "the RT user"),
-            secrets.read(f, "passwordFile"), tls);
+            secrets.read(f, "password"), tls);
+      }
+      case "servicenow" -> {
+        a.allow(List.of("url", "table", "user", "assignmentGroup", "callerId", "category",
+            "resolveCode"), "password", "token");
+        String user = f.string("user", null);
+        Secret password = secrets.read(f, "password");
+        Secret token = secrets.read(f, "token");
+        if (user != null && password == null && !f.has(secrets.field("password"))) {
+          f.problem(secrets.field("password"), "missing required field \""
+              + secrets.field("password") + "\": the password of user " + user);
+        }
+        if (user == null && !f.has(secrets.field("token"))) {
+          f.problem("user", "missing credentials: user with " + secrets.field("password")
+              + " (Basic), or " + secrets.field("token") + " (OAuth bearer token)");
+        }
+        String table = f.string("table", "incident");
+        if (!table.matches("^[a-z0-9_]{1,80}$")) {
+          f.problem("table", "expected a table name such as incident, got \"" + table + "\"");
+        }
+        return new SinkConfig.ServiceNow(name, d, ConfigReader.uri(f, "url", true), table,
+            user, password, token, f.string("assignmentGroup", null),
+            f.string("callerId", null), f.string("category", null),
+            f.string("resolveCode", "Solution provided"), tls);
+      }
+      case "jira" -> {
+        a.allow(List.of("url", "project", "issueType", "user", "labels", "resolveTransition",
+            "reopenTransition", "searchSettle"), "token");
+        String project = f.required("project", "the project key, such as OPS");
+        if (project != null && !project.matches("^[A-Z][A-Z0-9_]{0,49}$")) {
+          f.problem("project", "expected a project key (capital letters, digits, '_'), got \""
+              + project + "\"");
+        }
+        List<String> labels = f.strings("labels");
+        for (int i = 0; i < labels.size(); i++) {
+          if (labels.get(i).isBlank() || labels.get(i).matches(".*\\s.*")) {
+            f.problem("labels[" + i + "]", "a Jira label cannot contain spaces, got \""
+                + labels.get(i) + "\"");
+          }
+        }
+        required(f, secrets, "token", "the API token (with user) or personal access token");
+        return new SinkConfig.Jira(name, d, ConfigReader.uri(f, "url", true), project,
+            f.string("issueType", "Task"), f.string("user", null), secrets.read(f, "token"),
+            List.copyOf(labels), f.string("resolveTransition", null),
+            f.string("reopenTransition", null),
+            f.duration("searchSettle", Duration.ofSeconds(30)), tls);
       }
       case "pagerduty" -> {
-        allow(f, "url", "routingKeyFile");
+        a.allow(List.of("url"), "routingKey");
         URI url = ConfigReader.uri(f, "url", false);
-        if (!f.has("routingKeyFile")) {
-          f.problem("routingKeyFile", "missing required field \"routingKeyFile\": the"
-              + " integration's routing key file");
-        }
+        required(f, secrets, "routingKey", "the integration's routing key");
         return new SinkConfig.PagerDuty(name, d,
             url == null ? URI.create("https://events.pagerduty.com/v2/enqueue") : url,
-            secrets.read(f, "routingKeyFile"), tls);
+            secrets.read(f, "routingKey"), tls);
       }
       default -> {
         f.problem("type", "unknown sink type \"" + type + "\""
@@ -87,11 +146,24 @@ final class Sinks {
     }
   }
 
-  private static void allow(Fields f, String... specific) {
-    String[] all = new String[COMMON.length + specific.length];
-    System.arraycopy(COMMON, 0, all, 0, COMMON.length);
-    System.arraycopy(specific, 0, all, COMMON.length, specific.length);
-    f.allow(all);
+  private static void required(Fields f, SecretSource secrets, String name, String what) {
+    String field = secrets.field(name);
+    if (!f.has(field)) {
+      f.problem(field, "missing required field \"" + field + "\": " + what);
+    }
+  }
+
+  /** The fields a sink of one type may have: the common ones, the caller's, the type's. */
+  private record Allowed(Fields f, SecretSource secrets, String[] extra) {
+    void allow(List<String> plain, String... credentials) {
+      List<String> all = new java.util.ArrayList<>(List.of(extra));
+      all.addAll(List.of(COMMON));
+      all.addAll(plain);
+      for (String c : credentials) {
+        all.add(secrets.field(c));
+      }
+      f.allow(all.toArray(String[]::new));
+    }
   }
 
   private static SinkConfig.Delivery delivery(Fields f) {
@@ -106,12 +178,12 @@ final class Sinks {
         f.integer("partitions", 4, 1, 64), f.duration("timeout", Duration.ofSeconds(10)));
   }
 
-  private static SinkConfig.Tls tls(Fields f, ConfigReader.Secrets secrets) {
+  private static SinkConfig.Tls tls(Fields f, SecretSource secrets) {
     if (!f.has("tls")) {
       return null;
     }
     Fields t = f.object("tls");
-    t.allow("caFile");
-    return new SinkConfig.Tls(secrets.path(t, "caFile"));
+    t.allow(secrets.field("ca"));
+    return new SinkConfig.Tls(secrets.read(t, "ca"));
   }
 }

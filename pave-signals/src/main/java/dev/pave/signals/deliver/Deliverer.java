@@ -38,9 +38,16 @@ public final class Deliverer implements AutoCloseable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong dead = new AtomicLong();
+  private final DeliveryObserver observer;
   private volatile boolean running = true;
 
   public Deliverer(Sink sink, SinkConfig cfg, Store store, Clock clock, Consumer<String> log) {
+    this(sink, cfg, store, clock, log, DeliveryObserver.NONE);
+  }
+
+  public Deliverer(Sink sink, SinkConfig cfg, Store store, Clock clock, Consumer<String> log,
+      DeliveryObserver observer) {
+    this.observer = observer;
     this.sink = sink;
     this.cfg = cfg;
     this.store = store;
@@ -87,6 +94,11 @@ public final class Deliverer implements AutoCloseable {
 
   public CircuitBreaker breaker() {
     return breaker;
+  }
+
+  /** The configuration this deliverer was started with. */
+  public SinkConfig config() {
+    return cfg;
   }
 
   private void run(int lane) {
@@ -184,13 +196,22 @@ public final class Deliverer implements AutoCloseable {
         if (!breaker.allow(now)) {
           break;
         }
+        long started = System.nanoTime();
         try {
           sink.deliver(notice);
           breaker.success();
           done.add(p.seq());
           delivered.incrementAndGet();
+          observer.delivered(Duration.between(p.createdAt(), clock.instant()),
+              Duration.ofNanos(System.nanoTime() - started));
         } catch (DeliveryException e) {
+          if (e.notBefore() != null) {
+            store.retryLater(p.seq(), p.attempts(), e.notBefore(), e.getMessage());
+            blocked.add(p.orderingKey());
+            continue;
+          }
           failed.incrementAndGet();
+          observer.failed(Duration.ofNanos(System.nanoTime() - started));
           int attempts = p.attempts() + 1;
           Instant at = clock.instant();
           boolean tooOld = Duration.between(p.createdAt(), at).compareTo(
@@ -201,6 +222,7 @@ public final class Deliverer implements AutoCloseable {
             done.clear();
             store.deadLetter(p.seq(), attempts, e.getMessage(), at);
             dead.incrementAndGet();
+            observer.deadLettered();
             log.accept(cfg.name() + ": notice " + notice.signal().signal().id()
                 + " moved to dead letters after " + attempts + " attempt(s): " + e.getMessage());
             if (!e.permanent()) {

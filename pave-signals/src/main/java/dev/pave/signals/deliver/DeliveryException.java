@@ -3,10 +3,29 @@ package dev.pave.signals.deliver;
 /** A delivery that did not succeed; permanent ones (the sink refused the notice) are not retried. */
 public final class DeliveryException extends Exception {
   private final boolean permanent;
+  private final java.time.Instant notBefore;
 
   public DeliveryException(String message, boolean permanent) {
+    this(message, permanent, null);
+  }
+
+  private DeliveryException(String message, boolean permanent, java.time.Instant notBefore) {
     super(message);
     this.permanent = permanent;
+    this.notBefore = notBefore;
+  }
+
+  /**
+   * Not a failure of the sink: the notice must wait until {@code at} (a create whose outcome
+   * is unknown, until the sink's search can show it). No attempt is used, the circuit stays.
+   */
+  public static DeliveryException notBefore(String message, java.time.Instant at) {
+    return new DeliveryException(message, false, at);
+  }
+
+  /** When a notice told to wait may go; null for real failures. */
+  public java.time.Instant notBefore() {
+    return notBefore;
   }
 
   public boolean permanent() {

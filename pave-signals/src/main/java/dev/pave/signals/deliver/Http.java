@@ -47,4 +47,15 @@ final class Http {
     }
     return res;
   }
+
+  /** The answer's JSON body; a body that is not JSON is a retryable failure. */
+  static com.fasterxml.jackson.databind.JsonNode json(String sink, HttpResponse<String> res)
+      throws DeliveryException {
+    try {
+      return dev.pave.signals.store.Codec.json().readTree(res.body());
+    } catch (IOException e) {
+      throw new DeliveryException(sink + ": answer is not JSON (HTTP " + res.statusCode() + ")",
+          false);
+    }
+  }
 }

@@ -2,7 +2,6 @@ package dev.pave.signals.deliver;
 
 import dev.pave.signals.config.SinkConfig;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -15,12 +14,12 @@ final class Tls {
 
   static SSLContext context(SinkConfig.Tls tls) {
     try {
-      if (tls == null || tls.caFile() == null) {
+      if (tls == null || tls.caBundle() == null) {
         return SSLContext.getDefault();
       }
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);
-      try (InputStream in = Files.newInputStream(tls.caFile())) {
+      try (InputStream in = new java.io.ByteArrayInputStream(tls.caBundle().bytes())) {
         int i = 0;
         for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
           ks.setCertificateEntry("ca-" + i++, c);
@@ -33,7 +32,7 @@ final class Tls {
       ctx.init(null, tmf.getTrustManagers(), null);
       return ctx;
     } catch (Exception e) {
-      throw new IllegalArgumentException("cannot load the CA bundle " + tls.caFile() + ": "
+      throw new IllegalArgumentException("cannot load the CA bundle " + tls.caBundle() + ": "
           + e.getMessage());
     }
   }

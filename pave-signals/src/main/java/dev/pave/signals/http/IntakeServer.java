@@ -7,6 +7,7 @@ import dev.pave.signals.intake.AlertmanagerWebhook;
 import dev.pave.signals.intake.CloudEventsIntake;
 import dev.pave.signals.pipeline.Ingest;
 import dev.pave.signals.pipeline.Overloaded;
+import dev.pave.signals.pipeline.SignalsMetrics;
 import dev.pave.signals.store.Codec;
 import dev.pave.signals.store.Store;
 import io.javalin.Javalin;
@@ -29,6 +30,7 @@ import java.util.Map;
 public final class IntakeServer implements AutoCloseable {
   /** How far an HMAC timestamp may be from now before the request counts as a replay. */
   static final Duration SIGNATURE_WINDOW = Duration.ofMinutes(5);
+  static final long MAX_BODY = 16L * 1024 * 1024;
 
   private final SignalsConfig.Intake cfg;
   private final Ingest ingest;
@@ -36,10 +38,10 @@ public final class IntakeServer implements AutoCloseable {
   private final Clock clock;
   private Javalin app;
 
-  private final java.util.function.Supplier<String> metrics;
+  private final SignalsMetrics metrics;
 
   public IntakeServer(SignalsConfig.Intake cfg, Ingest ingest, Store store, Clock clock,
-      java.util.function.Supplier<String> metrics) {
+      SignalsMetrics metrics) {
     this.metrics = metrics;
     this.cfg = cfg;
     this.ingest = ingest;
@@ -49,7 +51,7 @@ public final class IntakeServer implements AutoCloseable {
 
   public IntakeServer start() {
     app = Javalin.create(c -> {
-      c.http.maxRequestSize = 16L * 1024 * 1024;
+      c.http.maxRequestSize = MAX_BODY;
       c.startup.showJavalinBanner = false;
       c.routes.post("/api/v1/alertmanager", this::alertmanager);
       c.routes.post("/api/v1/cloudevents", this::cloudevents);
@@ -58,7 +60,7 @@ public final class IntakeServer implements AutoCloseable {
       c.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
       c.routes.get("/readyz", this::ready);
       c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(metrics.get()));
+          .result(metrics.scrape()));
       c.routes.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error",
           "internal error: " + e.getClass().getSimpleName())));
     }).start(cfg.address(), cfg.port());
@@ -69,9 +71,10 @@ public final class IntakeServer implements AutoCloseable {
     return app.port();
   }
 
-  private void alertmanager(Context ctx) {
-    byte[] body = ctx.bodyAsBytes();
-    if (!authorized(ctx, cfg.alertmanager(), body)) {
+  private void alertmanager(Context ctx) throws java.io.IOException {
+    long started = System.nanoTime();
+    byte[] body = body(ctx);
+    if (body == null || !authorized(ctx, cfg.alertmanager(), body)) {
       return;
     }
     AlertmanagerWebhook.Notification n;
@@ -81,12 +84,13 @@ public final class IntakeServer implements AutoCloseable {
       json(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    accept(ctx, n.signals());
+    accept(ctx, "alertmanager", n.signals(), started);
   }
 
-  private void cloudevents(Context ctx) {
-    byte[] body = ctx.bodyAsBytes();
-    if (!authorized(ctx, cfg.cloudevents(), body)) {
+  private void cloudevents(Context ctx) throws java.io.IOException {
+    long started = System.nanoTime();
+    byte[] body = body(ctx);
+    if (body == null || !authorized(ctx, cfg.cloudevents(), body)) {
       return;
     }
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -109,19 +113,44 @@ public final class IntakeServer implements AutoCloseable {
       json(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    accept(ctx, signals);
+    accept(ctx, "cloudevents", signals, started);
   }
 
-  private void accept(Context ctx, List<Signal> signals) {
+  /**
+   * The request body, read in one piece of its declared length (Javalin's own reader copies
+   * through growing buffers: a third of the intake's allocation, measured with JFR); without a
+   * length, Javalin's. Null (413 answered) when larger than 16 MiB.
+   */
+  private static byte[] body(Context ctx) throws java.io.IOException {
+    long length = ctx.req().getContentLengthLong();
+    if (length > MAX_BODY) {
+      json(ctx, 413, Map.of("error", "request body larger than " + MAX_BODY + " bytes"));
+      return null;
+    }
+    if (length < 0) {
+      return ctx.bodyAsBytes();
+    }
+    byte[] b = ctx.req().getInputStream().readNBytes((int) length);
+    if (b.length != length) {
+      throw new java.io.EOFException("request body ended after " + b.length + " of " + length
+          + " bytes");
+    }
+    return b;
+  }
+
+  private void accept(Context ctx, String endpoint, List<Signal> signals, long started) {
     try {
       Ingest.Outcome o = ingest.submit(signals);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("accepted", o.accepted());
       body.put("duplicates", o.duplicates());
       json(ctx, 200, body);
+      metrics.acknowledged(endpoint, Duration.ofNanos(System.nanoTime() - started));
     } catch (Overloaded e) {
       ctx.header("Retry-After", "1");
-      json(ctx, e.unavailable() ? 503 : 429, Map.of("error", e.getMessage()));
+      int status = e.unavailable() ? 503 : 429;
+      json(ctx, status, Map.of("error", e.getMessage()));
+      metrics.refused(endpoint, status, e.reason());
     }
   }
 

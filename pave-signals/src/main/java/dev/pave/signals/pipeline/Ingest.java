@@ -54,8 +54,8 @@ public final class Ingest implements AutoCloseable {
   private final Store store;
   private final Supplier<Catalog> catalog;
   private final IncidentRules rules;
-  private final Router router;
-  private final Map<String, SinkConfig> sinks;
+  private volatile Router router;
+  private final java.util.function.Consumer<List<EnrichedSignal>> committed;
   private final Clock clock;
   private final Duration ackTimeout;
   private final int capacity;
@@ -66,14 +66,18 @@ public final class Ingest implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Connection lockHolder;
 
+  /**
+   * {@code committed} is told of the signals of each commit (for the metrics), after the
+   * callers were answered.
+   */
   public Ingest(Store store, Supplier<Catalog> catalog, IncidentRules rules, Router router,
-      List<SinkConfig> sinks, Clock clock, int capacity, Duration ackTimeout, Runnable onCommit) {
+      Clock clock, int capacity, Duration ackTimeout, Runnable onCommit,
+      java.util.function.Consumer<List<EnrichedSignal>> committed) {
     this.store = store;
     this.catalog = catalog;
     this.rules = rules;
     this.router = router;
-    this.sinks = new LinkedHashMap<>();
-    sinks.forEach(s -> this.sinks.put(s.name(), s));
+    this.committed = committed;
     this.clock = clock;
     this.capacity = capacity;
     this.ackTimeout = ackTimeout;
@@ -102,28 +106,39 @@ public final class Ingest implements AutoCloseable {
       return new Outcome(0, 0);
     }
     if (!running) {
-      throw new Overloaded("shutting down", true);
+      throw new Overloaded("shutting down", Overloaded.Reason.SHUTTING_DOWN);
     }
     if (queued.addAndGet(signals.size()) > capacity) {
       queued.addAndGet(-signals.size());
       throw new Overloaded("intake queue full (" + capacity + " signals waiting for the"
-          + " journal)", false);
+          + " journal)", Overloaded.Reason.QUEUE_FULL);
     }
     Batch b = new Batch(signals, clock.instant(), new CompletableFuture<>());
     if (!queue.offer(b)) {
       queued.addAndGet(-signals.size());
-      throw new Overloaded("intake queue full", false);
+      throw new Overloaded("intake queue full", Overloaded.Reason.QUEUE_FULL);
     }
     try {
       return b.done().get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new Overloaded("the journal did not commit within " + ackTimeout, true);
+      throw new Overloaded("the journal did not commit within " + ackTimeout,
+          Overloaded.Reason.COMMIT_TIMEOUT);
     } catch (ExecutionException e) {
-      throw new Overloaded("the journal is not available: " + e.getCause().getMessage(), true);
+      throw new Overloaded("the journal is not available: " + e.getCause().getMessage(),
+          Overloaded.Reason.JOURNAL_UNAVAILABLE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Overloaded("interrupted", true);
+      throw new Overloaded("interrupted", Overloaded.Reason.INTERRUPTED);
     }
+  }
+
+  /** Routes the signals of the next commits with this router (sinks changed). */
+  public void routing(Router r) {
+    this.router = r;
+  }
+
+  public Router router() {
+    return router;
   }
 
   /** Signals waiting for the journal now. */
@@ -159,7 +174,8 @@ public final class Ingest implements AutoCloseable {
         continue;
       }
       try {
-        List<Outcome> outcomes = write(batches, cache, tick, now);
+        List<EnrichedSignal> fresh = new ArrayList<>();
+        List<Outcome> outcomes = write(batches, cache, tick, now, fresh);
         if (tick) {
           lastTick = now;
         }
@@ -168,6 +184,7 @@ public final class Ingest implements AutoCloseable {
           batches.get(i).done().complete(outcomes.get(i));
         }
         onCommit.run();
+        committed.accept(fresh);
       } catch (Exception e) {
         // The transaction rolled back: forget cached incident states (they may be ahead of the
         // database) and let every caller answer 503 so senders retry.
@@ -182,7 +199,7 @@ public final class Ingest implements AutoCloseable {
   }
 
   private List<Outcome> write(List<Batch> batches, Map<String, Incident> cache, boolean tick,
-      Instant now) throws SQLException {
+      Instant now, List<EnrichedSignal> fresh) throws SQLException {
     try (Connection c = store.connection()) {
       c.setAutoCommit(false);
       try {
@@ -195,7 +212,6 @@ public final class Ingest implements AutoCloseable {
         Set<String> seen = store.known(c, keys);
         Catalog cat = catalog.get();
         List<Store.Accepted> accepted = new ArrayList<>();
-        List<EnrichedSignal> fresh = new ArrayList<>();
         List<Instant> received = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>();
         for (Batch b : batches) {

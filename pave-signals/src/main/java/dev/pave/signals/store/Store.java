@@ -240,6 +240,39 @@ public final class Store {
     }
   }
 
+  /**
+   * Moves the waiting notices of a sink to the lanes of a new lane count, each ordering key
+   * staying in one lane; called while no deliverer drains the sink.
+   */
+  public int relane(String sink, java.util.function.ToIntFunction<String> lane)
+      throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      Map<String, Integer> keys = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "select distinct ordering_key from outbox where sink = ?")) {
+        ps.setString(1, sink);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            keys.put(rs.getString(1), lane.applyAsInt(rs.getString(1)));
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "update outbox set lane = ? where sink = ? and ordering_key = ?")) {
+        for (Map.Entry<String, Integer> e : keys.entrySet()) {
+          ps.setInt(1, e.getValue());
+          ps.setString(2, sink);
+          ps.setString(3, e.getKey());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      c.commit();
+      return keys.size();
+    }
+  }
+
   /** A notice waiting for a sink; the notice itself is read only when it is due. */
   public record Pending(long seq, String orderingKey, int attempts, Instant nextAttemptAt,
       Instant createdAt) {}
@@ -436,15 +469,47 @@ public final class Store {
     }
   }
 
+  /** Records the ticket and the version applied; a pending create attempt is settled. */
   public void saveTicket(String sink, String incidentId, Ticket t) throws SQLException {
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
         "insert into tickets (sink, incident_id, ticket, version) values (?,?,?,?)"
             + " on conflict (sink, incident_id) do update set ticket = excluded.ticket,"
-            + " version = excluded.version")) {
+            + " version = excluded.version");
+        PreparedStatement del = c.prepareStatement(
+            "delete from ticket_attempts where sink = ? and incident_id = ?")) {
       ps.setString(1, sink);
       ps.setString(2, incidentId);
       ps.setString(3, t.ticket());
       ps.setInt(4, t.version());
+      ps.executeUpdate();
+      del.setString(1, sink);
+      del.setString(2, incidentId);
+      del.executeUpdate();
+    }
+  }
+
+  /** When a create of this incident's ticket was last attempted without a recorded ticket. */
+  public Instant createAttempt(String sink, String incidentId) throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select attempted_at from ticket_attempts where sink = ? and incident_id = ?")) {
+      ps.setString(1, sink);
+      ps.setString(2, incidentId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getTimestamp(1).toInstant() : null;
+      }
+    }
+  }
+
+  /** Records that a ticket create is about to go out, before it goes. */
+  public void recordCreateAttempt(String sink, String incidentId, Instant at)
+      throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "insert into ticket_attempts (sink, incident_id, attempted_at) values (?,?,?)"
+            + " on conflict (sink, incident_id) do update set attempted_at ="
+            + " excluded.attempted_at")) {
+      ps.setString(1, sink);
+      ps.setString(2, incidentId);
+      ps.setTimestamp(3, Timestamp.from(at));
       ps.executeUpdate();
     }
   }
@@ -459,7 +524,8 @@ public final class Store {
           {"journal", "delete from journal where received_at < ?"},
           {"timeline", "delete from timeline where time < ?"},
           {"incidents", "delete from incidents where state = 'resolved' and updated_at < ?"},
-          {"dead_letters", "delete from dead_letters where dead_at < ?"}}) {
+          {"dead_letters", "delete from dead_letters where dead_at < ?"},
+          {"ticket_attempts", "delete from ticket_attempts where attempted_at < ?"}}) {
         try (PreparedStatement ps = c.prepareStatement(q[1])) {
           ps.setTimestamp(1, Timestamp.from(horizon));
           out.put(q[0], ps.executeUpdate());
