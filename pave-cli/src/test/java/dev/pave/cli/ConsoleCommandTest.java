@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.signals.Postgres;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,10 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** pave console as a user runs it: against a kubeconfig, with a database URL. */
 class ConsoleCommandTest {
@@ -29,20 +25,14 @@ class ConsoleCommandTest {
         CustomResourceDefinitions.application(), CustomResourceDefinitions.applicationRevision(),
         CustomResourceDefinitions.environment()))) {
       seed(cluster);
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine cl = Pave.commandLine();
-      cl.setOut(new PrintWriter(out, true));
-      cl.setErr(new PrintWriter(err, true));
-      AtomicInteger exit = new AtomicInteger(-1);
-      Thread t = new Thread(() -> exit.set(cl.execute("console", "--kubeconfig",
-          cluster.kubeconfig.toString(), "--db", Postgres.freshUrl(), "--port", "0")));
-      t.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> out.toString()
+      Running console = Running.start("console", "--kubeconfig",
+          cluster.kubeconfig.toString(), "--db", Postgres.freshUrl(), "--port", "0");
+      await().atMost(Duration.ofSeconds(60)).until(() -> console.out.toString()
           .contains("pave console: http://"));
-      String url = out.toString().replaceAll("(?s).*pave console: (http://\\S+).*", "$1");
-      String token = err.toString().replaceAll("(?s).*sandbox admin token \\(works once at"
-          + " \\S+\\): (\\S+).*", "$1");
+      String url = console.out.toString()
+          .replaceAll("(?s).*pave console: (http://\\S+).*", "$1");
+      String token = console.err.toString()
+          .replaceAll("(?s).*sandbox admin token \\(works once at \\S+\\): (\\S+).*", "$1");
       HttpClient http = HttpClient.newHttpClient();
       assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/me")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
@@ -78,10 +68,8 @@ class ConsoleCommandTest {
       assertThat(rollback.exit()).as(rollback.err()).isZero();
       assertThat(rollback.out()).containsPattern(
           "checkout in dev rolled back to revision 1 in \\d+ ms \\(recorded as revision 3\\)");
-      t.interrupt();
-      t.join(30_000);
-      assertThat(exit.get()).isZero();
-      assertThat(out.toString()).contains("pave console: stopped");
+      assertThat(console.stop()).isZero();
+      assertThat(console.out.toString()).contains("pave console: stopped");
     }
   }
 

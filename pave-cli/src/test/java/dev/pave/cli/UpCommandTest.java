@@ -3,8 +3,6 @@ package dev.pave.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The first command of the Quick start: starts, answers, kubectl sees the demo, stops cleanly. */
 class UpCommandTest {
@@ -26,18 +22,12 @@ class UpCommandTest {
 
   @Test
   void upStartsAnswersShowsTheDemoToKubectlAndStopsCleanly() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Pave.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread up = new Thread(() -> exit.set(cl.execute("up", "--data", data.toString(),
-        "--port", "0", "--signals-port", "0")));
-    up.start();
+    Running up = Running.start("up", "--data", data.toString(), "--port", "0",
+        "--signals-port", "0");
+    int exit;
     try {
-      await().atMost(Duration.ofSeconds(90)).until(() -> out.toString().contains("Ctrl-C"));
-      String printed = out.toString();
+      await().atMost(Duration.ofSeconds(90)).until(() -> up.out.toString().contains("Ctrl-C"));
+      String printed = up.out.toString();
       assertThat(printed).contains("Pave is ready in").contains("demo seeded");
       Matcher console = Pattern.compile("console +(http://127\\.0\\.0\\.1:\\d+) +\\(one-time"
           + " admin token: (\\S+)\\)").matcher(printed);
@@ -64,13 +54,38 @@ class UpCommandTest {
         System.out.println("kubectl is not installed: the kubectl listing is not checked");
       }
     } finally {
-      up.interrupt();
-      up.join(TimeUnit.SECONDS.toMillis(60));
+      exit = up.stop();
     }
-    assertThat(up.isAlive()).isFalse();
-    assertThat(exit.get()).as(err.toString()).isZero();
+    assertThat(exit).as(up.err.toString()).isZero();
     assertThat(Files.readString(data.resolve("cluster.jsonl")))
         .contains("\"name\":\"recommendations\"");
+  }
+
+  @Test
+  void upAgainstAClusterRunsTheSameOperatorAndConsoleAndSeedsNothing() throws Exception {
+    try (InProcessCluster cluster = new InProcessCluster(data, InProcessCluster.paveCrds())) {
+      Running up = Running.start("up", "--kubeconfig", cluster.kubeconfig.toString(),
+          "--data", data.resolve("state").toString(), "--port", "0", "--signals-port", "0");
+      int exit;
+      try {
+        await().atMost(Duration.ofSeconds(90)).until(() -> up.out.toString().contains("Ctrl-C"));
+        assertThat(up.out.toString()).doesNotContain("demo seeded")
+            .contains(cluster.client.getMasterUrl().toString().replaceAll("/$", ""));
+        dev.pave.control.ApplicationResource app = new dev.pave.control.ApplicationResource();
+        app.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("checkout").withNamespace("pave-apps").build());
+        app.setSpec(new java.util.LinkedHashMap<>(java.util.Map.of("team", "payments",
+            "image", "registry.example.com/payments/checkout:1.4.2", "port", 8080)));
+        cluster.client.resources(dev.pave.control.ApplicationResource.class).resource(app)
+            .create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.apps().deployments()
+            .inNamespace("checkout-dev").withName("checkout").get() != null);
+        assertThat(data.resolve("state").resolve("cluster.jsonl")).doesNotExist();
+      } finally {
+        exit = up.stop();
+      }
+      assertThat(exit).as(up.err.toString()).isZero();
+    }
   }
 
   private static boolean onPath(String command) {

@@ -59,7 +59,8 @@ final class ApiKinds {
       of("pave.dev", "v1alpha1", "Environment", "environments", false, "env"),
       of("pave.dev", "v1alpha1", "Application", "applications", true, "app"),
       of("pave.dev", "v1alpha1", "ApplicationRevision", "applicationrevisions", true, "apprev"),
-      of("pave.dev", "v1alpha1", "PolicyException", "policyexceptions", true, "polex"));
+      of("pave.dev", "v1alpha1", "PolicyException", "policyexceptions", true, "polex"),
+      of("pave.dev", "v1alpha1", "SignalSink", "signalsinks", true));
 
   private static Kind core(String kind, String plural, boolean namespaced, String... shortNames) {
     return of("", "v1", kind, plural, namespaced, shortNames);

@@ -191,7 +191,8 @@ public final class Sandbox implements AutoCloseable {
   private void installDefinitions() {
     List<Map<String, Object>> crds = new ArrayList<>(List.of(
         CustomResourceDefinitions.application(), CustomResourceDefinitions.applicationRevision(),
-        CustomResourceDefinitions.environment(), Demo.policyExceptionDefinition()));
+        CustomResourceDefinitions.environment(), Demo.policyExceptionDefinition(),
+        dev.pave.signals.cluster.SignalSinkResources.definition()));
     for (Map<String, Object> crd : crds) {
       CustomResourceDefinition d = client.getKubernetesSerialization().convertValue(crd,
           CustomResourceDefinition.class);
@@ -286,9 +287,16 @@ public final class Sandbox implements AutoCloseable {
     parts.add(pipeline);
     SignalsConfig.Kubernetes k = cfg.catalog().kubernetes() != null ? cfg.catalog().kubernetes()
         : new SignalsConfig.Kubernetes(null, null, "sandbox", List.of(), true,
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5), "pave-system");
     pipeline.attach(new ClusterWatch(client, k, cfg.catalog().applications(),
         pipeline::catalog, pipeline.ingest()::submit, settings.clock(), line -> {}).start());
+    if (api != null && !k.sinkNamespace().isEmpty()) {
+      // Sinks may also be SignalSink resources, as in a cluster: kubectl create works here.
+      pipeline.attach(new dev.pave.signals.cluster.SignalSinkResources(client,
+          k.sinkNamespace(), cfg.sinks().stream().map(s -> s.name())
+              .collect(java.util.stream.Collectors.toSet()), pipeline::resourceSinks,
+          settings.clock(), settings.progress()).start());
+    }
   }
 
   private void snapshot() {
