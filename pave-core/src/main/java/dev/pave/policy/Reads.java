@@ -158,10 +158,11 @@ final class Reads {
       if (!(current instanceof Map<?, ?> m)) {
         return new Stopped(i, freeze(current));
       }
-      if (!m.containsKey(keys.get(i))) {
+      Object next = m.get(keys.get(i));
+      if (next == null && !m.containsKey(keys.get(i))) {
         return new Missing(i);
       }
-      current = m.get(keys.get(i));
+      current = next;
     }
     if (p.presence()) {
       return current instanceof Map<?, ?> m ? (Object) new Present(m.containsKey(keys.get(walk)))
