@@ -105,6 +105,21 @@ final class Reads {
       }
       case CALL -> {
         String f = e.call().function();
+        if (f.equals("orValue") && e.call().target().isPresent() && e.call().args().size() == 1
+            && literal(e.call().args().get(0))) {
+          // x.?a.?b.orValue(c) with a literal c: the value at the path, or c when the path is
+          // missing; a function of what the path reads, so the same path.
+          Path base = path(e.call().target().get(), variables, scope);
+          return base == null || base.presence() ? null : base;
+        }
+        if (f.equals("@in") && e.call().target().isEmpty() && e.call().args().size() == 2
+            && constantString(e.call().args().get(0)) != null) {
+          // 'k' in m: for a map, whether it has the key k, as has(m.k) reads it; for any other
+          // value the presence read keeps that whole value.
+          Path base = path(e.call().args().get(1), variables, scope);
+          return base == null || base.presence() ? null : new Path(base.root(),
+              append(base.keys(), constantString(e.call().args().get(0))), true);
+        }
         if (e.call().target().isPresent() || e.call().args().size() != 2
             || !(f.equals("_?._") || f.equals("_[_]") || f.equals("_[?_]"))) {
           return null;
@@ -124,6 +139,22 @@ final class Reads {
         return null;
       }
     }
+  }
+
+  private static String constantString(CelExpr e) {
+    return e.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+        && e.constant().getKind() == CelConstant.Kind.STRING_VALUE
+        ? e.constant().stringValue() : null;
+  }
+
+  /** A constant, or an empty list or map written in the expression. */
+  private static boolean literal(CelExpr e) {
+    return switch (e.getKind()) {
+      case CONSTANT -> true;
+      case LIST -> e.list().elements().isEmpty();
+      case MAP -> e.map().entries().isEmpty();
+      default -> false;
+    };
   }
 
   private static List<String> append(List<String> keys, String key) {

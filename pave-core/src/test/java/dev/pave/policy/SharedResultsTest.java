@@ -36,7 +36,18 @@ class SharedResultsTest {
         new Reads.Path("container", List.of("securityContext"), true),
         new Reads.Path("container", List.of("securityContext", "privileged"), false));
     assertThat(paths("object.?metadata.?labels.orValue({})[?'pave.dev/team'].orValue('') != ''"))
-        .containsExactly(new Reads.Path("object", List.of("metadata", "labels"), false));
+        .containsExactly(new Reads.Path("object", List.of("metadata", "labels", "pave.dev/team"),
+            false));
+    assertThat(paths("'a/b' in object.?metadata.?labels.orValue({}) && 'c' in podMeta.labels"))
+        .containsExactly(new Reads.Path("object", List.of("metadata", "labels", "a/b"), true),
+            new Reads.Path("podMeta", List.of("labels", "c"), true));
+    // Neither a key that is not a constant nor a default that reads a variable is a path.
+    assertThat(paths("container.name in podMeta.labels")).containsExactly(
+        new Reads.Path("container", List.of("name"), false),
+        new Reads.Path("podMeta", List.of("labels"), false));
+    assertThat(paths("pod.?hostPID.orValue(pod.hostIPC)")).containsExactly(
+        new Reads.Path("pod", List.of("hostPID"), false),
+        new Reads.Path("pod", List.of("hostIPC"), false));
     assertThat(paths("podMeta.annotations['a/' + container.name] == 'x'")).containsExactly(
         new Reads.Path("podMeta", List.of("annotations"), false),
         new Reads.Path("container", List.of("name"), false));
@@ -118,6 +129,9 @@ class SharedResultsTest {
     if (r.nextInt(4) > 0) {
       labels.put("app.kubernetes.io/instance", r.nextBoolean() ? "svc-" + i + "-prod" : "x");
     }
+    if (r.nextInt(4) > 0) {
+      labels.put("app.kubernetes.io/part-of", "shop");
+    }
     labels.put("pave.dev/team", pick(r, "a", "b", ""));
     if (r.nextBoolean()) {
       labels.put("pave.dev/environment", pick(r, "prod", "dev"));
@@ -145,7 +159,12 @@ class SharedResultsTest {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("name", "svc-" + i);
     meta.put("namespace", pick(r, "team-a", "team-b"));
-    meta.put("labels", labels);
+    int shape = r.nextInt(10);
+    if (shape == 0) {
+      meta.put("labels", Map.of());
+    } else if (shape > 1) {
+      meta.put("labels", labels);
+    }
     if (r.nextInt(5) == 0) {
       meta.put("annotations", Map.of("container.apparmor.security.beta.kubernetes.io/c0",
           pick(r, "runtime/default", "unconfined", "localhost/x")));
