@@ -9,7 +9,7 @@ mkdir -p bench/out
 python3 bench/gen-objects.py "$docs" bench/out/objects.yaml
 # Every run goes through the ./pave launcher, JVM flags and class data sharing archive included
 # (PAVE_JAVA_OPTS and PAVE_CDS=0 change them as they would for a user). The first, unmeasured
-# run builds the jar if needed and records the archive from a full check.
+# run builds the jar if needed (the launcher then records the archive from its training check).
 ./pave check bench/out/objects.yaml --format json --fail-on critical >/dev/null 2>&1 || true
 measure() {
   # prints "<ms> <max RSS KB>"

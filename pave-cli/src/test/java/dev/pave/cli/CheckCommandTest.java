@@ -251,6 +251,10 @@ class CheckCommandTest {
     assertThat(Cli.run("check", f.toString(), "--format", "json").out())
         .contains("\"kind\" : \"Deployment\",\n      \"namespace\" : \"team\",\n"
             + "      \"name\" : \"svc\"");
+    String sarif = Cli.run("check", f.toString(), "--format", "sarif").out();
+    assertThat(sarif).containsPattern("\"fullyQualifiedName\" : \"[^\"]+\",\\s+\"kind\" : "
+        + "\"resource\"").doesNotContainPattern("\"kind\" : \"resource\",\\s+"
+        + "\"fullyQualifiedName\"");
   }
 
   @Test

@@ -47,7 +47,12 @@ public final class PolicyEngine {
 
   private record CompiledRule(String id, Policy.Rule rule, Map<String, Object> params,
       CelRuntime.Program validate, CelRuntime.Program message, Shared shared,
-      boolean iterates, Tracing.Predicates predicates) {}
+      boolean iterates, Tracing.Predicates predicates, Memo validateMemo, Memo messageMemo) {}
+
+  /** The variables every expression may read; see {@link #cel()}. */
+  private static final java.util.Set<String> VARIABLES = java.util.Set.of("object", "pod",
+      "podMeta", "container", "volume", "params", "variables", "related", "oldObject",
+      "request", "namespaceObject");
 
   /** Only comprehensions can run long; other expressions are linear in their own size. */
   private static final java.util.regex.Pattern COMPREHENSION = java.util.regex.Pattern.compile(
@@ -109,6 +114,15 @@ public final class PolicyEngine {
   /** As {@link #build(List, Map)}, with a deadline per rule and object. */
   public static Built build(List<Document<Policy>> packs,
       Map<String, Map<String, Object>> overrides, Limits limits) {
+    return build(packs, overrides, limits, true);
+  }
+
+  /**
+   * As {@link #build(List, Map, Limits)}; {@code share} false evaluates every expression on
+   * every object, which the tests compare against.
+   */
+  static Built build(List<Document<Policy>> packs, Map<String, Map<String, Object>> overrides,
+      Limits limits, boolean share) {
     Cel cel = cel();
     // Each rule compiles on its own, so rules are compiled on every core; what they give is
     // then taken in pack and rule order, so problems are reported in the order written.
@@ -146,7 +160,7 @@ public final class PolicyEngine {
           steps.add(() -> new Compiled(null, List.of(p)));
           continue;
         }
-        steps.add(() -> compileRule(cel, pack.name(), r, path, at, packParams, shared));
+        steps.add(() -> compileRule(cel, pack.name(), r, path, at, packParams, shared, share));
       }
     }
     List<Compiled> done = (steps.size() > 8 ? steps.parallelStream() : steps.stream())
@@ -166,17 +180,23 @@ public final class PolicyEngine {
   private record Compiled(CompiledRule rule, List<Problem> problems) {}
 
   private static Compiled compileRule(Cel cel, String pack, Policy.Rule r, String path,
-      SourceMap at, Map<String, Object> params, Shared shared) {
+      SourceMap at, Map<String, Object> params, Shared shared, boolean share) {
     List<Problem> problems = new ArrayList<>();
     CelAbstractSyntaxTree ast = check(cel, r.validate(), at, path + ".validate", problems);
     CelRuntime.Program validate = ast == null ? null : program(cel, ast, at,
         path + ".validate", problems);
     Tracing.Predicates predicates = validate == null ? null : Tracing.predicates(ast);
-    CelRuntime.Program message = r.messageExpression() == null ? null
-        : compile(cel, r.messageExpression(), at, path + ".messageExpression", problems);
+    CelAbstractSyntaxTree messageAst = r.messageExpression() == null ? null
+        : check(cel, r.messageExpression(), at, path + ".messageExpression", problems);
+    CelRuntime.Program message = messageAst == null ? null
+        : program(cel, messageAst, at, path + ".messageExpression", problems);
     if (validate != null && (r.messageExpression() == null || message != null)) {
+      Memo validateMemo = share ? Memo.of(Reads.of(ast.getExpr(), VARIABLES)) : null;
+      Memo messageMemo = share && message != null
+          ? Memo.of(Reads.of(messageAst.getExpr(), VARIABLES)) : null;
       return new Compiled(new CompiledRule(pack + "/" + r.id(), r, params, validate, message,
-          shared, COMPREHENSION.matcher(r.validate()).find(), predicates), problems);
+          shared, COMPREHENSION.matcher(r.validate()).find(), predicates, validateMemo,
+          messageMemo), problems);
     }
     return new Compiled(null, problems);
   }
@@ -241,6 +261,12 @@ public final class PolicyEngine {
 
   private static boolean startsQuoted(String expression) {
     return false;
+  }
+
+  /** How many evaluations were answered by an earlier object's result, for tests. */
+  int sharedResults() {
+    return rules.stream().mapToInt(r -> (r.validateMemo() == null ? 0 : r.validateMemo().hits())
+        + (r.messageMemo() == null ? 0 : r.messageMemo().hits())).sum();
   }
 
   public List<String> ruleIds() {
@@ -396,7 +422,7 @@ public final class PolicyEngine {
       }
       Object result;
       try {
-        result = run(r, vars);
+        result = validate(r, vars);
       } catch (CelEvaluationException ex) {
         if (r.rule().onError() == Policy.OnError.IGNORE) {
           continue;
@@ -421,7 +447,7 @@ public final class PolicyEngine {
         }
         if (r.message() != null) {
           try {
-            details.add(String.valueOf(r.message().eval(vars)));
+            details.add(message(r, vars));
           } catch (CelEvaluationException ex) {
             details.add(r.rule().message() != null ? r.rule().message() : r.rule().title());
           }
@@ -448,6 +474,35 @@ public final class PolicyEngine {
         r.rule().rationale(), r.rule().controls() == null ? List.of() : r.rule().controls(),
         List.copyOf(violations), error != null ? Finding.Status.ERROR : Finding.Status.FAILED,
         null);
+  }
+
+  /** The rule's verdict, shared with an earlier object that is the same in what it reads. */
+  private Object validate(CompiledRule r, Map<String, Object> vars)
+      throws CelEvaluationException {
+    List<Object> key = r.validateMemo() == null ? null : r.validateMemo().key(vars);
+    Object kept = key == null ? null : r.validateMemo().get(key);
+    if (kept != null) {
+      return kept;
+    }
+    Object result = run(r, vars);
+    if (key != null) {
+      r.validateMemo().put(key, result);
+    }
+    return result;
+  }
+
+  private static String message(CompiledRule r, Map<String, Object> vars)
+      throws CelEvaluationException {
+    List<Object> key = r.messageMemo() == null ? null : r.messageMemo().key(vars);
+    Object kept = key == null ? null : r.messageMemo().get(key);
+    if (kept != null) {
+      return (String) kept;
+    }
+    String text = String.valueOf(r.message().eval(vars));
+    if (key != null) {
+      r.messageMemo().put(key, text);
+    }
+    return text;
   }
 
   /**

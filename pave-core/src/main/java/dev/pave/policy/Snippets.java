@@ -126,8 +126,8 @@ final class Snippets {
 
   /**
    * Whether a string is written without quotes and reads back as the same string: letters,
-   * digits and {@code . _ / -} and inner colons, starting with a letter, and not a word YAML
-   * reads as a boolean or null; or digits followed by letters only.
+   * digits and {@code . _ / -} and inner colons, starting with a letter or a slash, and not a
+   * word YAML reads as a boolean or null; or digits followed by letters only.
    */
   static boolean plain(String s) {
     int n = s.length();
@@ -138,7 +138,8 @@ final class Snippets {
     if (c0 >= '0' && c0 <= '9') {
       return quantity(s);
     }
-    if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z'))) {
+    // A leading slash is no YAML indicator: paths such as /healthz stay plain.
+    if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '/')) {
       return false;
     }
     for (int i = 1; i < n; i++) {

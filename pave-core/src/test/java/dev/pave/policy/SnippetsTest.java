@@ -19,7 +19,8 @@ class SnippetsTest {
       "ALL", "RuntimeDefault", "registry.example.com/team-1/svc-1:1.1.0", "app.kubernetes.io/name",
       "a b", " a", "a ", "a\nb", "a'b", "a\"b", "{a}", "[a]", "a,b", "&a", "*a", "!a", "|a",
       ">a", "%a", "@a", "`a", "=", "<<", "NaN", ".inf", "-.inf", "2001-12-14", "12:30:45",
-      "0", "007", "1", "8080", "é", "a\tb", "a_b", "A/B", "x".repeat(130));
+      "0", "007", "1", "8080", "é", "a\tb", "a_b", "A/B", "/healthz", "/", "//", "/a:b", "/a:", "/a b", "/-", "/#a", "/.well-known/x",
+      "x".repeat(130));
   private static final String ALPHABET = "aZy09.-_/: e#'\"\n{}[],&*!|>%@`?~+";
 
   @Test
@@ -45,6 +46,7 @@ class SnippetsTest {
     container.put("name", "app");
     container.put("image", "registry.example.com/team-1/svc-1:1.1.0");
     container.put("ports", List.of(Map.of("containerPort", 8080L, "name", "http")));
+    container.put("readinessProbe", Map.of("httpGet", Map.of("path", "/healthz", "port", "http")));
     container.put("resources", Map.of("requests", Map.of("cpu", "100m", "memory", "128Mi")));
     container.put("securityContext", Map.of("allowPrivilegeEscalation", false,
         "capabilities", Map.of("drop", List.of("ALL"))));

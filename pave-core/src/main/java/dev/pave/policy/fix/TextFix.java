@@ -14,13 +14,28 @@ public record TextFix(int startLine, int endLine, String inserted) {
 
   /** The replacement for one violation, or null when it cannot be expressed as line edits. */
   public static TextFix of(String fileText, Finding.Violation v) {
+    return of(YamlDocuments.split(fileText), v);
+  }
+
+  /**
+   * As {@link #of(String, Finding.Violation)}, with the file split into documents once: a
+   * report of thousands of findings in one large file must not split it again for each.
+   */
+  public static TextFix of(List<YamlDocuments.Piece> pieces, Finding.Violation v) {
     if (v.patch().isEmpty() || v.position().line() <= 0) {
       return null;
     }
+    // The last document that starts before the violation's line; pieces are in file order.
+    int lo = 0;
+    int hi = pieces.size() - 1;
     YamlDocuments.Piece piece = null;
-    for (YamlDocuments.Piece p : YamlDocuments.split(fileText)) {
-      if (p.firstLine() < v.position().line()) {
-        piece = p;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (pieces.get(mid).firstLine() < v.position().line()) {
+        piece = pieces.get(mid);
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
       }
     }
     if (piece == null) {

@@ -32,6 +32,8 @@ public final class SarifReport {
    */
   public static String render(CheckRun run, PolicyEngine engine, String version,
       java.util.function.Function<String, String> texts) {
+    // Each file is split into documents once, not once per fixable result.
+    Map<String, List<dev.pave.spec.YamlDocuments.Piece>> split = new java.util.HashMap<>();
     Set<String> ruleIds = new LinkedHashSet<>();
     run.findings().forEach(f -> ruleIds.add(f.ruleId()));
     List<String> ordered = new ArrayList<>(ruleIds);
@@ -63,7 +65,7 @@ public final class SarifReport {
         physical.put("region", region);
         Map<String, Object> location = new LinkedHashMap<>();
         location.put("physicalLocation", physical);
-        location.put("logicalLocations", List.of(Map.of("fullyQualifiedName",
+        location.put("logicalLocations", List.of(ordered("fullyQualifiedName",
             f.resource() + ":" + v.path(), "kind", "resource")));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ruleId", f.ruleId());
@@ -76,8 +78,12 @@ public final class SarifReport {
               "justification", f.excepted().reason() + " (owner " + f.excepted().owner()
                   + ", until " + f.excepted().expiresAt() + ")")));
         }
-        String text = texts.apply(f.source());
-        TextFix edit = text == null ? null : TextFix.of(text, v);
+        List<dev.pave.spec.YamlDocuments.Piece> pieces = split.computeIfAbsent(f.source(),
+            source -> {
+              String text = texts.apply(source);
+              return text == null ? null : dev.pave.spec.YamlDocuments.split(text);
+            });
+        TextFix edit = pieces == null ? null : TextFix.of(pieces, v);
         if (edit != null) {
           Map<String, Object> deleted = new LinkedHashMap<>();
           deleted.put("startLine", edit.startLine());

@@ -1,0 +1,68 @@
+package dev.pave.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Results of one expression kept by what the expression read ({@link Reads#key}), so that
+ * objects alike in those fields (the same securityContext in thousands of containers) are
+ * evaluated once. Only the expression's value is shared; every finding is still built from its
+ * own object's fields and lines. Errors are never kept. Bounded in size, and it switches itself
+ * off for an expression whose values rarely repeat (an image name), where the key would cost
+ * without saving anything. Safe to share between threads.
+ */
+final class Memo {
+  /** Entries kept per expression; beyond it, results are still given but not stored. */
+  private static final int MAX_ENTRIES = 4096;
+  /** Lookups after which an expression that is rarely found again stops being kept. */
+  private static final int TRIAL = 512;
+
+  private final Reads reads;
+  private final Map<List<Object>, Object> results = new ConcurrentHashMap<>();
+  private final AtomicInteger lookups = new AtomicInteger();
+  private final AtomicInteger hits = new AtomicInteger();
+  private volatile boolean off;
+
+  private Memo(Reads reads) {
+    this.reads = reads;
+  }
+
+  /**
+   * A memo for an expression, or null when keeping its results cannot pay: it reads the whole
+   * object, whose name alone makes every key different.
+   */
+  static Memo of(Reads reads) {
+    return reads.readsWhole("object") ? null : new Memo(reads);
+  }
+
+  /** The key of these variables, or null when this expression is no longer kept. */
+  List<Object> key(Map<String, Object> vars) {
+    return off ? null : reads.key(vars);
+  }
+
+  /** The result kept for a key, or null. */
+  Object get(List<Object> key) {
+    Object r = results.get(key);
+    int n = lookups.incrementAndGet();
+    if (r != null) {
+      hits.incrementAndGet();
+    } else if (n == TRIAL && hits.get() * 4 < n) {
+      off = true;
+      results.clear();
+    }
+    return r;
+  }
+
+  /** How many results were given from the memo, for tests. */
+  int hits() {
+    return hits.get();
+  }
+
+  void put(List<Object> key, Object result) {
+    if (!off && result != null && results.size() < MAX_ENTRIES) {
+      results.putIfAbsent(key, result);
+    }
+  }
+}

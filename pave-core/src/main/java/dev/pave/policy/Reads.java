@@ -1,0 +1,271 @@
+package dev.pave.policy;
+
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a compiled expression reads of its variables: the field paths it follows from each
+ * variable ({@code container.securityContext.privileged}, through {@code .}, {@code .?},
+ * {@code has()} and indexing by a constant string), and the variables it uses whole. A CEL
+ * expression has no side effects and our functions are deterministic, so its result is a
+ * function of exactly these values; {@link #key} turns them into a value that two evaluations
+ * share only when everything the expression can see is the same, in the same order and of the
+ * same types.
+ */
+final class Reads {
+  /**
+   * One path from a variable. With {@code presence}, only whether the last key is there is
+   * read ({@code has(a.b)}), not its value.
+   */
+  record Path(String root, List<String> keys, boolean presence) {}
+
+  private final List<Path> paths;
+
+  private Reads(List<Path> paths) {
+    this.paths = List.copyOf(paths);
+  }
+
+  List<Path> paths() {
+    return paths;
+  }
+
+  /** The reads of an expression over the given variables. */
+  static Reads of(CelExpr expr, Set<String> variables) {
+    Set<Path> out = new LinkedHashSet<>();
+    visit(expr, variables, Set.of(), out);
+    return new Reads(new ArrayList<>(out));
+  }
+
+  /** Whether some path is a whole variable, such as the object itself. */
+  boolean readsWhole(String variable) {
+    return paths.stream().anyMatch(p -> p.root().equals(variable) && p.keys().isEmpty()
+        && !p.presence());
+  }
+
+  private static void visit(CelExpr e, Set<String> variables, Set<String> scope,
+      Set<Path> out) {
+    Path p = path(e, variables, scope);
+    if (p != null) {
+      out.add(p);
+      return;
+    }
+    switch (e.getKind()) {
+      case SELECT -> visit(e.select().operand(), variables, scope, out);
+      case CALL -> {
+        e.call().target().ifPresent(t -> visit(t, variables, scope, out));
+        e.call().args().forEach(a -> visit(a, variables, scope, out));
+      }
+      case LIST -> e.list().elements().forEach(x -> visit(x, variables, scope, out));
+      case MAP -> e.map().entries().forEach(x -> {
+        visit(x.key(), variables, scope, out);
+        visit(x.value(), variables, scope, out);
+      });
+      case STRUCT -> e.struct().entries().forEach(x -> visit(x.value(), variables, scope, out));
+      case COMPREHENSION -> {
+        CelExpr.CelComprehension c = e.comprehension();
+        // The range and the initial value are evaluated outside the loop's own variables.
+        visit(c.iterRange(), variables, scope, out);
+        visit(c.accuInit(), variables, scope, out);
+        Set<String> inner = new java.util.HashSet<>(scope);
+        inner.add(c.iterVar());
+        if (!c.iterVar2().isEmpty()) {
+          inner.add(c.iterVar2());
+        }
+        inner.add(c.accuVar());
+        visit(c.loopCondition(), variables, inner, out);
+        visit(c.loopStep(), variables, inner, out);
+        visit(c.result(), variables, inner, out);
+      }
+      default -> {
+        // Constants, and identifiers that are not variables (type names, loop variables).
+      }
+    }
+  }
+
+  /** The path an expression is, when it is a variable followed by constant keys. */
+  private static Path path(CelExpr e, Set<String> variables, Set<String> scope) {
+    switch (e.getKind()) {
+      case IDENT -> {
+        String name = e.ident().name();
+        return variables.contains(name) && !scope.contains(name)
+            ? new Path(name, List.of(), false) : null;
+      }
+      case SELECT -> {
+        Path base = path(e.select().operand(), variables, scope);
+        if (base == null || base.presence()) {
+          return null;
+        }
+        return new Path(base.root(), append(base.keys(), e.select().field()),
+            e.select().testOnly());
+      }
+      case CALL -> {
+        String f = e.call().function();
+        if (f.equals("orValue") && e.call().target().isPresent() && e.call().args().size() == 1
+            && literal(e.call().args().get(0))) {
+          // x.?a.?b.orValue(c) with a literal c: the value at the path, or c when the path is
+          // missing; a function of what the path reads, so the same path.
+          Path base = path(e.call().target().get(), variables, scope);
+          return base == null || base.presence() ? null : base;
+        }
+        if (f.equals("@in") && e.call().target().isEmpty() && e.call().args().size() == 2
+            && constantString(e.call().args().get(0)) != null) {
+          // 'k' in m: for a map, whether it has the key k, as has(m.k) reads it; for any other
+          // value the presence read keeps that whole value.
+          Path base = path(e.call().args().get(1), variables, scope);
+          return base == null || base.presence() ? null : new Path(base.root(),
+              append(base.keys(), constantString(e.call().args().get(0))), true);
+        }
+        if (e.call().target().isPresent() || e.call().args().size() != 2
+            || !(f.equals("_?._") || f.equals("_[_]") || f.equals("_[?_]"))) {
+          return null;
+        }
+        CelExpr key = e.call().args().get(1);
+        if (key.getKind() != CelExpr.ExprKind.Kind.CONSTANT
+            || key.constant().getKind() != CelConstant.Kind.STRING_VALUE) {
+          return null;
+        }
+        Path base = path(e.call().args().get(0), variables, scope);
+        if (base == null || base.presence()) {
+          return null;
+        }
+        return new Path(base.root(), append(base.keys(), key.constant().stringValue()), false);
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private static String constantString(CelExpr e) {
+    return e.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+        && e.constant().getKind() == CelConstant.Kind.STRING_VALUE
+        ? e.constant().stringValue() : null;
+  }
+
+  /** A constant, or an empty list or map written in the expression. */
+  private static boolean literal(CelExpr e) {
+    return switch (e.getKind()) {
+      case CONSTANT -> true;
+      case LIST -> e.list().elements().isEmpty();
+      case MAP -> e.map().entries().isEmpty();
+      default -> false;
+    };
+  }
+
+  private static List<String> append(List<String> keys, String key) {
+    List<String> out = new ArrayList<>(keys.size() + 1);
+    out.addAll(keys);
+    out.add(key);
+    return List.copyOf(out);
+  }
+
+  /**
+   * Everything the expression reads from these variables, as an immutable value: equal keys
+   * mean the expression cannot tell the two sets of variables apart. Each path gives the value
+   * it reaches (copied, so later changes to the object cannot reach the key), how deep it got
+   * before a key was missing, or the value that is not a map where it had to stop.
+   */
+  List<Object> key(Map<String, Object> vars) {
+    Object[] parts = new Object[paths.size()];
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = read(vars, paths.get(i));
+    }
+    return List.of(parts);
+  }
+
+  private static Object read(Map<String, Object> vars, Path p) {
+    if (!vars.containsKey(p.root())) {
+      return new Missing(-1);
+    }
+    Object current = vars.get(p.root());
+    List<String> keys = p.keys();
+    int walk = p.presence() ? keys.size() - 1 : keys.size();
+    for (int i = 0; i < walk; i++) {
+      if (!(current instanceof Map<?, ?> m)) {
+        return new Stopped(i, freeze(current));
+      }
+      Object next = m.get(keys.get(i));
+      if (next == null && !m.containsKey(keys.get(i))) {
+        return new Missing(i);
+      }
+      current = next;
+    }
+    if (p.presence()) {
+      return current instanceof Map<?, ?> m ? (Object) new Present(m.containsKey(keys.get(walk)))
+          : new Stopped(walk, freeze(current));
+    }
+    return freeze(current);
+  }
+
+  /** The path's key at this depth is not in its map. */
+  private record Missing(int depth) {}
+
+  /** The path met a value that is not a map at this depth. */
+  private record Stopped(int depth, Object value) {}
+
+  /** What has() saw. */
+  private record Present(boolean present) {}
+
+  /** A map's entries in order (CEL iterates maps in the order they were read). */
+  private record FrozenMap(List<Object> keysAndValues) {}
+
+  /** A list (distinct from a map written as alternating keys and values). */
+  private record FrozenList(List<Object> items) {}
+
+  /** A value of any other type: the same only when it is the very same object. */
+  private static final class Opaque {
+    private final Object value;
+
+    Opaque(Object value) {
+      this.value = value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Opaque other && other.value == value;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(value);
+    }
+  }
+
+  private enum Null { NULL }
+
+  /**
+   * An immutable copy whose equality is as strict as CEL can observe: ordered, and with types
+   * kept apart (Java's equals never makes a Long equal to a Double or a String).
+   */
+  static Object freeze(Object v) {
+    if (v == null) {
+      return Null.NULL;
+    }
+    if (v instanceof String || v instanceof Long || v instanceof Boolean || v instanceof Double
+        || v instanceof Integer) {
+      return v;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Object[] kv = new Object[m.size() * 2];
+      int i = 0;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        kv[i++] = freeze(e.getKey());
+        kv[i++] = freeze(e.getValue());
+      }
+      return new FrozenMap(List.of(kv));
+    }
+    if (v instanceof List<?> l) {
+      Object[] items = new Object[l.size()];
+      for (int i = 0; i < items.length; i++) {
+        items[i] = freeze(l.get(i));
+      }
+      return new FrozenList(List.of(items));
+    }
+    return new Opaque(v);
+  }
+}
