@@ -282,4 +282,31 @@ class CheckCommandTest {
     assertThat(report.get("checked").asInt()).isEqualTo(1);
     assertThat(report.get("skipped").toString()).contains("/x");
   }
+
+  @Test
+  void labelsWrittenAsAListGetFindingsWithoutAFixedFormNotAnInternalError() throws Exception {
+    Path f = tmp.resolve("labels.yaml");
+    Files.writeString(f, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: x
+          namespace: y
+          labels: [a, b]
+        spec:
+          selector: {matchLabels: {a: b}}
+          template:
+            metadata: {labels: {a: b}}
+            spec:
+              containers: [{name: c, image: nginx}]
+        """);
+    for (String format : java.util.List.of("text", "json", "sarif", "junit")) {
+      Cli r = Cli.run("check", f.toString(), "--format", format);
+      assertThat(r.err()).as(format).doesNotContain("internal error");
+      assertThat(r.exit()).as(format).isEqualTo(1);
+      assertThat(r.out()).as(format).contains("platform/owning-team");
+    }
+    Cli fix = Cli.run("fix", f.toString(), "--dry-run");
+    assertThat(fix.err()).doesNotContain("internal error");
+  }
 }

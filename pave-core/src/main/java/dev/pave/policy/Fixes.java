@@ -103,7 +103,11 @@ final class Fixes {
     return sb.toString();
   }
 
-  /** Applies operations made by {@link #patch} to a deep copy of the object. */
+  /**
+   * Applies operations made by {@link #patch} to a deep copy of the object; null when one does
+   * not fit the object's shape (a list where the rule expects a map, as in labels written as a
+   * list), so there is no fixed form to show rather than a wrong one.
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Object> apply(Map<String, Object> object, List<Map<String, Object>> ops) {
     Map<String, Object> copy = (Map<String, Object>) deepCopy(object);
@@ -128,6 +132,10 @@ final class Fixes {
         }
       } else if (parent instanceof List<?> l) {
         List<Object> list = (List<Object>) l;
+        if (!last.equals("-") && !(last.matches("\\d+")
+            && Integer.parseInt(last) <= list.size())) {
+          return null;
+        }
         if (last.equals("-")) {
           list.add(value);
         } else if (op.get("op").equals("remove")) {
@@ -137,6 +145,8 @@ final class Fixes {
         } else {
           list.set(Integer.parseInt(last), value);
         }
+      } else {
+        return null;
       }
     }
     return copy;

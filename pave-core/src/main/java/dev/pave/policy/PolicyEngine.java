@@ -572,6 +572,9 @@ public final class PolicyEngine {
         fixed = new Finding.Deferred(() -> {
           List<Map<String, Object>> local = Fixes.patch(element, "", fix.ops());
           Map<String, Object> after = Fixes.apply(element, local);
+          if (after == null) {
+            return null;
+          }
           return Snippets.yaml(whole ? after : Fixes.changedFields(after, "", fix.ops()));
         });
       }

@@ -105,6 +105,9 @@ public final class InPlaceFixer {
       return null;
     }
     Map<String, Object> expected = dev.pave.policy.Patches.apply(before, patch);
+    if (expected == null) {
+      return null;
+    }
     return after.objects().get(0).object().equals(normalise(expected)) ? edited : null;
   }
 
