@@ -237,6 +237,19 @@ public class SignalsLoad {
     double took = (System.nanoTime() - start) / 1e9;
     System.out.printf("rate-raw target=%s offered=%d alerts/s for %d s over %d connections (%d alerts, finished in %.1f s), %d answers 429/503; ack latency from due time %s%n",
         target.getPath(), rate, seconds, conc, total, took, refused.get(), percentiles(lat));
+    if (opts.containsKey("timeline")) {
+      // One line per second of the run: its p99 and maximum, to place a stall in time.
+      StringBuilder b = new StringBuilder();
+      long wallStart = System.currentTimeMillis() - (long) (took * 1000);
+      for (int s = 0; s * rate < total; s++) {
+        long[] sec = java.util.Arrays.copyOfRange(lat, s * rate, Math.min(total, (s + 1) * rate));
+        java.util.Arrays.sort(sec);
+        b.append(String.format("%s second %d p99 %.1f ms max %.1f ms%n",
+            java.time.Instant.ofEpochMilli(wallStart + s * 1000L), s,
+            sec[(int) (sec.length * 0.99)] / 1e6, sec[sec.length - 1] / 1e6));
+      }
+      java.nio.file.Files.writeString(java.nio.file.Path.of(opts.get("timeline")), b);
+    }
   }
 
   /** Reads one HTTP/1.1 response (Content-Length or chunked body) and returns its status. */

@@ -42,6 +42,7 @@ YAML
   wrk -t2 -c64 -d30s -s bench/signals-wrk.lua "$url" -- pave bench-token warm$n > /dev/null
   java bench/SignalsLoad.java rate-raw "$url" rate=1000 seconds=10 conc=32 token=bench-token run=warmr$n > /dev/null
   echo "JVM options: ${opts:-(none)}"
-  java bench/SignalsLoad.java rate-raw "$url" rate=1000 seconds=30 conc=32 token=bench-token run=m$n
+  java bench/SignalsLoad.java rate-raw "$url" rate=1000 seconds=30 conc=32 token=bench-token run=m$n \
+    timeline="$OUT/timeline-$n.txt"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done

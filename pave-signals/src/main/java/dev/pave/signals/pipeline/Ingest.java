@@ -276,9 +276,9 @@ public final class Ingest implements AutoCloseable {
             }
           }
         }
-        store.writeJournal(c, accepted);
+        long[] seqs = store.writeJournal(c, accepted);
         store.saveIncidents(c, changed.values());
-        store.enqueue(c, accepted, now);
+        store.enqueue(c, accepted, seqs, now);
         c.commit();
         if (cache.size() > 100_000) {
           cache.clear();

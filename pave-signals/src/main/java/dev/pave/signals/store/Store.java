@@ -64,29 +64,50 @@ public final class Store {
   /** One notice for one sink. */
   public record Outgoing(String sink, int lane) {}
 
-  public void writeJournal(Connection c, List<Accepted> rows) throws SQLException {
-    try (PreparedStatement j = c.prepareStatement("insert into journal (id, dedup_key,"
+  /**
+   * Writes the rows to the journal and the timeline; returns the journal position of each row,
+   * in order, for the outbox rows that point at them.
+   */
+  public long[] writeJournal(Connection c, List<Accepted> rows) throws SQLException {
+    long[] seqs = new long[rows.size()];
+    if (rows.isEmpty()) {
+      return seqs;
+    }
+    // Positions taken up front, in one round trip, so the outbox can refer to the rows without
+    // reading them back from a batched insert.
+    try (PreparedStatement ps = c.prepareStatement("select nextval(pg_get_serial_sequence("
+        + "'journal', 'seq')) from generate_series(1, ?)")) {
+      ps.setInt(1, rows.size());
+      try (ResultSet rs = ps.executeQuery()) {
+        for (int i = 0; i < seqs.length && rs.next(); i++) {
+          seqs[i] = rs.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement j = c.prepareStatement("insert into journal (seq, id, dedup_key,"
         + " received_at, time, type, status, severity, app, environment, enrichment,"
-        + " incident_id, notice) values (?,?,?,?,?,?,?,?,?,?,?,?)");
+        + " incident_id, notice) values (?,?,?,?,?,?,?,?,?,?,?,?,?)");
         PreparedStatement t = c.prepareStatement("insert into timeline (app, environment, time,"
             + " type, status, severity, title, summary, signal_id, incident_id, enrichment)"
             + " values (?,?,?,?,?,?,?,?,?,?,?)")) {
-      for (Accepted a : rows) {
+      for (int i = 0; i < seqs.length; i++) {
+        Accepted a = rows.get(i);
         Signal s = a.notice().signal().signal();
         var e = a.notice().signal().enrichment();
         String incident = a.notice().incident() == null ? null : a.notice().incident().id();
-        j.setString(1, s.id());
-        j.setString(2, s.dedupKey());
-        j.setTimestamp(3, Timestamp.from(a.receivedAt()));
-        j.setTimestamp(4, Timestamp.from(s.time()));
-        j.setString(5, s.type().wire());
-        j.setString(6, s.status().wire());
-        j.setString(7, s.severity().wire());
-        j.setString(8, e.app());
-        j.setString(9, e.environment());
-        j.setString(10, e.level().wire());
-        j.setString(11, incident);
-        j.setString(12, a.encoded());
+        j.setLong(1, seqs[i]);
+        j.setString(2, s.id());
+        j.setString(3, s.dedupKey());
+        j.setTimestamp(4, Timestamp.from(a.receivedAt()));
+        j.setTimestamp(5, Timestamp.from(s.time()));
+        j.setString(6, s.type().wire());
+        j.setString(7, s.status().wire());
+        j.setString(8, s.severity().wire());
+        j.setString(9, e.app());
+        j.setString(10, e.environment());
+        j.setString(11, e.level().wire());
+        j.setString(12, incident);
+        j.setString(13, a.encoded());
         j.addBatch();
         t.setString(1, e.app());
         t.setString(2, e.environment());
@@ -104,6 +125,7 @@ public final class Store {
       j.executeBatch();
       t.executeBatch();
     }
+    return seqs;
   }
 
   // --- incidents -----------------------------------------------------------------------------
@@ -211,23 +233,22 @@ public final class Store {
 
   // --- outbox --------------------------------------------------------------------------------
 
-  public void enqueue(Connection c, List<Accepted> rows, Instant now) throws SQLException {
+  /** Queues the rows for their sinks; {@code journalSeqs} as {@link #writeJournal} gave them. */
+  public void enqueue(Connection c, List<Accepted> rows, long[] journalSeqs, Instant now)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("insert into outbox (sink, lane,"
-        + " ordering_key, signal_id, notice, next_attempt_at, created_at)"
+        + " ordering_key, signal_id, journal_seq, next_attempt_at, created_at)"
         + " values (?,?,?,?,?,?,?)")) {
       Timestamp ts = Timestamp.from(now);
       int n = 0;
-      for (Accepted a : rows) {
-        if (a.outgoing().isEmpty()) {
-          continue;
-        }
-        String encoded = a.encoded();
+      for (int i = 0; i < rows.size(); i++) {
+        Accepted a = rows.get(i);
         for (Outgoing o : a.outgoing()) {
           ps.setString(1, o.sink());
           ps.setInt(2, o.lane());
           ps.setString(3, a.notice().orderingKey());
           ps.setString(4, a.notice().signal().signal().id());
-          ps.setString(5, encoded);
+          ps.setLong(5, journalSeqs[i]);
           ps.setTimestamp(6, ts);
           ps.setTimestamp(7, ts);
           ps.addBatch();
@@ -305,7 +326,8 @@ public final class Store {
       return out;
     }
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "select seq, notice from outbox where seq = any(?)")) {
+        "select o.seq, coalesce(o.notice, j.notice) from outbox o left join journal j"
+            + " on j.seq = o.journal_seq where o.seq = any(?)")) {
       ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -344,8 +366,9 @@ public final class Store {
       c.setAutoCommit(false);
       try (PreparedStatement ins = c.prepareStatement("insert into dead_letters (outbox_seq,"
           + " sink, ordering_key, signal_id, notice, attempts, last_error, created_at, dead_at)"
-          + " select seq, sink, ordering_key, signal_id, notice, ?, ?, created_at, ? from outbox"
-          + " where seq = ?");
+          + " select o.seq, o.sink, o.ordering_key, o.signal_id, coalesce(o.notice, j.notice),"
+          + " ?, ?, o.created_at, ? from outbox o left join journal j on j.seq = o.journal_seq"
+          + " where o.seq = ?");
           PreparedStatement del = c.prepareStatement("delete from outbox where seq = ?")) {
         ins.setInt(1, attempts);
         ins.setString(2, error);
@@ -521,7 +544,9 @@ public final class Store {
     Map<String, Integer> out = new LinkedHashMap<>();
     try (Connection c = ds.getConnection()) {
       for (String[] q : new String[][] {
-          {"journal", "delete from journal where received_at < ?"},
+          // A notice still waiting for a sink keeps its journal row: the outbox reads it there.
+          {"journal", "delete from journal where received_at < ? and not exists (select 1"
+              + " from outbox o where o.journal_seq = journal.seq)"},
           {"timeline", "delete from timeline where time < ?"},
           {"incidents", "delete from incidents where state = 'resolved' and updated_at < ?"},
           {"dead_letters", "delete from dead_letters where dead_at < ?"},
