@@ -15,8 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 public class SignalsLoad {
   static Map<String, String> opts = new HashMap<>();
+  static final java.util.regex.Pattern BATCH_ID =
+      java.util.regex.Pattern.compile("(?:^\\[|\\},)\\{\"id\":\"([^\"]+)\"");
 
   static int opt(String k, int d) {
     return opts.containsKey(k) ? Integer.parseInt(opts.get(k)) : d;
@@ -127,10 +131,22 @@ public class SignalsLoad {
       receiver.setExecutor(Executors.newFixedThreadPool(16));
       receiver.createContext("/", ex -> {
         String id = ex.getRequestHeaders().getFirst("X-Pave-Signal-Id");
-        ex.getRequestBody().readAllBytes();
-        if (id != null && seen.putIfAbsent(id, Boolean.TRUE) == null) {
-          delivered.incrementAndGet();
-          lastDelivery.set(System.nanoTime());
+        byte[] body = ex.getRequestBody().readAllBytes();
+        List<String> ids = new ArrayList<>();
+        if (id != null) {
+          ids.add(id);
+        } else {
+          // A batch: a JSON array of canonical signals, each element opening with its id.
+          var m = BATCH_ID.matcher(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+          while (m.find()) {
+            ids.add(m.group(1));
+          }
+        }
+        for (String one : ids) {
+          if (seen.putIfAbsent(one, Boolean.TRUE) == null) {
+            delivered.incrementAndGet();
+            lastDelivery.set(System.nanoTime());
+          }
         }
         ex.sendResponseHeaders(200, -1);
         ex.close();

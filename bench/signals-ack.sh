@@ -41,6 +41,12 @@ YAML
   # most of a minute): 30 s at the maximum rate, then 10 s at the fixed rate.
   wrk -t2 -c64 -d30s -s bench/signals-wrk.lua "$url" -- pave bench-token warm$n > /dev/null
   java bench/SignalsLoad.java rate-raw "$url" rate=1000 seconds=10 conc=32 token=bench-token run=warmr$n > /dev/null
+  if [ "${STEADY:-1}" = 1 ] && command -v psql >/dev/null; then
+    # Measure a pipeline past its first checkpoint, whose write-ahead log segments are reused
+    # (STEADY=0: a fresh one, which creates a 16 MB segment every few seconds at this rate).
+    psql -h localhost -p "$(sed -n 4p "$OUT/data-$n/postmaster.pid")" -U postgres -d postgres -XAtqc checkpoint
+    sleep 5
+  fi
   echo "JVM options: ${opts:-(none)}"
   java bench/SignalsLoad.java rate-raw "$url" rate=1000 seconds=30 conc=32 token=bench-token run=m$n \
     timeline="$OUT/timeline-$n.txt"

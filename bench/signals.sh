@@ -35,8 +35,9 @@ routes:
   - sinks: [hook]
 YAML
 
-start_pave() {  # $1: data directory name
-  sed "s/dataDirectory: data/dataDirectory: $1/" "$OUT/signals.yaml" > "$OUT/signals-$1.yaml"
+start_pave() {  # $1: data directory name, $2: more fields of the webhook sink (optional)
+  sed -e "s/dataDirectory: data/dataDirectory: $1/" -e "s/partitions: 8}/partitions: 8${2:+, $2}}/" \
+    "$OUT/signals.yaml" > "$OUT/signals-$1.yaml"
   # PAVE_JAVA_OPTS, {name} replaced by $1: e.g. to profile each pipeline
   #   PAVE_JAVA_OPTS='-XX:StartFlightRecording=filename=bench/out/signals/{name}.jfr'
   local opts=${PAVE_JAVA_OPTS:-}
@@ -46,6 +47,17 @@ start_pave() {  # $1: data directory name
   PAVE_PID=$!
   for _ in $(seq 1 120); do grep -q "listening" "$OUT/pave-$1.log" && break; sleep 0.5; done
   grep "listening" "$OUT/pave-$1.log"
+}
+# A CHECKPOINT of the pipeline's embedded PostgreSQL ($1: data directory name). A pipeline that
+# has run past its first checkpoint reuses its old write-ahead log segments; a fresh one creates
+# a new 16 MB segment every few seconds at 1,000 signals/s, and each creation holds the commits.
+checkpoint_pg() {
+  if command -v psql >/dev/null; then
+    psql -h localhost -p "$(sed -n 4p "$OUT/$1/postmaster.pid")" -U postgres -d postgres -XAtqc checkpoint
+    sleep 5
+  else
+    echo "psql is not installed: no checkpoint before the steady-state step"
+  fi
 }
 stop_pave() { kill "$PAVE_PID"; wait "$PAVE_PID" 2>/dev/null || true; }
 PAVE_PID=""
@@ -85,9 +97,18 @@ TIMEFORMAT="load generator (wrk) cpu %U s user + %S s system over %R s wall"
 echo "== acknowledgement latency at 1,000 alerts/s"
 $LOAD rate "$PAVE" rate=1000 seconds=30 token=bench-token run=rate | tee -a "$OUT/results.txt"
 $LOAD rate "$AM" rate=1000 seconds=30 run=rate | tee -a "$OUT/results.txt"
-$LOAD rate-raw "$PAVE" rate=1000 seconds=30 conc=32 token=bench-token run=rateraw | tee -a "$OUT/results.txt"
+$LOAD rate-raw "$PAVE" rate=1000 seconds=30 conc=32 token=bench-token run=rateraw \
+  timeline="$OUT/timeline-fresh.txt" | tee -a "$OUT/results.txt"
 $LOAD rate-raw "$AM" rate=1000 seconds=30 conc=32 run=rateraw | tee -a "$OUT/results.txt"
+echo "== the same after the pipeline's first checkpoint (write-ahead log segments reused)"
+checkpoint_pg intake
+$LOAD rate-raw "$PAVE" rate=1000 seconds=30 conc=32 token=bench-token run=ratesteady \
+  timeline="$OUT/timeline-steady.txt" | tee -a "$OUT/results.txt"
 echo "== end to end: enriched and delivered to a webhook sink (fresh pipeline, receiver up)"
 stop_pave
 start_pave e2e
 $LOAD e2e "$PAVE" alerts=30000 per=10 conc=32 receiver=$RECV_PORT token=bench-token run=e2e | tee -a "$OUT/results.txt"
+echo "== the same with up to 100 notices per webhook request (batch: 100)"
+stop_pave
+start_pave e2ebatch "batch: 100"
+$LOAD e2e "$PAVE" alerts=30000 per=10 conc=32 receiver=$RECV_PORT token=bench-token run=e2eb | tee -a "$OUT/results.txt"

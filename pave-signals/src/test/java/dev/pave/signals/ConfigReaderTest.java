@@ -122,4 +122,36 @@ class ConfigReaderTest {
         "signals.yaml:13:16: sinks[1].tokenFile: cannot read the file "
             + dir.resolve("missing-token") + " (NoSuchFileException)");
   }
+
+  @Test
+  void a_batch_is_refused_where_the_format_carries_one_event_and_outside_its_range() {
+    String yaml = """
+        apiVersion: pave.dev/v1alpha1
+        kind: SignalsConfig
+        sinks:
+          - name: binary
+            type: webhook
+            url: https://hooks.example.com/a
+            format: cloudevents-binary
+            batch: 20
+          - name: huge
+            type: webhook
+            url: https://hooks.example.com/b
+            batch: 5000
+          - name: hec
+            type: splunk-hec
+            url: https://splunk.example.com:8088
+            tokenFile: hec-token
+            batch: 0
+        """;
+    var r = ConfigReader.read("signals.yaml", yaml, dir);
+    assertThat(r.problems()).extracting(Problem::format).containsExactly(
+        "signals.yaml:8:12: sinks[0].batch: a binary CloudEvent is one event per request, so"
+            + " batch must be 1 with format cloudevents-binary; use cloudevents-structured (sent"
+            + " as a CloudEvents batch) or json to send 20 per request",
+        "signals.yaml:12:12: sinks[1].batch: must be from 1 to 1000, got 5000",
+        "signals.yaml:16:16: sinks[2].tokenFile: cannot read the file "
+            + dir.resolve("hec-token") + " (NoSuchFileException)",
+        "signals.yaml:17:12: sinks[2].batch: must be from 1 to 1000, got 0");
+  }
 }

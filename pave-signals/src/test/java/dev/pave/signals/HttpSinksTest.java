@@ -104,4 +104,53 @@ class HttpSinksTest {
       }
     }
   }
+
+  @Test
+  void splunk_with_a_batch_gets_several_events_in_one_body_in_order() throws Exception {
+    try (Receiver splunk = new Receiver()) {
+      Files.writeString(dir.resolve("hec-token"), "hec-123");
+      String yaml = """
+          apiVersion: pave.dev/v1alpha1
+          kind: SignalsConfig
+          intake: {port: 0}
+          sinks:
+            - {name: splunk, type: splunk-hec, url: "%s", tokenFile: hec-token, batch: 10,
+               partitions: 1, retry: {initialBackoff: 50ms, maxBackoff: 200ms},
+               breaker: {failures: 1000, openFor: 1s}}
+          routes:
+            - sinks: [splunk]
+          """.formatted(splunk.url().replace("/hook", ""));
+      var r = ConfigReader.read("signals.yaml", yaml, dir);
+      assertThat(r.problems()).isEmpty();
+      splunk.status.set(503);
+      try (Database db = Postgres.fresh();
+          Pipeline pipeline = Pipeline.start(r.config(), db, Clock.systemUTC(), l -> { })) {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int g = 0; g < 25; g++) {
+          http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.port()
+              + "/api/v1/alertmanager")).POST(HttpRequest.BodyPublishers.ofString(
+                  BurstTest.notification(g, 1))).build(), HttpResponse.BodyHandlers.discarding());
+        }
+        Thread.sleep(300);
+        splunk.status.set(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pipeline.store().outboxSize() == 0);
+        List<String> titles = new java.util.ArrayList<>();
+        for (Receiver.Request req : splunk.requests) {
+          try (var events = Codec.json().readerFor(JsonNode.class).<JsonNode>readValues(
+              req.body())) {
+            int n = 0;
+            while (events.hasNext()) {
+              JsonNode e = events.next();
+              assertThat(e.get("sourcetype").asText()).isEqualTo("pave:signal");
+              titles.add(e.at("/event/message").asText() + "|" + e.at("/fields/signal_id"));
+              n++;
+            }
+            assertThat(n).isBetween(1, 10);
+          }
+        }
+        assertThat(titles).hasSize(25).doesNotHaveDuplicates();
+        assertThat(splunk.requests.size()).isBetween(3, 12);
+      }
+    }
+  }
 }

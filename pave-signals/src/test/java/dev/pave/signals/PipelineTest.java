@@ -47,6 +47,10 @@ class PipelineTest {
   }
 
   private void start(String sinkExtra, int queue) throws Exception {
+    start(sinkExtra, queue, "");
+  }
+
+  private void start(String sinkExtra, int queue, String sinkFields) throws Exception {
     receiver = new Receiver();
     Files.writeString(dir.resolve("am-token"), "am-secret\n");
     Files.writeString(dir.resolve("hook-hmac"), "hook-secret");
@@ -78,10 +82,11 @@ class PipelineTest {
             retry: {initialBackoff: 50ms, maxBackoff: 200ms, maxAttempts: 1000}
             breaker: {failures: 1000, openFor: 1s}
             partitions: 1
+            %s
         %s
         routes:
           - sinks: [soc]
-        """.formatted(queue, receiver.url(), sinkExtra);
+        """.formatted(queue, receiver.url(), sinkFields, sinkExtra);
     var r = ConfigReader.read("signals.yaml", yaml, dir);
     assertThat(r.problems()).isEmpty();
     SignalsConfig cfg = r.config();
@@ -252,6 +257,59 @@ class PipelineTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests.size() == 10);
     assertThat(receiver.requests).allMatch(r -> r.body().contains("Burst7"));
     assertThat(pipeline.store().outboxSize()).isEqualTo(300);
+  }
+
+  @Test
+  void a_batching_webhook_sends_the_backlog_as_cloudevents_batches_in_order_each_notice_once()
+      throws Exception {
+    start("", 20000, "batch: 25");
+    receiver.status.set(503);
+    for (int i = 0; i < 30; i++) {
+      String body = new String(Fixtures.firing(), StandardCharsets.UTF_8)
+          .replace("2026-11-23T19:35:08Z", "2026-11-23T19:35:" + (10 + i) + "Z");
+      assertThat(alert(body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+    }
+    Thread.sleep(500);
+    receiver.status.set(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> pipeline.store().outboxSize() == 0);
+    List<JsonNode> events = new java.util.ArrayList<>();
+    for (Receiver.Request r : receiver.requests) {
+      assertThat(r.header("Content-Type")).startsWith("application/cloudevents-batch+json");
+      String ts = r.header(WebhookSink.TIMESTAMP);
+      assertThat(r.header(WebhookSink.SIGNATURE)).isEqualTo("sha256=" + WebhookSink.hmac(
+          "hook-secret".getBytes(StandardCharsets.UTF_8), ts,
+          r.body().getBytes(StandardCharsets.UTF_8)));
+      JsonNode batch = read(r.body());
+      assertThat(batch.isArray()).isTrue();
+      assertThat(batch.size()).isBetween(1, 25);
+      batch.forEach(events::add);
+    }
+    assertThat(receiver.requests.size()).as("requests for 60 notices").isBetween(3, 10);
+    assertThat(events).hasSize(60);
+    assertThat(events).extracting(e -> e.path("id").asText()).doesNotHaveDuplicates();
+    assertThat(events).extracting(e -> e.at("/data/origin/startsAt").asText()).isSorted();
+    assertThat(events.get(0).path("specversion").asText()).isEqualTo("1.0");
+  }
+
+  @Test
+  void a_batch_refused_for_good_is_sent_again_one_by_one_so_only_the_bad_notice_is_dead()
+      throws Exception {
+    start("", 20000, "batch: 50");
+    receiver.status.set(503);
+    for (int g = 0; g < 10; g++) {
+      String name = g == 4 ? "Poison" : "Fine";
+      assertThat(alert(BurstTest.notification(g, 1).replace("Burst" + g, name + g)
+          .getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+    }
+    Thread.sleep(500);
+    receiver.reject = body -> body.contains("Poison");
+    receiver.status.set(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> pipeline.store().outboxSize() == 0);
+    assertThat(pipeline.store().deadLetters("soc")).hasSize(1);
+    List<String> delivered = new java.util.ArrayList<>();
+    receiver.requests.forEach(r -> read(r.body()).forEach(e -> delivered.add(
+        e.at("/data/title").asText())));
+    assertThat(delivered).hasSize(9).noneMatch(t -> t.contains("Poison"));
   }
 
   private static JsonNode read(String s) {

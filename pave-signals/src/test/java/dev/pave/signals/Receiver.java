@@ -31,6 +31,8 @@ public final class Receiver implements AutoCloseable {
   public final AtomicInteger delayMillis = new AtomicInteger();
   /** Bodies answered 503 whatever the status says. */
   public volatile java.util.function.Predicate<String> refuse = body -> false;
+  /** Bodies answered 400 (refused for good) whatever the status says. */
+  public volatile java.util.function.Predicate<String> reject = body -> false;
   private final HttpServer server;
 
   public Receiver() {
@@ -50,7 +52,8 @@ public final class Receiver implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-      int s = refuse.test(new String(body, StandardCharsets.UTF_8)) ? 503 : status.get();
+      String text = new String(body, StandardCharsets.UTF_8);
+      int s = reject.test(text) ? 400 : refuse.test(text) ? 503 : status.get();
       if (s / 100 == 2) {
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().toString(),
             Map.copyOf(ex.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));

@@ -30,14 +30,19 @@ public sealed interface SinkConfig {
 
   enum SyslogBody { CEF, JSON }
 
+  /**
+   * {@code batch}: most notices per request. Above 1 every request carries a JSON array (of
+   * canonical signals, or a CloudEvents batch); 1 sends one object per request.
+   */
   record Webhook(String name, Delivery delivery, URI url, WebhookFormat format, Secret hmacSecret,
-      Secret bearerToken, Tls tls) implements SinkConfig {}
+      Secret bearerToken, Tls tls, int batch) implements SinkConfig {}
 
   record Syslog(String name, Delivery delivery, String host, int port, Tls tls, SyslogBody body,
       dev.pave.signals.schema.Syslog.Format format) implements SinkConfig {}
 
+  /** {@code batch}: most events per request (HEC takes several events in one body). */
   record SplunkHec(String name, Delivery delivery, URI url, Secret token, String index,
-      String sourcetype, Tls tls) implements SinkConfig {}
+      String sourcetype, Tls tls, int batch) implements SinkConfig {}
 
   record RequestTracker(String name, Delivery delivery, URI url, String queue, String user,
       Secret password, Tls tls) implements SinkConfig {

@@ -47,14 +47,21 @@ public final class Sinks {
     Allowed a = new Allowed(f, secrets, extra);
     switch (type) {
       case "webhook" -> {
-        a.allow(List.of("url", "format"), "hmacSecret", "bearerToken");
+        a.allow(List.of("url", "format", "batch"), "hmacSecret", "bearerToken");
         Map<String, SinkConfig.WebhookFormat> formats = new LinkedHashMap<>();
         formats.put("json", SinkConfig.WebhookFormat.JSON);
         formats.put("cloudevents-structured", SinkConfig.WebhookFormat.CLOUDEVENTS_STRUCTURED);
         formats.put("cloudevents-binary", SinkConfig.WebhookFormat.CLOUDEVENTS_BINARY);
-        return new SinkConfig.Webhook(name, d, ConfigReader.uri(f, "url", true),
-            f.choice("format", formats, SinkConfig.WebhookFormat.CLOUDEVENTS_STRUCTURED),
-            secrets.read(f, "hmacSecret"), secrets.read(f, "bearerToken"), tls);
+        SinkConfig.WebhookFormat format = f.choice("format", formats,
+            SinkConfig.WebhookFormat.CLOUDEVENTS_STRUCTURED);
+        int batch = f.integer("batch", 1, 1, 1000);
+        if (batch > 1 && format == SinkConfig.WebhookFormat.CLOUDEVENTS_BINARY) {
+          f.problem("batch", "a binary CloudEvent is one event per request, so batch must be 1"
+              + " with format cloudevents-binary; use cloudevents-structured (sent as a"
+              + " CloudEvents batch) or json to send " + batch + " per request");
+        }
+        return new SinkConfig.Webhook(name, d, ConfigReader.uri(f, "url", true), format,
+            secrets.read(f, "hmacSecret"), secrets.read(f, "bearerToken"), tls, batch);
       }
       case "syslog" -> {
         a.allow(List.of("host", "port", "body", "facility", "hostname", "appName",
@@ -71,10 +78,11 @@ public final class Sinks {
                 f.integer("enterpriseId", df.enterpriseId(), 1, Integer.MAX_VALUE)));
       }
       case "splunk-hec" -> {
-        a.allow(List.of("url", "index", "sourcetype"), "token");
+        a.allow(List.of("url", "index", "sourcetype", "batch"), "token");
         SinkConfig.SplunkHec s = new SinkConfig.SplunkHec(name, d,
             ConfigReader.uri(f, "url", true), secrets.read(f, "token"),
-            f.string("index", null), f.string("sourcetype", "pave:signal"), tls);
+            f.string("index", null), f.string("sourcetype", "pave:signal"), tls,
+            f.integer("batch", 1, 1, 1000));
         required(f, secrets, "token", "the HEC token");
         return s;
       }

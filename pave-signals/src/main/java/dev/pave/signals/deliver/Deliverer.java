@@ -170,6 +170,11 @@ public final class Deliverer implements AutoCloseable {
       wanted.add(p.seq());
     }
     java.util.Map<Long, Notice> notices = store.notices(wanted);
+    // Notices go out in runs of up to the sink's batch size, in order. A held-back incident
+    // stays out of every run, so none of its notices overtakes the one it waits for.
+    List<Store.Pending> run = new ArrayList<>();
+    List<Notice> runNotices = new ArrayList<>();
+    int batch = Math.max(1, sink.batchSize());
     try {
       for (int index = 0; index < pending.size(); index++) {
         Store.Pending p = pending.get(index);
@@ -193,53 +198,87 @@ public final class Deliverer implements AutoCloseable {
           delivered.incrementAndGet();
           continue;
         }
-        if (!breaker.allow(now)) {
+        if (run.isEmpty() && !breaker.allow(now)) {
           break;
         }
-        long started = System.nanoTime();
-        try {
-          sink.deliver(notice);
-          breaker.success();
-          done.add(p.seq());
-          delivered.incrementAndGet();
-          observer.delivered(Duration.between(p.createdAt(), clock.instant()),
-              Duration.ofNanos(System.nanoTime() - started));
-        } catch (DeliveryException e) {
-          if (e.notBefore() != null) {
-            store.retryLater(p.seq(), p.attempts(), e.notBefore(), e.getMessage());
-            blocked.add(p.orderingKey());
-            continue;
-          }
-          failed.incrementAndGet();
-          observer.failed(Duration.ofNanos(System.nanoTime() - started));
-          int attempts = p.attempts() + 1;
-          Instant at = clock.instant();
-          boolean tooOld = Duration.between(p.createdAt(), at).compareTo(
-              cfg.delivery().maxAge()) > 0;
-          if (e.permanent() || attempts >= cfg.delivery().maxAttempts() || tooOld) {
-            // Flush what went out before, so the dead letter stays behind them in order.
-            store.delivered(done);
-            done.clear();
-            store.deadLetter(p.seq(), attempts, e.getMessage(), at);
-            dead.incrementAndGet();
-            observer.deadLettered();
-            log.accept(cfg.name() + ": notice " + notice.signal().signal().id()
-                + " moved to dead letters after " + attempts + " attempt(s): " + e.getMessage());
-            if (!e.permanent()) {
-              breaker.failure(at);
-            }
-          } else {
-            breaker.failure(at);
-            store.retryLater(p.seq(), attempts, at.plus(backoff.delay(attempts,
-                random::nextDouble)), e.getMessage());
-            blocked.add(p.orderingKey());
-          }
+        run.add(p);
+        runNotices.add(notice);
+        if (run.size() >= batch) {
+          send(run, runNotices, done, blocked);
+          run.clear();
+          runNotices.clear();
         }
+      }
+      if (!run.isEmpty() && running) {
+        send(run, runNotices, done, blocked);
       }
     } finally {
       store.delivered(done);
     }
     return done.size();
+  }
+
+  /** Delivers one run; on failure each of its notices is retried or dead-lettered. */
+  private void send(List<Store.Pending> run, List<Notice> notices, List<Long> done,
+      Set<String> blocked) throws Exception {
+    long started = System.nanoTime();
+    try {
+      sink.deliverAll(notices);
+      breaker.success();
+      Instant at = clock.instant();
+      Duration call = Duration.ofNanos(System.nanoTime() - started);
+      for (Store.Pending p : run) {
+        done.add(p.seq());
+        delivered.incrementAndGet();
+        observer.delivered(Duration.between(p.createdAt(), at), call);
+      }
+    } catch (DeliveryException e) {
+      if (run.size() > 1 && e.permanent()) {
+        // The destination refused the request for good: find the notice it refuses by
+        // sending them one at a time, so the others are not dead-lettered with it.
+        for (int i = 0; i < run.size(); i++) {
+          if (!blocked.contains(run.get(i).orderingKey())) {
+            send(List.of(run.get(i)), List.of(notices.get(i)), done, blocked);
+          }
+        }
+        return;
+      }
+      observer.failed(Duration.ofNanos(System.nanoTime() - started));
+      if (e.notBefore() == null && !e.permanent()) {
+        // One failed call, however many notices it carried.
+        breaker.failure(clock.instant());
+      }
+      for (int i = 0; i < run.size(); i++) {
+        failed(run.get(i), notices.get(i), e, done, blocked);
+      }
+    }
+  }
+
+  private void failed(Store.Pending p, Notice notice, DeliveryException e, List<Long> done,
+      Set<String> blocked) throws Exception {
+    if (e.notBefore() != null) {
+      store.retryLater(p.seq(), p.attempts(), e.notBefore(), e.getMessage());
+      blocked.add(p.orderingKey());
+      return;
+    }
+    failed.incrementAndGet();
+    int attempts = p.attempts() + 1;
+    Instant at = clock.instant();
+    boolean tooOld = Duration.between(p.createdAt(), at).compareTo(cfg.delivery().maxAge()) > 0;
+    if (e.permanent() || attempts >= cfg.delivery().maxAttempts() || tooOld) {
+      // Flush what went out before, so the dead letter stays behind them in order.
+      store.delivered(done);
+      done.clear();
+      store.deadLetter(p.seq(), attempts, e.getMessage(), at);
+      dead.incrementAndGet();
+      observer.deadLettered();
+      log.accept(cfg.name() + ": notice " + notice.signal().signal().id()
+          + " moved to dead letters after " + attempts + " attempt(s): " + e.getMessage());
+    } else {
+      store.retryLater(p.seq(), attempts, at.plus(backoff.delay(attempts, random::nextDouble)),
+          e.getMessage());
+      blocked.add(p.orderingKey());
+    }
   }
 
   @Override

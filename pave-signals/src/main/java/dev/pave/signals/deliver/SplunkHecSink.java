@@ -7,6 +7,7 @@ import dev.pave.signals.store.Codec;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,7 +34,29 @@ public final class SplunkHecSink implements Sink {
   }
 
   @Override
+  public int batchSize() {
+    return cfg.batch();
+  }
+
+  @Override
   public void deliver(Notice n) throws DeliveryException {
+    deliverAll(List.of(n));
+  }
+
+  /** HEC takes several event objects one after the other in one body. */
+  @Override
+  public void deliverAll(List<Notice> notices) throws DeliveryException {
+    StringBuilder body = new StringBuilder();
+    for (Notice n : notices) {
+      body.append(Codec.encode(event(n))).append('\n');
+    }
+    HttpRequest r = http.request(endpoint).header("Authorization", "Splunk "
+        + cfg.token().text()).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+    http.expectOk(r, "HEC");
+  }
+
+  private Map<String, Object> event(Notice n) {
     var s = n.signal().signal();
     var e = n.signal().enrichment();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -59,9 +82,6 @@ public final class SplunkHecSink implements Sink {
       fields.put("incident", n.incident().id());
     }
     m.put("fields", fields);
-    HttpRequest r = http.request(endpoint).header("Authorization", "Splunk "
-        + cfg.token().text()).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Codec.encode(m))).build();
-    http.expectOk(r, "HEC");
+    return m;
   }
 }
