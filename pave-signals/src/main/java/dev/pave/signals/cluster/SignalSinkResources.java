@@ -232,6 +232,38 @@ public final class SignalSinkResources implements AutoCloseable {
     } catch (KubernetesClientException e) {
       // A newer version of the resource is on its way through the informer; written then.
       dirty = true;
+      return;
+    }
+    if (before == null || !status.equals(before.get("status"))
+        || !reason.equals(before.get("reason")) || !message.equals(before.get("message"))) {
+      event(r, status, reason, message);
+    }
+  }
+
+  /**
+   * An Event on the resource when its Ready condition changes, so `kubectl describe` and
+   * anything that follows Events (Pave's own timeline too) see a sink fail or recover.
+   */
+  private void event(GenericKubernetesResource r, String status, String reason, String message) {
+    java.time.Instant now = clock.instant();
+    var e = new io.fabric8.kubernetes.api.model.EventBuilder()
+        .withNewMetadata().withGenerateName(r.getMetadata().getName() + ".")
+        .withNamespace(namespace).endMetadata()
+        .withNewInvolvedObject().withApiVersion(r.getApiVersion()).withKind(KIND)
+        .withName(r.getMetadata().getName()).withNamespace(namespace)
+        .withUid(r.getMetadata().getUid()).withResourceVersion(r.getMetadata()
+            .getResourceVersion()).endInvolvedObject()
+        .withType("True".equals(status) ? "Normal" : "Warning").withReason(reason)
+        .withMessage(message).withNewSource("pave-signals", null)
+        .withReportingComponent("pave-signals").withCount(1)
+        .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).build();
+    try {
+      client.v1().events().inNamespace(namespace).resource(e).create();
+    } catch (KubernetesClientException ex) {
+      // The condition is the record; an Event that cannot be written (no RBAC) is not worth
+      // failing the sink over.
+      log.accept("SignalSink " + r.getMetadata().getName() + ": could not record an Event ("
+          + ex.getCode() + ")");
     }
   }
 

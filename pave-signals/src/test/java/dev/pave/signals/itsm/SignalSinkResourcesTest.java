@@ -92,6 +92,11 @@ class SignalSinkResourcesTest {
     }
   }
 
+  private List<io.fabric8.kubernetes.api.model.Event> events(String name) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+  }
+
   @SuppressWarnings("unchecked")
   private Map<String, Object> ready(String name) {
     GenericKubernetesResource r = client.genericKubernetesResources(SignalSinkResources.CONTEXT)
@@ -160,6 +165,15 @@ class SignalSinkResourcesTest {
                 + " \"servicenow\"? Valid: webhook, syslog, splunk-hec, request-tracker,"
                 + " servicenow, jira, pagerduty.");
         assertThat(ready("soc")).containsEntry("reason", "NameTaken");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("broken").size() == 1
+            && events("tickets").size() == 1);
+        assertThat(events("broken").get(0)).satisfies(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getReason()).isEqualTo("InvalidSpec");
+          assertThat(e.getMessage()).isEqualTo(ready("broken").get("message"));
+          assertThat(e.getInvolvedObject().getKind()).isEqualTo("SignalSink");
+        });
+        assertThat(events("tickets").get(0).getType()).isEqualTo("Normal");
         assertThat(p.sinks()).extracting(SinkConfig::name).containsExactlyInAnyOrder("soc",
             "tickets");
 
@@ -174,6 +188,8 @@ class SignalSinkResourcesTest {
         sink("tickets", spec);
         await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(2).equals(
             ready("tickets").get("observedGeneration")));
+        assertThat(events("tickets")).as("no Event for a condition that did not change")
+            .hasSize(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> p.sinks().stream().anyMatch(s ->
             s instanceof SinkConfig.ServiceNow sn && sn.url().toString().equals(second.url())));
         post(p, ItsmSinksTest.allResolved().replace("KubePodCrashLooping",
