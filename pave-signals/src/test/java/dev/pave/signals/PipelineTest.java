@@ -206,12 +206,7 @@ class PipelineTest {
   @Test
   void a_sink_that_is_down_keeps_a_backlog_that_drains_in_order_afterwards() throws Exception {
     start("", 20000);
-    receiver.status.set(503);
-    for (int i = 0; i < 30; i++) {
-      String body = new String(Fixtures.firing(), StandardCharsets.UTF_8)
-          .replace("2026-11-23T19:35:08Z", "2026-11-23T19:35:" + (10 + i) + "Z");
-      assertThat(alert(body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
-    }
+    backlogWhileTheReceiverIsDown();
     Thread.sleep(1500);
     assertThat(receiver.requests).isEmpty();
     assertThat(pipeline.store().outboxSize()).isEqualTo(60);
@@ -263,12 +258,7 @@ class PipelineTest {
   void a_batching_webhook_sends_the_backlog_as_cloudevents_batches_in_order_each_notice_once()
       throws Exception {
     start("", 20000, "batch: 25");
-    receiver.status.set(503);
-    for (int i = 0; i < 30; i++) {
-      String body = new String(Fixtures.firing(), StandardCharsets.UTF_8)
-          .replace("2026-11-23T19:35:08Z", "2026-11-23T19:35:" + (10 + i) + "Z");
-      assertThat(alert(body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
-    }
+    backlogWhileTheReceiverIsDown();
     Thread.sleep(500);
     receiver.status.set(200);
     await().atMost(Duration.ofSeconds(20)).until(() -> pipeline.store().outboxSize() == 0);
@@ -310,6 +300,16 @@ class PipelineTest {
     receiver.requests.forEach(r -> read(r.body()).forEach(e -> delivered.add(
         e.at("/data/title").asText())));
     assertThat(delivered).hasSize(9).noneMatch(t -> t.contains("Poison"));
+  }
+
+  /** 30 notifications of two alerts each (60 notices, in order) while the receiver answers 503. */
+  private void backlogWhileTheReceiverIsDown() throws Exception {
+    receiver.status.set(503);
+    for (int i = 0; i < 30; i++) {
+      String body = new String(Fixtures.firing(), StandardCharsets.UTF_8)
+          .replace("2026-11-23T19:35:08Z", "2026-11-23T19:35:" + (10 + i) + "Z");
+      assertThat(alert(body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+    }
   }
 
   private static JsonNode read(String s) {
