@@ -2,6 +2,7 @@ package dev.pave.bench;
 
 import dev.pave.policy.BuiltInPacks;
 import dev.pave.policy.Finding;
+import dev.pave.policy.Limits;
 import dev.pave.policy.PolicyEngine;
 import dev.pave.source.SourceObject;
 import dev.pave.source.SourceReader;
@@ -80,6 +81,15 @@ public class PolicyBenchmark {
   @Param({"compliant", "violating"})
   public String object;
 
+  /**
+   * shared: the engine as `pave check` builds it, which reuses a rule's result for objects
+   * alike in the fields the rule reads, so evaluating one object over and over measures those
+   * lookups; evaluated: every rule evaluated every time, as for a stream of objects that all
+   * differ.
+   */
+  @Param({"shared", "evaluated"})
+  public String results;
+
   PolicyEngine engine;
   SourceObject target;
   String text;
@@ -87,7 +97,8 @@ public class PolicyBenchmark {
   @Setup
   public void setUp() {
     engine = PolicyEngine.build(BuiltInPacks.select(BuiltInPacks.all(),
-        List.of("pod-security-restricted")), Map.of()).engine();
+        List.of("pod-security-restricted")), Map.of(), Limits.NONE, results.equals("shared"))
+        .engine();
     text = object.equals("compliant") ? COMPLIANT : VIOLATING;
     target = SourceReader.read("bench.yaml", text).objects().get(0);
     int findings = engine.evaluate(target, List.of(), Instant.EPOCH).size();
