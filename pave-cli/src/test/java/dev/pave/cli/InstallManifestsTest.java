@@ -157,4 +157,42 @@ class InstallManifestsTest {
         assertThat(c.resource().kind()).isEqualTo("Deployment"));
     assertThat(run.findings()).extracting(Finding::ruleId).isEmpty();
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theChartsSignalsConfigurationReadsWithoutProblemsWithItsTokenMountedWhereItLooks(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    List<Map<String, Object>> docs = documents();
+    Map<String, Object> configMap = named(docs, "ConfigMap", "pave-signals");
+    String yaml = (String) ((Map<String, Object>) configMap.get("data")).get("signals.yaml");
+    Map<String, Object> statefulSet = named(docs, "StatefulSet", "pave-signals");
+    Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+        statefulSet.get("spec")).get("template")).get("spec");
+    Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+    assertThat((List<String>) container.get("args")).containsExactly("signals",
+        "--config=/etc/pave-signals/signals.yaml");
+    List<String> mounts = ((List<Map<String, Object>>) container.get("volumeMounts")).stream()
+        .map(m -> (String) m.get("mountPath")).toList();
+    assertThat(mounts).contains("/etc/pave-signals", "/var/run/pave-signals-intake", "/data",
+        "/tmp");
+    assertThat(yaml).contains("/var/run/pave-signals-intake/token");
+    Files.writeString(dir.resolve("token"), "intake-token\n");
+    var read = dev.pave.signals.config.ConfigReader.read("signals.yaml",
+        yaml.replace("/var/run/pave-signals-intake/token", dir.resolve("token").toString()), dir);
+    assertThat(read.problems()).isEmpty();
+    var cfg = read.config();
+    assertThat(cfg.intake().address()).isEqualTo("0.0.0.0");
+    assertThat(cfg.intake().port()).isEqualTo(9095);
+    assertThat(cfg.database().url()).isEqualTo("embedded");
+    assertThat(cfg.database().dataDirectory()).isEqualTo(Path.of("/data/postgres"));
+    assertThat(cfg.catalog().kubernetes().sinkNamespace()).isEqualTo("pave-system");
+    assertThat(cfg.catalog().kubernetes().kubeconfig()).as("in-cluster").isNull();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> named(List<Map<String, Object>> docs, String kind,
+      String name) {
+    return docs.stream().filter(d -> d.get("kind").equals(kind) && ((Map<String, Object>)
+        d.get("metadata")).get("name").equals(name)).findFirst().orElseThrow();
+  }
 }

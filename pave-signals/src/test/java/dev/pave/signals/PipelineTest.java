@@ -302,6 +302,20 @@ class PipelineTest {
     assertThat(delivered).hasSize(9).noneMatch(t -> t.contains("Poison"));
   }
 
+  @Test
+  void ready_while_the_database_answers_and_not_after() throws Exception {
+    start("", 20000);
+    var ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + pipeline.port() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(read(ready.body()).path("status").asText()).isEqualTo("ready");
+    db.close();
+    var down = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + pipeline.port() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.body()).contains("database not reachable");
+  }
+
   /** 30 notifications of two alerts each (60 notices, in order) while the receiver answers 503. */
   private void backlogWhileTheReceiverIsDown() throws Exception {
     receiver.status.set(503);

@@ -389,6 +389,14 @@ public final class Store {
     return count("select count(*) from outbox");
   }
 
+  /** A round trip to the database, for readiness: cheap whatever the tables hold. */
+  public void ping() throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select 1"); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+    }
+  }
+
   public long journalSize() throws SQLException {
     return count("select count(*) from journal");
   }
