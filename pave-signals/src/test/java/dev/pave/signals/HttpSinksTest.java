@@ -106,7 +106,7 @@ class HttpSinksTest {
   }
 
   @Test
-  void splunk_with_a_batch_gets_several_events_in_one_body_in_order() throws Exception {
+  void splunk_with_a_batch_gets_several_events_in_one_body_each_once() throws Exception {
     try (Receiver splunk = new Receiver()) {
       Files.writeString(dir.resolve("hec-token"), "hec-123");
       String yaml = """

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * failing; notices past their attempts or age, or refused for good, become dead letters.
  */
 public final class Deliverer implements AutoCloseable {
-  private static final int FETCH = 256;
+  private static final int PAGE = 256;
 
   private final Sink sink;
   private final SinkConfig cfg;
@@ -133,13 +133,15 @@ public final class Deliverer implements AutoCloseable {
     }
     Set<String> blocked = new HashSet<>();
     long after = 0;
+    // A page holds at least one full batch.
+    int fetch = Math.max(PAGE, sink.batchSize());
     for (int page = 0; page < 64 && running; page++) {
-      List<Store.Pending> pending = store.pending(cfg.name(), lane, after, FETCH);
+      List<Store.Pending> pending = store.pending(cfg.name(), lane, after, fetch);
       if (pending.isEmpty()) {
         return false;
       }
       int delivered = page(pending, blocked);
-      if (delivered > 0 || pending.size() < FETCH || !breaker.allow(clock.instant())) {
+      if (delivered > 0 || pending.size() < fetch || !breaker.allow(clock.instant())) {
         return delivered > 0;
       }
       breaker.release();
@@ -231,8 +233,26 @@ public final class Deliverer implements AutoCloseable {
         done.add(p.seq());
         delivered.incrementAndGet();
         observer.delivered(Duration.between(p.createdAt(), at), call);
+        call = null;
       }
     } catch (DeliveryException e) {
+      if (e.notBefore() != null) {
+        // Told when to come back (Retry-After, or a ticket search that has to settle): not a
+        // failure of the destination, and a half-open trial is given back.
+        breaker.release();
+        for (int i = 0; i < run.size(); i++) {
+          failed(run.get(i), notices.get(i), e, done, blocked);
+        }
+        return;
+      }
+      observer.failed(Duration.ofNanos(System.nanoTime() - started));
+      if (e.permanent()) {
+        // The destination answered, so it is up: a half-open trial ends here too.
+        breaker.success();
+      } else {
+        // One failed call, however many notices it carried.
+        breaker.failure(clock.instant());
+      }
       if (run.size() > 1 && e.permanent()) {
         // The destination refused the request for good: find the notice it refuses by
         // sending them one at a time, so the others are not dead-lettered with it.
@@ -242,11 +262,6 @@ public final class Deliverer implements AutoCloseable {
           }
         }
         return;
-      }
-      observer.failed(Duration.ofNanos(System.nanoTime() - started));
-      if (e.notBefore() == null && !e.permanent()) {
-        // One failed call, however many notices it carried.
-        breaker.failure(clock.instant());
       }
       for (int i = 0; i < run.size(); i++) {
         failed(run.get(i), notices.get(i), e, done, blocked);

@@ -6,10 +6,14 @@ import java.time.Duration;
 public interface DeliveryObserver {
   DeliveryObserver NONE = new DeliveryObserver() { };
 
-  /** A notice reached the sink {@code sinceAccepted} after the intake accepted it. */
+  /**
+   * A notice reached the sink {@code sinceAccepted} after the intake accepted it. {@code call}
+   * is the duration of the request that carried it, given with the first notice of each
+   * request and null for the others, so that requests are counted once.
+   */
   default void delivered(Duration sinceAccepted, Duration call) { }
 
-  /** A call failed and the notice will be retried. */
+  /** A request failed (its notices are retried or dead-lettered). */
   default void failed(Duration call) { }
 
   /** A notice moved to the dead letters. */

@@ -106,7 +106,9 @@ public final class SignalsMetrics {
       public void delivered(Duration sinceAccepted, Duration call) {
         delivered.increment();
         latency.record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
-        calls.record(call);
+        if (call != null) {
+          calls.record(call);
+        }
       }
 
       @Override

@@ -140,12 +140,14 @@ public final class Database implements AutoCloseable {
     hc.setConnectionTimeout(10_000);
     // The journal writer inserts in batches: let the driver send them as multi-row inserts.
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-    // The driver prepares repeated statements on the server, and PostgreSQL then settles on a
-    // generic plan costed while the tables were small: a sequential scan of incidents for
-    // "key = any(?)" that stays cached as the table grows, and turns every commit into a scan
-    // of the whole table after a burst (seconds per commit, until autovacuum analyzes it).
-    // Planning each execution with its arguments costs microseconds and follows the tables.
-    hc.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
+    // Left to itself the driver prepares repeated statements on the server, and PostgreSQL
+    // then settles on a generic plan costed while the tables were small: a sequential scan of
+    // incidents for "key = any(?)" that stays cached as the table grows, and turns every commit
+    // into a scan of the whole table after a burst (seconds per commit, until autovacuum
+    // analyzes it). Unnamed statements are planned for their arguments on every execution,
+    // which costs microseconds, follows the tables, and works with any PostgreSQL version and
+    // with connection poolers (unlike a plan_cache_mode startup option).
+    hc.addDataSourceProperty("prepareThreshold", "0");
     HikariDataSource pool = new HikariDataSource(hc);
     Flyway.configure().dataSource(pool).locations("classpath:db/signals")
         .table("pave_signals_schema_history").load().migrate();

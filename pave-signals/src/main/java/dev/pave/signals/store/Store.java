@@ -331,7 +331,13 @@ public final class Store {
       ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.put(rs.getLong(1), Codec.notice(rs.getString(2)));
+          // A row whose journal entry was removed by hand has no notice: it is left out (the
+          // deliverer holds its incident back, visible in the backlog) rather than stopping
+          // the whole lane.
+          String notice = rs.getString(2);
+          if (notice != null) {
+            out.put(rs.getLong(1), Codec.notice(notice));
+          }
         }
       }
     }
