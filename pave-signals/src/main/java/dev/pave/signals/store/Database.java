@@ -140,14 +140,16 @@ public final class Database implements AutoCloseable {
     hc.setConnectionTimeout(10_000);
     // The journal writer inserts in batches: let the driver send them as multi-row inserts.
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-    // Left to itself the driver prepares repeated statements on the server, and PostgreSQL
-    // then settles on a generic plan costed while the tables were small: a sequential scan of
-    // incidents for "key = any(?)" that stays cached as the table grows, and turns every commit
-    // into a scan of the whole table after a burst (seconds per commit, until autovacuum
-    // analyzes it). Unnamed statements are planned for their arguments on every execution,
-    // which costs microseconds, follows the tables, and works with any PostgreSQL version and
-    // with connection poolers (unlike a plan_cache_mode startup option).
-    hc.addDataSourceProperty("prepareThreshold", "0");
+    // The driver prepares repeated statements on the server, and PostgreSQL then settles on a
+    // generic plan costed while the tables were small: a sequential scan of incidents for
+    // "key = any(?)" that stays cached as the table grows, and turns every commit into a scan
+    // of the whole table after a burst (seconds per commit, until autovacuum analyzes it).
+    // Planning each execution for its arguments costs microseconds and follows the tables;
+    // the statements stay prepared (unprepared ones measured 15-25% fewer alerts per second).
+    // Set per session rather than as a startup option, which connection poolers refuse; a
+    // server older than 12, without the setting, is left as it is.
+    hc.setConnectionInitSql("select set_config('plan_cache_mode', 'force_custom_plan', false)"
+        + " where current_setting('server_version_num')::int >= 120000");
     HikariDataSource pool = new HikariDataSource(hc);
     Flyway.configure().dataSource(pool).locations("classpath:db/signals")
         .table("pave_signals_schema_history").load().migrate();
