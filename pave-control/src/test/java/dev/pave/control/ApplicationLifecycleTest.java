@@ -151,9 +151,8 @@ class ApplicationLifecycleTest {
     while (server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
       // Drain what the start and the first reconcile asked.
     }
-    ApplicationResource changed = fixture.live("checkout");
-    changed.getSpec().put("image", "registry.example.com/payments/checkout:1.5.0");
-    client.resource(changed).update();
+    change("checkout", a -> a.getSpec().put("image",
+        "registry.example.com/payments/checkout:1.5.0"));
     await().atMost(Duration.ofSeconds(20)).until(() -> Integer.valueOf(2)
         .equals(fixture.live("checkout").getStatus().get("revision")));
     List<String> lists = new java.util.ArrayList<>();
@@ -172,17 +171,14 @@ class ApplicationLifecycleTest {
   @Test
   void aRollbackThroughTheApiIsOneAnnotationAndIsRecorded() throws Exception {
     deployCheckout();
-    ApplicationResource changed = fixture.live("checkout");
-    changed.getSpec().put("image", "registry.example.com/payments/checkout:1.5.0");
-    client.resource(changed).update();
+    change("checkout", a -> a.getSpec().put("image",
+        "registry.example.com/payments/checkout:1.5.0"));
     await().atMost(Duration.ofSeconds(20)).until(() -> Integer.valueOf(2)
         .equals(fixture.live("checkout").getStatus().get("revision")));
-    ApplicationResource pin = fixture.live("checkout");
-    pin.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(
+    change("checkout", pin -> pin.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(
         ApplicationReconciler.PINNED_REVISION, "1",
         ApplicationReconciler.PINNED_GENERATION,
-        String.valueOf(pin.getMetadata().getGeneration()))));
-    client.resource(pin).update();
+        String.valueOf(pin.getMetadata().getGeneration())))));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
         deployment("checkout-dev").getSpec().getTemplate().getSpec().getContainers().get(0)
             .getImage()).endsWith(":1.4.2"));
@@ -195,5 +191,24 @@ class ApplicationLifecycleTest {
       assertThat(fixture.live("checkout").getStatus()).containsEntry("pinnedRevision", 1);
       assertThat(events("RolledBack")).hasSize(1);
     });
+  }
+
+  /**
+   * Read, change and write back, again when the operator wrote the resource's status in
+   * between (409), as any client of the API must.
+   */
+  private void change(String name, java.util.function.Consumer<ApplicationResource> edit) {
+    for (int attempt = 1; ; attempt++) {
+      ApplicationResource live = fixture.live(name);
+      edit.accept(live);
+      try {
+        client.resource(live).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 }
