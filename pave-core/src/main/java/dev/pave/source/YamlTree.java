@@ -30,8 +30,8 @@ import org.yaml.snakeyaml.parser.Parser;
  * scanning.
  */
 final class YamlTree {
-  /** Scalars starting with any other character resolve to strings (see {@link #scalar}). */
-  private static final String RESOLVABLE = "yYnNtTfFoO-+0123456789.~";
+  /** The words SnakeYAML's YAML 1.1 resolver reads as booleans and nulls; no other word is. */
+  private static final Map<String, Tag> WORDS = words();
 
   /** The first event of every document, which carries no information for this reader. */
   private final Parser parser;
@@ -280,15 +280,12 @@ final class YamlTree {
       return v;
     }
     Tag resolved;
-    if (implicit) {
-      // The resolver has patterns only for these first characters (and the empty string).
-      if (!v.isEmpty() && RESOLVABLE.indexOf(v.charAt(0)) < 0) {
-        return v;
-      }
-      resolved = YamlDocuments.resolver().resolve(NodeId.scalar, v,
-          s.getImplicit().canOmitTagInPlainScalar());
-    } else {
+    if (!implicit) {
       resolved = new Tag(tag);
+    } else if (s.getImplicit().canOmitTagInPlainScalar()) {
+      resolved = plain(v);
+    } else {
+      resolved = Tag.STR;
     }
     if (resolved.equals(Tag.NULL)) {
       return null;
@@ -312,6 +309,55 @@ final class YamlTree {
       }
     }
     return v;
+  }
+
+  private static Map<String, Tag> words() {
+    Map<String, Tag> out = new HashMap<>();
+    for (String w : List.of("yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE",
+        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF")) {
+      out.put(w, Tag.BOOL);
+    }
+    for (String w : List.of("null", "Null", "NULL")) {
+      out.put(w, Tag.NULL);
+    }
+    return Map.copyOf(out);
+  }
+
+  /**
+   * The tag the resolver gives a plain scalar, without its regular expressions for the common
+   * cases: a word is a boolean, a null or a string; "~" is null; digits without a leading
+   * zero are an int. Numbers in other forms go to the resolver. Any other first character has
+   * no pattern of its own that reads as anything but a string here (merge keys, timestamps and
+   * the rest stay strings).
+   */
+  private static Tag plain(String v) {
+    if (v.isEmpty()) {
+      return Tag.NULL;
+    }
+    char c = v.charAt(0);
+    if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+      return WORDS.getOrDefault(v, Tag.STR);
+    }
+    if (c == '~') {
+      return v.length() == 1 ? Tag.NULL : Tag.STR;
+    }
+    if (c >= '1' && c <= '9' && digits(v)) {
+      return Tag.INT;
+    }
+    if (c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.') {
+      return YamlDocuments.resolver().resolve(NodeId.scalar, v, true);
+    }
+    return Tag.STR;
+  }
+
+  private static boolean digits(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Object copy(Object value) {

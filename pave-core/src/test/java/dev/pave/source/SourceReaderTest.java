@@ -218,7 +218,11 @@ class SourceReaderTest {
         .append("app.kubernetes.io/name: svc-").append(i).append(", pave.dev/team: t")
         .append(random.nextInt(5)).append("}\nspec:\n");
     String[] values = {"1", "0", "true", "no", "~", "", "'quoted'", "\"2\"", "1.5", "x-y",
-        "[a, b]", "{k: v}", "0o7", "-3", "nulls", "Yes", ".NaN", "0b101", "12:30:00"};
+        "[a, b]", "{k: v}", "0o7", "-3", "nulls", "Yes", ".NaN", "0b101", "12:30:00", "NULL",
+        "Null", "nul", "On", "oN", "OFF", "TRUE", "tRue", "~x", "0", "007", "089", "1_0", "12",
+        "-1", "+1", ".5", "0x1g", "<<", "!!str 3", "&x 4", "y", "n", "Y", "N", "2001-12-14",
+        "1e5", "3.", "123456789012345678901234567890", "\"\"", "a b", "-", "--", "-a",
+        "9x", "5%"};
     int fields = 1 + random.nextInt(8);
     for (int f = 0; f < fields; f++) {
       b.append("  f").append(f).append(": ").append(values[random.nextInt(values.length)])
