@@ -336,7 +336,8 @@ final class YamlTree {
     }
     char c = v.charAt(0);
     if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-      return WORDS.getOrDefault(v, Tag.STR);
+      return v.length() <= 5 && "yYnNtTfFoO".indexOf(c) >= 0
+          ? WORDS.getOrDefault(v, Tag.STR) : Tag.STR;
     }
     if (c == '~') {
       return v.length() == 1 ? Tag.NULL : Tag.STR;
@@ -344,11 +345,26 @@ final class YamlTree {
     if (c >= '1' && c <= '9' && digits(v)) {
       return Tag.INT;
     }
-    if (c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.') {
+    if ((c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.') && numberLike(v)) {
       return YamlDocuments.resolver().resolve(NodeId.scalar, v, true);
     }
     return Tag.STR;
   }
+
+  /**
+   * Whether every character can occur in the resolver's ints, floats or timestamps (0x1F,
+   * 1_000, 1:20, 1e3, .inf, .NaN, 2001-12-14T21:59:43Z); "100m" or "128Mi" cannot be any.
+   */
+  private static boolean numberLike(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      if (NUMBER_CHARS.indexOf(v.charAt(i)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final String NUMBER_CHARS = "0123456789-+_.:abcdefABCDEFxinINTtZ \t";
 
   private static boolean digits(String v) {
     for (int i = 0; i < v.length(); i++) {

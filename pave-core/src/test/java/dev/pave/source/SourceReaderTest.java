@@ -222,7 +222,9 @@ class SourceReaderTest {
         "Null", "nul", "On", "oN", "OFF", "TRUE", "tRue", "~x", "0", "007", "089", "1_0", "12",
         "-1", "+1", ".5", "0x1g", "<<", "!!str 3", "&x 4", "y", "n", "Y", "N", "2001-12-14",
         "1e5", "3.", "123456789012345678901234567890", "\"\"", "a b", "-", "--", "-a",
-        "9x", "5%"};
+        "9x", "5%", "100m", "128Mi", "1.0.0", "0x1F", "0xfg", "-.inf", ".Inf", "+.5e3",
+        "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "1:20:30.5", "-0b11",
+        "nan", "NaN", "-1_000", "0o17", "1e", "1E+2"};
     int fields = 1 + random.nextInt(8);
     for (int f = 0; f < fields; f++) {
       b.append("  f").append(f).append(": ").append(values[random.nextInt(values.length)])
