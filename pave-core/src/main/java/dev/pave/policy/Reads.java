@@ -160,7 +160,9 @@ final class Reads {
   private static List<String> append(List<String> keys, String key) {
     List<String> out = new ArrayList<>(keys.size() + 1);
     out.addAll(keys);
-    out.add(key);
+    // The instance the reader gives the objects' keys, so that looking it up is an identity
+    // check.
+    out.add(dev.pave.source.Keys.shared(key));
     return List.copyOf(out);
   }
 

@@ -232,7 +232,7 @@ final class YamlTree {
         Object key = node();
         long keyAt = lastAt;
         // A scalar key is its text as written; only those are found by path.
-        String name = lastRaw;
+        String name = lastRaw == null ? null : Keys.shared(lastRaw);
         Object item = node();
         out.put(name != null ? name : String.valueOf(key), item);
         spots.add(name, keyAt, item, lastAt, lastSpots);
