@@ -287,6 +287,9 @@ final class YamlTree {
     } else {
       resolved = Tag.STR;
     }
+    if (resolved == Tag.STR) {
+      return v;
+    }
     if (resolved.equals(Tag.NULL)) {
       return null;
     }
