@@ -93,7 +93,7 @@ final class Reads {
       case IDENT -> {
         String name = e.ident().name();
         return variables.contains(name) && !scope.contains(name)
-            ? new Path(name, List.of(), false) : null;
+            ? new Path(dev.pave.source.Keys.shared(name), List.of(), false) : null;
       }
       case SELECT -> {
         Path base = path(e.select().operand(), variables, scope);
@@ -204,20 +204,73 @@ final class Reads {
     return freeze(current);
   }
 
+  // Keys are hashed and compared on every lookup: these records spell out equals and hashCode
+  // because the generated ones go through method handles, slow before the full compiler.
+
   /** The path's key at this depth is not in its map. */
-  private record Missing(int depth) {}
+  private record Missing(int depth) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Missing m && m.depth == depth;
+    }
+
+    @Override
+    public int hashCode() {
+      return depth;
+    }
+  }
 
   /** The path met a value that is not a map at this depth. */
-  private record Stopped(int depth, Object value) {}
+  private record Stopped(int depth, Object value) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Stopped s && s.depth == depth && s.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * depth + value.hashCode();
+    }
+  }
 
   /** What has() saw. */
-  private record Present(boolean present) {}
+  private record Present(boolean present) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Present p && p.present == present;
+    }
+
+    @Override
+    public int hashCode() {
+      return present ? 1 : 2;
+    }
+  }
 
   /** A map's entries in order (CEL iterates maps in the order they were read). */
-  private record FrozenMap(List<Object> keysAndValues) {}
+  private record FrozenMap(List<Object> keysAndValues) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FrozenMap m && m.keysAndValues.equals(keysAndValues);
+    }
+
+    @Override
+    public int hashCode() {
+      return keysAndValues.hashCode();
+    }
+  }
 
   /** A list (distinct from a map written as alternating keys and values). */
-  private record FrozenList(List<Object> items) {}
+  private record FrozenList(List<Object> items) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FrozenList l && l.items.equals(items);
+    }
+
+    @Override
+    public int hashCode() {
+      return items.hashCode() + 1;
+    }
+  }
 
   /** A value of any other type: the same only when it is the very same object. */
   private static final class Opaque {
