@@ -27,9 +27,9 @@ final class Fixes {
   static List<Map<String, Object>> patch(Map<String, Object> object, String anchorIndexPath,
       List<Policy.Operation> ops) {
     List<Map<String, Object>> out = new ArrayList<>();
+    String anchor = pointer(anchorIndexPath);
     for (Policy.Operation op : ops) {
       List<String> tokens = new ArrayList<>();
-      String anchor = pointer(anchorIndexPath);
       for (String t : (anchor + "/" + op.path()).split("/")) {
         if (!t.isEmpty()) {
           tokens.add(t.replace("~1", "/").replace("~0", "~"));

@@ -26,8 +26,22 @@ final class Reads {
 
   private final List<Path> paths;
 
+  /** The paths again as arrays, which {@link #key} walks for every evaluation. */
+  private final String[] roots;
+  private final String[][] keys;
+  private final boolean[] presence;
+
   private Reads(List<Path> paths) {
     this.paths = List.copyOf(paths);
+    int n = paths.size();
+    roots = new String[n];
+    keys = new String[n][];
+    presence = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      roots[i] = paths.get(i).root();
+      keys[i] = paths.get(i).keys().toArray(new String[0]);
+      presence[i] = paths.get(i).presence();
+    }
   }
 
   List<Path> paths() {
@@ -173,35 +187,73 @@ final class Reads {
    * before a key was missing, or the value that is not a map where it had to stop.
    */
   List<Object> key(Map<String, Object> vars) {
-    Object[] parts = new Object[paths.size()];
+    Object[] parts = new Object[roots.length];
     for (int i = 0; i < parts.length; i++) {
-      parts[i] = read(vars, paths.get(i));
+      parts[i] = read(vars, roots[i], keys[i], presence[i]);
     }
-    return List.of(parts);
+    return new Key(parts);
   }
 
-  private static Object read(Map<String, Object> vars, Path p) {
-    if (!vars.containsKey(p.root())) {
+  private static Object read(Map<String, Object> vars, String root, String[] keys,
+      boolean presence) {
+    Object current = vars.get(root);
+    if (current == null && !vars.containsKey(root)) {
       return new Missing(-1);
     }
-    Object current = vars.get(p.root());
-    List<String> keys = p.keys();
-    int walk = p.presence() ? keys.size() - 1 : keys.size();
+    int walk = presence ? keys.length - 1 : keys.length;
     for (int i = 0; i < walk; i++) {
       if (!(current instanceof Map<?, ?> m)) {
         return new Stopped(i, freeze(current));
       }
-      Object next = m.get(keys.get(i));
-      if (next == null && !m.containsKey(keys.get(i))) {
+      Object next = m.get(keys[i]);
+      if (next == null && !m.containsKey(keys[i])) {
         return new Missing(i);
       }
       current = next;
     }
-    if (p.presence()) {
-      return current instanceof Map<?, ?> m ? (Object) new Present(m.containsKey(keys.get(walk)))
+    if (presence) {
+      return current instanceof Map<?, ?> m ? (Object) new Present(m.containsKey(keys[walk]))
           : new Stopped(walk, freeze(current));
     }
     return freeze(current);
+  }
+
+  /**
+   * A key as a list of its parts, hashed once: it is hashed for every lookup and again when
+   * it is kept.
+   */
+  private static final class Key extends java.util.AbstractList<Object>
+      implements java.util.RandomAccess {
+    private final Object[] parts;
+    private final int hash;
+
+    Key(Object[] parts) {
+      this.parts = parts;
+      this.hash = java.util.Arrays.hashCode(parts);
+    }
+
+    @Override
+    public Object get(int index) {
+      return parts[index];
+    }
+
+    @Override
+    public int size() {
+      return parts.length;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o instanceof Key k) {
+        return k.hash == hash && java.util.Arrays.equals(k.parts, parts);
+      }
+      return super.equals(o);
+    }
   }
 
   // Keys are hashed and compared on every lookup: these records spell out equals and hashCode
