@@ -33,7 +33,7 @@ final class YamlTree {
   /** The words SnakeYAML's YAML 1.1 resolver reads as booleans and nulls; no other word is. */
   private static final Map<String, Tag> WORDS = words();
 
-  /** The first event of every document, which carries no information for this reader. */
+  /** The events of the one document being read. */
   private final Parser parser;
   private final LoaderOptions options;
   private final Map<String, Anchor> anchors = new HashMap<>();
