@@ -102,11 +102,25 @@ final class Fixes {
     return own;
   }
 
+  /** Whether a pointer token is a list index (what "\\d+" matches, without a pattern). */
+  private static boolean isIndex(String token) {
+    if (token.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static Object child(Object node, String token) {
     if (node instanceof Map<?, ?> m) {
       return m.get(token);
     }
-    if (node instanceof List<?> l && token.matches("\\d+")) {
+    if (node instanceof List<?> l && isIndex(token)) {
       int i = Integer.parseInt(token);
       return i < l.size() ? l.get(i) : null;
     }
@@ -157,7 +171,7 @@ final class Fixes {
         }
       } else if (parent instanceof List<?> l) {
         List<Object> list = (List<Object>) l;
-        if (!last.equals("-") && !(last.matches("\\d+")
+        if (!last.equals("-") && !(isIndex(last)
             && Integer.parseInt(last) <= list.size())) {
           return null;
         }
