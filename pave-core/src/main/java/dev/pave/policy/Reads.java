@@ -26,8 +26,22 @@ final class Reads {
 
   private final List<Path> paths;
 
+  /** The paths again as arrays, which {@link #key} walks for every evaluation. */
+  private final String[] roots;
+  private final String[][] keys;
+  private final boolean[] presence;
+
   private Reads(List<Path> paths) {
     this.paths = List.copyOf(paths);
+    int n = paths.size();
+    roots = new String[n];
+    keys = new String[n][];
+    presence = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      roots[i] = paths.get(i).root();
+      keys[i] = paths.get(i).keys().toArray(new String[0]);
+      presence[i] = paths.get(i).presence();
+    }
   }
 
   List<Path> paths() {
@@ -93,7 +107,7 @@ final class Reads {
       case IDENT -> {
         String name = e.ident().name();
         return variables.contains(name) && !scope.contains(name)
-            ? new Path(name, List.of(), false) : null;
+            ? new Path(dev.pave.source.Keys.shared(name), List.of(), false) : null;
       }
       case SELECT -> {
         Path base = path(e.select().operand(), variables, scope);
@@ -160,7 +174,9 @@ final class Reads {
   private static List<String> append(List<String> keys, String key) {
     List<String> out = new ArrayList<>(keys.size() + 1);
     out.addAll(keys);
-    out.add(key);
+    // The instance the reader gives the objects' keys, so that looking it up is an identity
+    // check.
+    out.add(dev.pave.source.Keys.shared(key));
     return List.copyOf(out);
   }
 
@@ -171,51 +187,142 @@ final class Reads {
    * before a key was missing, or the value that is not a map where it had to stop.
    */
   List<Object> key(Map<String, Object> vars) {
-    Object[] parts = new Object[paths.size()];
+    Object[] parts = new Object[roots.length];
     for (int i = 0; i < parts.length; i++) {
-      parts[i] = read(vars, paths.get(i));
+      parts[i] = read(vars, roots[i], keys[i], presence[i]);
     }
-    return List.of(parts);
+    return new Key(parts);
   }
 
-  private static Object read(Map<String, Object> vars, Path p) {
-    if (!vars.containsKey(p.root())) {
+  private static Object read(Map<String, Object> vars, String root, String[] keys,
+      boolean presence) {
+    Object current = vars.get(root);
+    if (current == null && !vars.containsKey(root)) {
       return new Missing(-1);
     }
-    Object current = vars.get(p.root());
-    List<String> keys = p.keys();
-    int walk = p.presence() ? keys.size() - 1 : keys.size();
+    int walk = presence ? keys.length - 1 : keys.length;
     for (int i = 0; i < walk; i++) {
       if (!(current instanceof Map<?, ?> m)) {
         return new Stopped(i, freeze(current));
       }
-      Object next = m.get(keys.get(i));
-      if (next == null && !m.containsKey(keys.get(i))) {
+      Object next = m.get(keys[i]);
+      if (next == null && !m.containsKey(keys[i])) {
         return new Missing(i);
       }
       current = next;
     }
-    if (p.presence()) {
-      return current instanceof Map<?, ?> m ? (Object) new Present(m.containsKey(keys.get(walk)))
+    if (presence) {
+      return current instanceof Map<?, ?> m ? (Object) new Present(m.containsKey(keys[walk]))
           : new Stopped(walk, freeze(current));
     }
     return freeze(current);
   }
 
+  /**
+   * A key as a list of its parts, hashed once: it is hashed for every lookup and again when
+   * it is kept.
+   */
+  private static final class Key extends java.util.AbstractList<Object>
+      implements java.util.RandomAccess {
+    private final Object[] parts;
+    private final int hash;
+
+    Key(Object[] parts) {
+      this.parts = parts;
+      this.hash = java.util.Arrays.hashCode(parts);
+    }
+
+    @Override
+    public Object get(int index) {
+      return parts[index];
+    }
+
+    @Override
+    public int size() {
+      return parts.length;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o instanceof Key k) {
+        return k.hash == hash && java.util.Arrays.equals(k.parts, parts);
+      }
+      return super.equals(o);
+    }
+  }
+
+  // Keys are hashed and compared on every lookup: these records spell out equals and hashCode
+  // because the generated ones go through method handles, slow before the full compiler.
+
   /** The path's key at this depth is not in its map. */
-  private record Missing(int depth) {}
+  private record Missing(int depth) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Missing m && m.depth == depth;
+    }
+
+    @Override
+    public int hashCode() {
+      return depth;
+    }
+  }
 
   /** The path met a value that is not a map at this depth. */
-  private record Stopped(int depth, Object value) {}
+  private record Stopped(int depth, Object value) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Stopped s && s.depth == depth && s.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * depth + value.hashCode();
+    }
+  }
 
   /** What has() saw. */
-  private record Present(boolean present) {}
+  private record Present(boolean present) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Present p && p.present == present;
+    }
+
+    @Override
+    public int hashCode() {
+      return present ? 1 : 2;
+    }
+  }
 
   /** A map's entries in order (CEL iterates maps in the order they were read). */
-  private record FrozenMap(List<Object> keysAndValues) {}
+  private record FrozenMap(List<Object> keysAndValues) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FrozenMap m && m.keysAndValues.equals(keysAndValues);
+    }
+
+    @Override
+    public int hashCode() {
+      return keysAndValues.hashCode();
+    }
+  }
 
   /** A list (distinct from a map written as alternating keys and values). */
-  private record FrozenList(List<Object> items) {}
+  private record FrozenList(List<Object> items) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FrozenList l && l.items.equals(items);
+    }
+
+    @Override
+    public int hashCode() {
+      return items.hashCode() + 1;
+    }
+  }
 
   /** A value of any other type: the same only when it is the very same object. */
   private static final class Opaque {

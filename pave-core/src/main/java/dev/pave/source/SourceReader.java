@@ -8,13 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads any Kubernetes objects from YAML or JSON text: multi-document streams, {@code List}
@@ -93,49 +87,67 @@ public final class SourceReader {
   private static Result readPiece(String source, YamlDocuments.Piece piece) {
     List<SourceObject> objects = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
-    Node root = YamlDocuments.compose(source, piece, problems);
+    YamlTree.Root root;
+    try {
+      root = YamlTree.read(piece);
+    } catch (YAMLException e) {
+      problems.add(YamlDocuments.problem(source, piece, e));
+      return new Result(objects, problems);
+    }
     if (root == null) {
       return new Result(objects, problems);
     }
-    Object tree = Walker.walk(root);
-    if (!(tree instanceof Map<?, ?>)) {
-      Position p = Walker.at(root, piece.firstLine());
+    if (!(root.value() instanceof Map<?, ?>)) {
+      Position p = position(root.at(), piece.firstLine());
       problems.add(new Problem(source, p.line(), p.column(), "", "expected a Kubernetes object"
           + " (a mapping with apiVersion and kind)"));
       return new Result(objects, problems);
     }
     @SuppressWarnings("unchecked")
-    Map<String, Object> object = (Map<String, Object>) tree;
+    Map<String, Object> object = (Map<String, Object>) root.value();
     if ("List".equals(object.get("kind")) || String.valueOf(object.get("kind"))
         .endsWith("List") && object.get("items") instanceof List<?>) {
-      SequenceNode items = itemsNode((MappingNode) root);
-      if (items != null) {
-        for (int i = 0; i < items.getValue().size(); i++) {
-          Object itemTree = Walker.walk(items.getValue().get(i));
-          if (itemTree instanceof Map<?, ?>) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) itemTree;
-            objects.add(new SourceObject(m, positions(source, piece, items.getValue().get(i))));
+      YamlTree.Spots spots = root.spots();
+      for (int e = 0; e < spots.size; e++) {
+        // The first "items" that is a sequence, as written.
+        if ("items".equals(spots.keys[e]) && spots.values[e] instanceof List<?> items
+            && spots.children[e] != null) {
+          YamlTree.Spots itemSpots = spots.children[e];
+          for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) instanceof Map<?, ?>) {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> m = (Map<String, Object>) items.get(i);
+              objects.add(new SourceObject(m, positions(source, piece,
+                  itemSpots.valueAt[i], itemSpots.children[i])));
+            }
           }
+          break;
         }
       }
       return new Result(objects, problems);
     }
-    objects.add(new SourceObject(object, positions(source, piece, root)));
+    objects.add(new SourceObject(object, positions(source, piece, root.at(), root.spots())));
     return new Result(objects, problems);
   }
 
   /**
-   * Positions are looked up in the node tree only when a finding asks for one, by walking the
-   * path; no map of every field is built. The tree lives as long as the object, which a
-   * streaming check drops as soon as it has been evaluated.
+   * Positions are looked up in the position arrays kept beside the tree only when a finding
+   * asks for one, by walking the path; no map of every field is built. They live as long as
+   * the object, which a streaming check drops as soon as it has been evaluated.
    */
-  private static SourceMap positions(String source, YamlDocuments.Piece piece, Node node) {
-    return SourceMap.resolving(source, (path, key) -> find(node, path, key, piece.firstLine()));
+  private static SourceMap positions(String source, YamlDocuments.Piece piece, long at,
+      YamlTree.Spots spots) {
+    return SourceMap.resolving(source, (path, key) -> find(at, spots, path, key,
+        piece.firstLine()));
+  }
+
+  private static Position position(long at, int lineOffset) {
+    return new Position(YamlTree.line(at) + 1 + lineOffset, YamlTree.column(at) + 1);
   }
 
   /** Follows a path such as spec.containers[0].image down the tree, as far as it goes. */
-  static SourceMap.Found find(Node root, String path, boolean wantKey, int lineOffset) {
+  static SourceMap.Found find(long rootAt, YamlTree.Spots root, String path, boolean wantKey,
+      int lineOffset) {
     List<String> tokens = new ArrayList<>();
     for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
       int bracket = part.indexOf('[');
@@ -147,110 +159,39 @@ public final class SourceReader {
       }
     }
     tokens.removeIf(String::isEmpty);
-    Node node = root;
-    Node keyNode = null;
+    long nodeAt = rootAt;
+    YamlTree.Spots node = root;
+    long keyAt = -1;
     int i = 0;
     while (i < tokens.size()) {
       String t = tokens.get(i);
-      Node next = null;
-      Node nextKey = null;
+      int found = -1;
       int used = 1;
-      if (t.startsWith("[") && node instanceof SequenceNode s) {
+      if (t.startsWith("[") && node != null && !node.mapping) {
         int index = Integer.parseInt(t.substring(1));
-        next = index < s.getValue().size() ? s.getValue().get(index) : null;
-      } else if (node instanceof MappingNode m) {
+        found = index < node.size ? index : -1;
+      } else if (node != null && node.mapping) {
         // Keys may contain dots (app.kubernetes.io/name): when a token is not a key, try it
-        // joined with the tokens after it.
-        for (int n = 1; n <= tokens.size() - i && next == null; n++) {
+        // joined with the tokens after it. Of keys written twice, the last is the one read.
+        for (int n = 1; n <= tokens.size() - i && found < 0; n++) {
           String candidate = n == 1 ? t : String.join(".", tokens.subList(i, i + n));
-          for (NodeTuple tuple : m.getValue()) {
-            if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(candidate)) {
-              next = tuple.getValueNode();
-              nextKey = k;
+          for (int e = 0; e < node.size; e++) {
+            if (candidate.equals(node.keys[e])) {
+              found = e;
               used = n;
             }
           }
         }
       }
-      if (next == null) {
-        return new SourceMap.Found(Walker.at(node, lineOffset), false);
+      if (found < 0) {
+        return new SourceMap.Found(position(nodeAt, lineOffset), false);
       }
-      node = next;
-      keyNode = nextKey;
+      keyAt = node.mapping ? node.keyAt[found] : -1;
+      nodeAt = node.valueAt[found];
+      node = node.children[found];
       i += used;
     }
-    Node shown = wantKey && keyNode != null ? keyNode : node;
-    return new SourceMap.Found(Walker.at(shown, lineOffset), true);
-  }
-
-  private static SequenceNode itemsNode(MappingNode root) {
-    for (NodeTuple t : root.getValue()) {
-      if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("items")
-          && t.getValueNode() instanceof SequenceNode s) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  /** Converts nodes to plain Java values. */
-  private static final class Walker {
-    private Walker() {}
-
-    static Position at(Node n, int lineOffset) {
-      return new Position(n.getStartMark().getLine() + 1 + lineOffset,
-          n.getStartMark().getColumn() + 1);
-    }
-
-    static Object walk(Node node) {
-      if (node instanceof MappingNode m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-          String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue()
-              : String.valueOf(walk(t.getKeyNode()));
-          out.put(key, walk(t.getValueNode()));
-        }
-        return out;
-      }
-      if (node instanceof SequenceNode s) {
-        List<Object> out = new ArrayList<>(s.getValue().size());
-        for (Node item : s.getValue()) {
-          out.add(walk(item));
-        }
-        return out;
-      }
-      return scalar((ScalarNode) node);
-    }
-
-    /** YAML 1.1 resolution as Kubernetes' own YAML reader does it, with ints as Long for CEL. */
-    private static Object scalar(ScalarNode s) {
-      String v = s.getValue();
-      if (s.getScalarStyle() != ScalarStyle.PLAIN) {
-        return v;
-      }
-      Tag tag = s.getTag();
-      if (tag.equals(Tag.NULL)) {
-        return null;
-      }
-      if (tag.equals(Tag.BOOL)) {
-        String l = v.toLowerCase(java.util.Locale.ROOT);
-        return l.equals("true") || l.equals("yes") || l.equals("on") || l.equals("y");
-      }
-      if (tag.equals(Tag.INT)) {
-        try {
-          return Long.parseLong(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-          return v;
-        }
-      }
-      if (tag.equals(Tag.FLOAT)) {
-        try {
-          return Double.parseDouble(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-          return v;
-        }
-      }
-      return v;
-    }
+    long shown = wantKey && keyAt >= 0 ? keyAt : nodeAt;
+    return new SourceMap.Found(position(shown, lineOffset), true);
   }
 }

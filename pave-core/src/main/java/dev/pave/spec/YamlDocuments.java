@@ -24,30 +24,53 @@ public final class YamlDocuments {
    */
   public static org.yaml.snakeyaml.nodes.Node compose(String source, Piece piece,
       java.util.List<Problem> problems) {
+    org.yaml.snakeyaml.LoaderOptions options = options();
+    try {
+      // The composer alone: a Yaml instance would also build a constructor and a representer
+      // for every document.
+      return new org.yaml.snakeyaml.composer.Composer(parser(piece, options), RESOLVER, options)
+          .getSingleNode();
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      problems.add(problem(source, piece, e));
+      return null;
+    }
+  }
+
+  /** The limits every document is read with. */
+  public static org.yaml.snakeyaml.LoaderOptions options() {
     org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
     options.setMaxAliasesForCollections(50);
     options.setAllowRecursiveKeys(false);
     options.setNestingDepthLimit(100);
     options.setCodePointLimit(64 * 1024 * 1024);
-    try {
-      // The composer alone: a Yaml instance would also build a constructor and a representer
-      // for every document.
-      return new org.yaml.snakeyaml.composer.Composer(new org.yaml.snakeyaml.parser.ParserImpl(
-          new org.yaml.snakeyaml.reader.StreamReader(new java.io.StringReader(piece.text())),
-          options), RESOLVER, options)
-          .getSingleNode();
-    } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+    return options;
+  }
+
+  /** The parser's events for one document, for readers that build their own tree. */
+  public static org.yaml.snakeyaml.parser.Parser parser(Piece piece,
+      org.yaml.snakeyaml.LoaderOptions options) {
+    return new org.yaml.snakeyaml.parser.ParserImpl(
+        new org.yaml.snakeyaml.reader.StreamReader(new java.io.StringReader(piece.text())),
+        options);
+  }
+
+  /** The tag resolution of {@link #compose}, shared (it is read-only). */
+  public static org.yaml.snakeyaml.resolver.Resolver resolver() {
+    return RESOLVER;
+  }
+
+  /** A reading error as a problem at its line and column, counted from the start of the file. */
+  public static Problem problem(String source, Piece piece,
+      org.yaml.snakeyaml.error.YAMLException error) {
+    if (error instanceof org.yaml.snakeyaml.error.MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? piece.firstLine() + 1
           : e.getProblemMark().getLine() + 1 + piece.firstLine();
       int column = e.getProblemMark() == null ? 1 : e.getProblemMark().getColumn() + 1;
-      problems.add(new Problem(source, line, column, "", "not valid YAML: " + e.getProblem()
-          + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
-      return null;
-    } catch (org.yaml.snakeyaml.error.YAMLException e) {
-      problems.add(new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
-          + e.getMessage()));
-      return null;
+      return new Problem(source, line, column, "", "not valid YAML: " + e.getProblem()
+          + (e.getContext() == null ? "" : " (" + e.getContext() + ")"));
     }
+    return new Problem(source, piece.firstLine() + 1, 1, "", "not valid YAML: "
+        + error.getMessage());
   }
 
   public static List<Piece> split(String text) {
