@@ -162,7 +162,7 @@ final class Fixes {
         parent = ownChild(parent, tokens.get(i), copied);
       }
       String last = tokens.get(tokens.size() - 1);
-      Object value = deepCopy(op.get("value"));
+      Object value = dev.pave.source.Trees.copy(op.get("value"));
       if (parent instanceof Map<?, ?> m) {
         if (op.get("op").equals("remove")) {
           ((Map<String, Object>) m).remove(last);
@@ -189,20 +189,6 @@ final class Fixes {
       }
     }
     return copy;
-  }
-
-  static Object deepCopy(Object o) {
-    if (o instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(String.valueOf(k), deepCopy(v)));
-      return out;
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      l.forEach(v -> out.add(deepCopy(v)));
-      return out;
-    }
-    return o;
   }
 
   /** The value at a JSON pointer, or null. */

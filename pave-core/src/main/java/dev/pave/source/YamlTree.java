@@ -209,7 +209,7 @@ final class YamlTree {
     lastSpots = a.spots;
     lastRaw = a.raw;
     // Each use is its own copy, as when the composed nodes were walked.
-    return copy(a.value);
+    return Trees.copy(a.value);
   }
 
   private Object collection(CollectionStartEvent start) {
@@ -377,19 +377,5 @@ final class YamlTree {
       }
     }
     return true;
-  }
-
-  private static Object copy(Object value) {
-    if (value instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put((String) k, copy(v)));
-      return out;
-    }
-    if (value instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      l.forEach(v -> out.add(copy(v)));
-      return out;
-    }
-    return value;
   }
 }
