@@ -137,6 +137,12 @@ final class YamlTree {
    * aliases, too many aliases of collections, nesting too deep, global tags.
    */
   static Root read(YamlDocuments.Piece piece) {
+    Root common = CommonYaml.read(piece.text());
+    return common != null ? common : readFully(piece);
+  }
+
+  /** The same, always through SnakeYAML's scanner and parser. */
+  static Root readFully(YamlDocuments.Piece piece) {
     LoaderOptions options = YamlDocuments.options();
     YamlTree t = new YamlTree(YamlDocuments.parser(piece, options), options);
     return t.single();
@@ -287,6 +293,15 @@ final class YamlTree {
     } else {
       resolved = Tag.STR;
     }
+    return typed(resolved, v);
+  }
+
+  /** An untagged plain scalar as the resolver reads it: a string, null, boolean or number. */
+  static Object plainValue(String v) {
+    return typed(plain(v), v);
+  }
+
+  private static Object typed(Tag resolved, String v) {
     if (resolved == Tag.STR) {
       return v;
     }

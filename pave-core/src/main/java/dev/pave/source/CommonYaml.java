@@ -1,0 +1,553 @@
+package dev.pave.source;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the YAML nearly every Kubernetes manifest is written in straight into the tree and
+ * positions {@link YamlTree} builds: block mappings and sequences indented with spaces,
+ * one-line flow collections, one-line plain and quoted scalars, comments. SnakeYAML's general
+ * scanner and parser cost more than everything else a check does; this reader does the
+ * common case in one pass over the characters.
+ *
+ * <p>Anything else gives up and returns null, and the document is then read by SnakeYAML from
+ * its start: anchors, aliases, tags, block scalars, scalars or flow collections over several
+ * lines, tabs, carriage returns, complex keys, directives, a document that is not a mapping,
+ * and every error. So what is read, where each value is, and every message about broken input
+ * stay SnakeYAML's; a test compares both readers over generated and mutated documents.
+ */
+final class CommonYaml {
+  /** Thrown to give up; one instance without a stack trace, since giving up is routine. */
+  private static final RuntimeException GIVE_UP = new RuntimeException("not common YAML",
+      null, false, false) {};
+
+  /** Well inside SnakeYAML's nesting limit, so a document it would refuse is never read here. */
+  private static final int MAX_DEPTH = 64;
+  /** SnakeYAML refuses a simple key longer than 1024 characters. */
+  private static final int MAX_KEY = 1000;
+
+  private final char[] s;
+  private final int end;
+  private int pos;
+  /** 0-based line of {@link #pos} and the offset that line starts at. */
+  private int line;
+  private int lineStart;
+  private int depth;
+  /** After a node: the indentation of the next line with content, -1 at the end. */
+  private int next;
+  /** Where the node just read starts, and the positions inside it (null for a scalar). */
+  private long lastAt;
+  private YamlTree.Spots lastSpots;
+
+  private CommonYaml(String text) {
+    s = text.toCharArray();
+    end = s.length;
+  }
+
+  /** The document's tree, or null when it is not in the common subset (or not valid). */
+  static YamlTree.Root read(String text) {
+    CommonYaml r = new CommonYaml(text);
+    try {
+      return r.document();
+    } catch (RuntimeException e) {
+      if (e == GIVE_UP) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private YamlTree.Root document() {
+    for (char c : s) {
+      if (c < ' ' ? c != '\n' : c > '~' && (c < 0xA0 || c >= 0xD800 && c < 0xE000
+          || c == 0x2028 || c == 0x2029 || c == 0xFEFF || c >= 0xFFFE)) {
+        throw GIVE_UP;
+      }
+    }
+    if (marker(0)) {
+      pos = 3;
+      endOfLine();
+    }
+    if (contentLine() < 0) {
+      throw GIVE_UP;
+    }
+    Object value = blockNode(-1);
+    if (next >= 0 || !(value instanceof Map<?, ?>)) {
+      throw GIVE_UP;
+    }
+    return new YamlTree.Root(value, lastAt, lastSpots);
+  }
+
+  private long here() {
+    return (long) line << 32 | (pos - lineStart);
+  }
+
+  /** A document marker ("---" or "...") at offset p, which must start a line. */
+  private boolean marker(int p) {
+    if (p + 3 > end || !(s[p] == '-' && s[p + 1] == '-' && s[p + 2] == '-'
+        || s[p] == '.' && s[p + 1] == '.' && s[p + 2] == '.')) {
+      return false;
+    }
+    return p + 3 == end || s[p + 3] == ' ' || s[p + 3] == '\n';
+  }
+
+  private boolean blankAt(int p) {
+    return p >= end || s[p] == ' ' || s[p] == '\n';
+  }
+
+  private void spaces() {
+    while (pos < end && s[pos] == ' ') {
+      pos++;
+    }
+  }
+
+  /** Spaces, then a comment after at least one space, then the line break or the end. */
+  private void endOfLine() {
+    int from = pos;
+    spaces();
+    if (pos < end && s[pos] == '#' && pos > from) {
+      while (pos < end && s[pos] != '\n') {
+        pos++;
+      }
+    }
+    if (pos == end) {
+      return;
+    }
+    if (s[pos] != '\n') {
+      throw GIVE_UP;
+    }
+    pos++;
+    line++;
+    lineStart = pos;
+  }
+
+  /** Past the rest of the line (a comment after a blank) and its line break. */
+  private void skipLine() {
+    while (pos < end && s[pos] != '\n') {
+      pos++;
+    }
+    if (pos < end) {
+      pos++;
+      line++;
+      lineStart = pos;
+    }
+  }
+
+  /**
+   * Moves to the first character of the next line with content, skipping blank lines and
+   * comments, and returns its indentation, or -1 at the end of the document.
+   */
+  private int contentLine() {
+    while (pos < end) {
+      int p = pos;
+      while (p < end && s[p] == ' ') {
+        p++;
+      }
+      if (p == end) {
+        pos = p;
+        break;
+      }
+      if (s[p] == '\n' || s[p] == '#') {
+        while (p < end && s[p] != '\n') {
+          p++;
+        }
+        pos = p < end ? p + 1 : p;
+        if (p < end) {
+          line++;
+          lineStart = pos;
+        }
+        continue;
+      }
+      if (p == lineStart && marker(p)) {
+        throw GIVE_UP;
+      }
+      pos = p;
+      return p - lineStart;
+    }
+    return -1;
+  }
+
+  /** The block node at pos, in a collection indented by {@code parent} (-1 for the root). */
+  private Object blockNode(int parent) {
+    int column = pos - lineStart;
+    char c = s[pos];
+    if (c == '-' && blankAt(pos + 1)) {
+      return blockSequence(column);
+    }
+    if (startsKey()) {
+      return blockMapping(column);
+    }
+    return inlineValue(parent);
+  }
+
+  /**
+   * A scalar or flow collection that ends its line; the next line with content must not be
+   * indented deeper than the collection it belongs to (it would continue the scalar).
+   */
+  private Object inlineValue(int parent) {
+    Object value = flowOrScalar(false);
+    endOfLine();
+    next = contentLine();
+    if (next > parent) {
+      throw GIVE_UP;
+    }
+    return value;
+  }
+
+  /** Whether a key and ": " start at pos (without moving). */
+  private boolean startsKey() {
+    int save = pos;
+    long savedAt = lastAt;
+    try {
+      char c = s[pos];
+      if (c == '"' || c == '\'') {
+        quoted(c);
+      } else if (plainStart(false)) {
+        plainEnd(false);
+      } else {
+        return false;
+      }
+      spaces();
+      return pos < end && s[pos] == ':' && blankAt(pos + 1);
+    } finally {
+      pos = save;
+      lastAt = savedAt;
+    }
+  }
+
+  private Map<String, Object> blockMapping(int indent) {
+    if (++depth > MAX_DEPTH) {
+      throw GIVE_UP;
+    }
+    YamlTree.Spots spots = new YamlTree.Spots(true);
+    Map<String, Object> out = new LinkedHashMap<>();
+    long at = here();
+    while (true) {
+      long keyAt = here();
+      String key = Keys.shared(key(false));
+      if (pos >= end || s[pos] != ':' || !blankAt(pos + 1)) {
+        throw GIVE_UP;
+      }
+      pos++;
+      // An empty value is where SnakeYAML puts it: just after the colon.
+      long afterColon = here();
+      spaces();
+      Object value;
+      long valueAt;
+      YamlTree.Spots valueSpots;
+      if (pos == end || s[pos] == '\n' || s[pos] == '#') {
+        skipLine();
+        int below = contentLine();
+        if (below > indent) {
+          value = blockNode(indent);
+          valueAt = lastAt;
+          valueSpots = lastSpots;
+        } else if (below == indent && s[pos] == '-' && blankAt(pos + 1)) {
+          value = blockSequence(indent);
+          valueAt = lastAt;
+          valueSpots = lastSpots;
+        } else {
+          value = null;
+          valueAt = afterColon;
+          valueSpots = null;
+          next = below;
+        }
+      } else {
+        if (s[pos] == '-' && blankAt(pos + 1)) {
+          throw GIVE_UP;
+        }
+        value = inlineValue(indent);
+        valueAt = lastAt;
+        valueSpots = lastSpots;
+      }
+      out.put(key, value);
+      spots.add(key, keyAt, value, valueAt, valueSpots);
+      if (next != indent) {
+        break;
+      }
+      if (s[pos] == '-' && blankAt(pos + 1)) {
+        throw GIVE_UP;
+      }
+    }
+    if (next > indent) {
+      throw GIVE_UP;
+    }
+    depth--;
+    lastAt = at;
+    lastSpots = spots;
+    return out;
+  }
+
+  private List<Object> blockSequence(int indent) {
+    if (++depth > MAX_DEPTH) {
+      throw GIVE_UP;
+    }
+    YamlTree.Spots spots = new YamlTree.Spots(false);
+    List<Object> out = new ArrayList<>();
+    long at = here();
+    while (true) {
+      pos++;  // the dash
+      long afterDash = here();
+      spaces();
+      Object value;
+      long valueAt;
+      YamlTree.Spots valueSpots;
+      if (pos == end || s[pos] == '\n' || s[pos] == '#') {
+        skipLine();
+        int below = contentLine();
+        if (below > indent) {
+          value = blockNode(indent);
+          valueAt = lastAt;
+          valueSpots = lastSpots;
+        } else {
+          value = null;
+          valueAt = afterDash;
+          valueSpots = null;
+          next = below;
+        }
+      } else {
+        value = blockNode(indent);
+        valueAt = lastAt;
+        valueSpots = lastSpots;
+      }
+      out.add(value);
+      spots.add(null, 0, null, valueAt, valueSpots);
+      if (next != indent || s[pos] != '-' || !blankAt(pos + 1)) {
+        break;
+      }
+    }
+    // A line at this indentation that is not an entry ends a sequence that is a mapping's
+    // value at the mapping's own indentation; anywhere else the collection around it refuses it.
+    if (next > indent) {
+      throw GIVE_UP;
+    }
+    depth--;
+    lastAt = at;
+    lastSpots = spots;
+    return out;
+  }
+
+  /** A key's text at pos, plain or quoted, leaving pos at what follows it (spaces skipped). */
+  private String key(boolean flow) {
+    int from = pos;
+    char c = s[pos];
+    String key;
+    if (c == '"' || c == '\'') {
+      key = quoted(c);
+    } else if (plainStart(flow)) {
+      int start = pos;
+      int stop = plainEnd(flow);
+      key = new String(s, start, stop - start);
+    } else {
+      throw GIVE_UP;
+    }
+    if (pos - from > MAX_KEY) {
+      throw GIVE_UP;
+    }
+    spaces();
+    return key;
+  }
+
+  /** A scalar or a flow collection at pos; sets {@link #lastAt} and {@link #lastSpots}. */
+  private Object flowOrScalar(boolean flow) {
+    char c = s[pos];
+    if (c == '{' || c == '[') {
+      return flowCollection();
+    }
+    long at = here();
+    Object value;
+    if (c == '"' || c == '\'') {
+      value = quoted(c);
+    } else if (plainStart(flow)) {
+      int start = pos;
+      int stop = plainEnd(flow);
+      value = YamlTree.plainValue(new String(s, start, stop - start));
+      // A plain value that stops at ": " would be a key where none can be.
+      if (pos < end && s[pos] == ':') {
+        throw GIVE_UP;
+      }
+    } else {
+      throw GIVE_UP;
+    }
+    lastAt = at;
+    lastSpots = null;
+    return value;
+  }
+
+  private Object flowCollection() {
+    if (++depth > MAX_DEPTH) {
+      throw GIVE_UP;
+    }
+    boolean mapping = s[pos] == '{';
+    char close = mapping ? '}' : ']';
+    long at = here();
+    YamlTree.Spots spots = new YamlTree.Spots(mapping);
+    Map<String, Object> map = mapping ? new LinkedHashMap<>() : null;
+    List<Object> list = mapping ? null : new ArrayList<>();
+    pos++;
+    while (true) {
+      spaces();
+      if (pos == end || s[pos] == '\n') {
+        throw GIVE_UP;
+      }
+      if (s[pos] == close) {
+        pos++;
+        break;
+      }
+      if (mapping) {
+        long keyAt = here();
+        String key = Keys.shared(key(true));
+        if (pos >= end || s[pos] != ':' || pos + 1 >= end || s[pos + 1] != ' ') {
+          throw GIVE_UP;
+        }
+        pos += 2;
+        spaces();
+        Object value = flowValue();
+        map.put(key, value);
+        spots.add(key, keyAt, value, lastAt, lastSpots);
+      } else {
+        Object value = flowValue();
+        list.add(value);
+        spots.add(null, 0, null, lastAt, lastSpots);
+      }
+      spaces();
+      if (pos < end && s[pos] == ',') {
+        pos++;
+      } else if (pos >= end || s[pos] != close) {
+        throw GIVE_UP;
+      }
+    }
+    depth--;
+    lastAt = at;
+    lastSpots = spots;
+    return mapping ? map : list;
+  }
+
+  private Object flowValue() {
+    if (pos == end || s[pos] == ',' || s[pos] == '}' || s[pos] == ']' || s[pos] == '\n') {
+      throw GIVE_UP;
+    }
+    return flowOrScalar(true);
+  }
+
+  /**
+   * Whether a plain scalar can start at pos: not with an indicator, except "-" before a
+   * character that is not blank (a negative number, a word).
+   */
+  private boolean plainStart(boolean flow) {
+    char c = s[pos];
+    if (c == '-') {
+      return !blankAt(pos + 1) && (!flow || ",[]{}".indexOf(s[pos + 1]) < 0);
+    }
+    return "?:,[]{}#&*!|>'\"%@`\n ".indexOf(c) < 0;
+  }
+
+  /**
+   * Moves pos past a one-line plain scalar and returns where its text ends, trailing spaces
+   * dropped. It stops at the end of the line, at ": " or a colon ending the line, at " #", and
+   * in a flow collection at , [ ] { }. A colon, "?" or "#" anywhere else inside a flow scalar
+   * gives up, as does the next line continuing the scalar (checked by the caller).
+   */
+  private int plainEnd(boolean flow) {
+    int stop = pos;
+    while (pos < end) {
+      char c = s[pos];
+      if (c == '\n') {
+        break;
+      }
+      if (c == ':') {
+        if (blankAt(pos + 1)) {
+          break;
+        }
+        if (flow) {
+          throw GIVE_UP;
+        }
+      } else if (c == ' ') {
+        if (pos + 1 < end && s[pos + 1] == '#') {
+          break;
+        }
+        pos++;
+        continue;
+      } else if (flow && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')) {
+        break;
+      } else if (flow && (c == '#' || c == '?')) {
+        throw GIVE_UP;
+      }
+      pos++;
+      stop = pos;
+    }
+    return stop;
+  }
+
+  /** A quoted scalar on one line; pos ends just after the closing quote. */
+  private String quoted(char quote) {
+    pos++;
+    StringBuilder b = null;
+    int start = pos;
+    while (true) {
+      if (pos == end || s[pos] == '\n') {
+        throw GIVE_UP;
+      }
+      char c = s[pos];
+      if (c == quote) {
+        if (quote == '\'' && pos + 1 < end && s[pos + 1] == '\'') {
+          b = append(b, start, pos + 1);
+          pos += 2;
+          start = pos;
+          continue;
+        }
+        String text = b == null ? new String(s, start, pos - start)
+            : append(b, start, pos).toString();
+        pos++;
+        return text;
+      }
+      if (c == '\\' && quote == '"') {
+        b = append(b, start, pos);
+        pos++;
+        if (pos == end) {
+          throw GIVE_UP;
+        }
+        char e = s[pos];
+        switch (e) {
+          case '"', '\\', '/' -> b.append(e);
+          case 'n' -> b.append('\n');
+          case 't' -> b.append('\t');
+          case 'r' -> b.append('\r');
+          case 'b' -> b.append('\b');
+          case 'f' -> b.append('\f');
+          case '0' -> b.append('\0');
+          case 'u' -> {
+            if (pos + 4 >= end) {
+              throw GIVE_UP;
+            }
+            int code = 0;
+            for (int i = 1; i <= 4; i++) {
+              int d = Character.digit(s[pos + i], 16);
+              if (d < 0) {
+                throw GIVE_UP;
+              }
+              code = code * 16 + d;
+            }
+            if (code >= 0xD800 && code < 0xE000) {
+              throw GIVE_UP;
+            }
+            b.append((char) code);
+            pos += 4;
+          }
+          default -> throw GIVE_UP;
+        }
+        pos++;
+        start = pos;
+        continue;
+      }
+      pos++;
+    }
+  }
+
+  private StringBuilder append(StringBuilder b, int from, int to) {
+    StringBuilder out = b == null ? new StringBuilder() : b;
+    return out.append(s, from, to - from);
+  }
+}
