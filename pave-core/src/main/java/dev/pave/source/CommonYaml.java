@@ -1,5 +1,6 @@
 package dev.pave.source;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,11 @@ final class CommonYaml {
   /** SnakeYAML refuses a simple key longer than 1024 characters. */
   private static final int MAX_KEY = 1000;
 
-  private final char[] s;
+  /** The document's characters, one byte each: only ASCII text is read here. */
+  private final byte[] s;
+
+  private static final boolean[] NOT_PLAIN_START = ascii("?:,[]{}#&*!|>'\"%@`\n ");
+  private static final boolean[] FLOW_INDICATOR = ascii(",[]{}");
   private final int end;
   private int pos;
   /** 0-based line of {@link #pos} and the offset that line starts at. */
@@ -41,14 +46,16 @@ final class CommonYaml {
   private long lastAt;
   private YamlTree.Spots lastSpots;
 
-  private CommonYaml(String text) {
-    s = text.toCharArray();
+  private CommonYaml(byte[] ascii) {
+    s = ascii;
     end = s.length;
   }
 
   /** The document's tree, or null when it is not in the common subset (or not valid). */
   static YamlTree.Root read(String text) {
-    CommonYaml r = new CommonYaml(text);
+    // For ASCII text this is a plain copy of the string's bytes, and the strings cut out of it
+    // are copies back, with no conversion to and from UTF-16 either way.
+    CommonYaml r = new CommonYaml(text.getBytes(StandardCharsets.UTF_8));
     try {
       return r.document();
     } catch (RuntimeException e) {
@@ -60,9 +67,10 @@ final class CommonYaml {
   }
 
   private YamlTree.Root document() {
-    for (char c : s) {
-      if (c < ' ' ? c != '\n' : c > '~' && (c < 0xA0 || c >= 0xD800 && c < 0xE000
-          || c == 0x2028 || c == 0x2029 || c == 0xFEFF || c >= 0xFFFE)) {
+    for (byte c : s) {
+      // Control characters (tab and carriage return included), DEL, and any byte of a
+      // character beyond ASCII.
+      if (c < ' ' ? c != '\n' : c == 0x7F) {
         throw GIVE_UP;
       }
     }
@@ -172,7 +180,7 @@ final class CommonYaml {
   /** The block node at pos, in a collection indented by {@code parent} (-1 for the root). */
   private Object blockNode(int parent) {
     int column = pos - lineStart;
-    char c = s[pos];
+    int c = s[pos];
     if (c == '-' && blankAt(pos + 1)) {
       return blockSequence(column);
     }
@@ -201,7 +209,7 @@ final class CommonYaml {
     int save = pos;
     long savedAt = lastAt;
     try {
-      char c = s[pos];
+      int c = s[pos];
       if (c == '"' || c == '\'') {
         quoted(c);
       } else if (plainStart(false)) {
@@ -226,7 +234,7 @@ final class CommonYaml {
     long at = here();
     while (true) {
       long keyAt = here();
-      String key = Keys.shared(key(false));
+      String key = key(false);
       if (pos >= end || s[pos] != ':' || !blankAt(pos + 1)) {
         throw GIVE_UP;
       }
@@ -329,17 +337,20 @@ final class CommonYaml {
     return out;
   }
 
-  /** A key's text at pos, plain or quoted, leaving pos at what follows it (spaces skipped). */
+  /**
+   * A key's text at pos, plain or quoted, the one shared instance of it, leaving pos at what
+   * follows it (spaces skipped).
+   */
   private String key(boolean flow) {
     int from = pos;
-    char c = s[pos];
+    int c = s[pos];
     String key;
     if (c == '"' || c == '\'') {
-      key = quoted(c);
+      key = Keys.shared(quoted(c));
     } else if (plainStart(flow)) {
       int start = pos;
       int stop = plainEnd(flow);
-      key = new String(s, start, stop - start);
+      key = Keys.shared(s, start, stop);
     } else {
       throw GIVE_UP;
     }
@@ -352,7 +363,7 @@ final class CommonYaml {
 
   /** A scalar or a flow collection at pos; sets {@link #lastAt} and {@link #lastSpots}. */
   private Object flowOrScalar(boolean flow) {
-    char c = s[pos];
+    int c = s[pos];
     if (c == '{' || c == '[') {
       return flowCollection();
     }
@@ -363,7 +374,7 @@ final class CommonYaml {
     } else if (plainStart(flow)) {
       int start = pos;
       int stop = plainEnd(flow);
-      value = YamlTree.plainValue(new String(s, start, stop - start));
+      value = YamlTree.plainValue(text(start, stop));
       // A plain value that stops at ": " would be a key where none can be.
       if (pos < end && s[pos] == ':') {
         throw GIVE_UP;
@@ -398,7 +409,7 @@ final class CommonYaml {
       }
       if (mapping) {
         long keyAt = here();
-        String key = Keys.shared(key(true));
+        String key = key(true);
         if (pos >= end || s[pos] != ':' || pos + 1 >= end || s[pos + 1] != ' ') {
           throw GIVE_UP;
         }
@@ -437,11 +448,11 @@ final class CommonYaml {
    * character that is not blank (a negative number, a word).
    */
   private boolean plainStart(boolean flow) {
-    char c = s[pos];
+    int c = s[pos];
     if (c == '-') {
-      return !blankAt(pos + 1) && (!flow || ",[]{}".indexOf(s[pos + 1]) < 0);
+      return !blankAt(pos + 1) && (!flow || !FLOW_INDICATOR[s[pos + 1]]);
     }
-    return "?:,[]{}#&*!|>'\"%@`\n ".indexOf(c) < 0;
+    return !NOT_PLAIN_START[c];
   }
 
   /**
@@ -453,7 +464,7 @@ final class CommonYaml {
   private int plainEnd(boolean flow) {
     int stop = pos;
     while (pos < end) {
-      char c = s[pos];
+      int c = s[pos];
       if (c == '\n') {
         break;
       }
@@ -482,7 +493,7 @@ final class CommonYaml {
   }
 
   /** A quoted scalar on one line; pos ends just after the closing quote. */
-  private String quoted(char quote) {
+  private String quoted(int quote) {
     pos++;
     StringBuilder b = null;
     int start = pos;
@@ -490,7 +501,7 @@ final class CommonYaml {
       if (pos == end || s[pos] == '\n') {
         throw GIVE_UP;
       }
-      char c = s[pos];
+      int c = s[pos];
       if (c == quote) {
         if (quote == '\'' && pos + 1 < end && s[pos + 1] == '\'') {
           b = append(b, start, pos + 1);
@@ -498,7 +509,7 @@ final class CommonYaml {
           start = pos;
           continue;
         }
-        String text = b == null ? new String(s, start, pos - start)
+        String text = b == null ? text(start, pos)
             : append(b, start, pos).toString();
         pos++;
         return text;
@@ -509,7 +520,7 @@ final class CommonYaml {
         if (pos == end) {
           throw GIVE_UP;
         }
-        char e = s[pos];
+        char e = (char) s[pos];
         switch (e) {
           case '"', '\\', '/' -> b.append(e);
           case 'n' -> b.append('\n');
@@ -546,8 +557,18 @@ final class CommonYaml {
     }
   }
 
+  private static boolean[] ascii(String chars) {
+    boolean[] out = new boolean[128];
+    chars.chars().forEach(c -> out[c] = true);
+    return out;
+  }
+
   private StringBuilder append(StringBuilder b, int from, int to) {
     StringBuilder out = b == null ? new StringBuilder() : b;
-    return out.append(s, from, to - from);
+    return out.append(text(from, to));
+  }
+
+  private String text(int from, int to) {
+    return new String(s, from, to - from, StandardCharsets.ISO_8859_1);
   }
 }

@@ -1,5 +1,7 @@
 package dev.pave.source;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,7 +15,40 @@ public final class Keys {
   private static final int MAX = 65_536;
   private static final ConcurrentHashMap<String, String> SHARED = new ConcurrentHashMap<>();
 
+  /**
+   * Keys recently read from ASCII bytes, found by their bytes without building a string
+   * first. Slots are overwritten without locking: an entry never changes, so a thread sees
+   * either a whole entry or none, and at worst looks a key up in the map again.
+   */
+  private static final Recent[] RECENT = new Recent[4096];
+
+  private static final class Recent {
+    final byte[] bytes;
+    final String key;
+
+    Recent(byte[] bytes, String key) {
+      this.bytes = bytes;
+      this.key = key;
+    }
+  }
+
   private Keys() {}
+
+  /** The shared instance of the key spelled by the ASCII bytes s[from, to). */
+  public static String shared(byte[] s, int from, int to) {
+    int h = 0;
+    for (int i = from; i < to; i++) {
+      h = 31 * h + s[i];
+    }
+    int slot = (h ^ h >>> 16) & (RECENT.length - 1);
+    Recent r = RECENT[slot];
+    if (r != null && Arrays.equals(r.bytes, 0, r.bytes.length, s, from, to)) {
+      return r.key;
+    }
+    String key = shared(new String(s, from, to - from, StandardCharsets.ISO_8859_1));
+    RECENT[slot] = new Recent(Arrays.copyOfRange(s, from, to), key);
+    return key;
+  }
 
   public static String shared(String key) {
     String s = SHARED.get(key);
