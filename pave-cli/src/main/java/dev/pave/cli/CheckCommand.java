@@ -89,6 +89,19 @@ final class CheckCommand implements Callable<Integer> {
       description = "Read and parse the inputs, evaluate nothing (the benchmarks' baseline).")
   boolean parseOnly;
 
+  @Option(names = "--timings", hidden = true,
+      description = "Print how long each phase took to standard error (for the benchmarks).")
+  boolean timings;
+
+  /** Milliseconds since the JVM started, at the end of each phase, when --timings is given. */
+  private void phase(String name) {
+    if (timings) {
+      spec.commandLine().getErr().println("timing: " + name + " done at "
+          + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms");
+      spec.commandLine().getErr().flush();
+    }
+  }
+
   @Mixin PolicyOptions policy;
 
   @Override
@@ -106,6 +119,7 @@ final class CheckCommand implements Callable<Integer> {
       t.setDaemon(true);
       t.start();
     }
+    phase("start");
     List<Input> inputs = null;
     IOException unreadable = null;
     try {
@@ -114,7 +128,9 @@ final class CheckCommand implements Callable<Integer> {
       unreadable = e;
     }
     // Pack problems are reported before unreadable inputs, as when one came after the other.
+    phase("read and split inputs");
     PolicyOptions.Loaded loaded = loading == null ? null : join(loading);
+    phase("compile packs");
     if (loaded != null && loaded.engine() == null) {
       Problems.print(spec.commandLine().getErr(), loaded.problems(), "; nothing was checked.");
       return ExitCode.INVALID;
@@ -140,6 +156,7 @@ final class CheckCommand implements Callable<Integer> {
       inventory = Inventory.of(related, loaded.engine().neededKinds());
     }
     Inventory known = inventory;
+    phase("related objects");
     int parsed = 0;
     for (Input in : inputs) {
       String source = in.source();
@@ -164,6 +181,7 @@ final class CheckCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return problems.isEmpty() ? ExitCode.OK : ExitCode.INVALID;
     }
+    phase("check");
     Workspace ws = specs.isEmpty() ? null : Workspace.load(List.of(), environments);
     CheckRun fromSpecs = Checker.check(objects, specs, ws == null ? null
         : ws.environment(environment), loaded.engine(), loaded.exceptions(), now, threshold,
@@ -178,13 +196,14 @@ final class CheckCommand implements Callable<Integer> {
     run.warnings().forEach(w -> err.println("warning: " + w));
     err.flush();
     switch (format) {
-      case "json" -> JsonReport.write(run, out);
+      case "json" -> JsonReport.write(run, out, renderedJson::get);
       case "sarif" -> out.print(SarifReport.render(run, loaded.engine(), versionText(),
           source -> texts.get(source)));
       case "junit" -> out.print(JunitReport.render(run));
       default -> TextReport.write(run, out);
     }
     out.flush();
+    phase("report");
     return run.exitCode();
   }
 
@@ -240,12 +259,25 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /**
-   * Works out the fixed snippets the chosen report shows while the objects are still being
-   * checked on every core, instead of one by one while the report is written; the objects they
-   * come from can then be dropped early.
+   * Findings of the JSON report rendered while the objects are checked, on every core; the
+   * report then only copies them. By identity: two findings can be equal records.
+   */
+  private final Map<Finding, String> renderedJson =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+  /**
+   * Works out the fixed snippets the chosen report shows (for JSON, the whole finding) while
+   * the objects are still being checked on every core, instead of one by one while the report
+   * is written; the objects they come from can then be dropped early.
    */
   private CheckRun.Checked withSnippets(CheckRun.Checked c) {
     if (format.equals("junit")) {
+      return c;
+    }
+    if (format.equals("json")) {
+      for (Finding f : c.findings()) {
+        renderedJson.put(f, JsonReport.finding(f));
+      }
       return c;
     }
     for (Finding f : c.findings()) {

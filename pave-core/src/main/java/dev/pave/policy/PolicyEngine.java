@@ -230,9 +230,16 @@ public final class PolicyEngine {
     return ast == null ? null : program(cel, ast, at, path, problems);
   }
 
-  /** Parses and type-checks an expression, or adds where it does not compile. */
+  /**
+   * Parses and type-checks an expression, or adds where it does not compile. The built-in
+   * packs' expressions were checked when Pave was built.
+   */
   private static CelAbstractSyntaxTree check(Cel cel, String expression, SourceMap at,
       String path, List<Problem> problems) {
+    CelAbstractSyntaxTree compiled = CompiledPacks.find(expression);
+    if (compiled != null) {
+      return compiled;
+    }
     try {
       return cel.compile(expression).getAst();
     } catch (CelValidationException e) {

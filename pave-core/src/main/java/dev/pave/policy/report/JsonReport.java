@@ -1,16 +1,26 @@
 package dev.pave.policy.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.policy.CheckRun;
 import dev.pave.policy.Finding;
 import dev.pave.spec.Problem;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Findings as JSON for programs: one object per finding with every field. */
 public final class JsonReport {
+  /** Configured once and then only read, so it is shared by every thread. */
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).build();
+
   private JsonReport() {}
 
   public static String render(CheckRun run) {
@@ -21,27 +31,39 @@ public final class JsonReport {
 
   /** Streams the report, one finding at a time, so a large check never holds it all. */
   public static void write(CheckRun run, java.io.Writer out) {
-    ObjectMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
-        .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).build();
-    try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
+    write(run, out, f -> null);
+  }
+
+  /**
+   * As {@link #write(CheckRun, java.io.Writer)}, with the findings {@code rendered} gives
+   * (by {@link #finding}) copied in as they are; it gives null for the others.
+   */
+  public static void write(CheckRun run, java.io.Writer out,
+      Function<Finding, String> rendered) {
+    try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
       gen.useDefaultPrettyPrinter();
       gen.writeStartObject();
       gen.writeStringField("failOn", run.failOn().name().toLowerCase(Locale.ROOT));
       gen.writeNumberField("blocking", run.blocking());
       gen.writeNumberField("checked", run.checked().size());
       gen.writeFieldName("skipped");
-      mapper.writeValue(gen, run.skipped().stream().map(o -> o.describe()).toList());
+      MAPPER.writeValue(gen, run.skipped().stream().map(o -> o.describe()).toList());
       gen.writeArrayFieldStart("findings");
       for (CheckRun.Checked c : run.checked()) {
         for (Finding f : c.findings()) {
-          write(f, gen, mapper);
+          String text = rendered.apply(f);
+          if (text != null) {
+            gen.writeRawValue(text);
+          } else {
+            write(f, gen);
+          }
         }
       }
       gen.writeEndArray();
       gen.writeFieldName("problems");
-      mapper.writeValue(gen, run.problems().stream().map(Problem::format).toList());
+      MAPPER.writeValue(gen, run.problems().stream().map(Problem::format).toList());
       gen.writeFieldName("warnings");
-      mapper.writeValue(gen, run.warnings());
+      MAPPER.writeValue(gen, run.warnings());
       gen.writeEndObject();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -55,10 +77,29 @@ public final class JsonReport {
   }
 
   /**
+   * One finding exactly as {@link #write} puts it in the report, indentation included, for a
+   * large check to render its findings on every core while it checks instead of one by one
+   * at the end.
+   */
+  public static String finding(Finding f) {
+    java.io.StringWriter out = new java.io.StringWriter(2048);
+    try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
+      // A finding sits two levels deep in the report: every line of it is indented by two
+      // more spaces than it would be on its own.
+      gen.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(
+          new DefaultIndenter("  ", DefaultIndenter.SYS_LF + "  ")));
+      write(f, gen);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /**
    * One finding, field by field through the generator: building a map per finding for the
    * mapper to walk cost as much as writing it.
    */
-  private static void write(Finding f, JsonGenerator gen, ObjectMapper mapper)
+  private static void write(Finding f, JsonGenerator gen)
       throws java.io.IOException {
     gen.writeStartObject();
     gen.writeStringField("rule", f.ruleId());
@@ -74,7 +115,7 @@ public final class JsonReport {
     gen.writeStringField("message", f.message());
     gen.writeStringField("rationale", f.rationale());
     gen.writeFieldName("controls");
-    mapper.writeValue(gen, f.controls());
+    value(gen, f.controls());
     gen.writeArrayFieldStart("violations");
     for (Finding.Violation v : f.violations()) {
       gen.writeStartObject();
@@ -83,7 +124,7 @@ public final class JsonReport {
       gen.writeNumberField("line", v.position().line());
       gen.writeNumberField("column", v.position().column());
       gen.writeFieldName("patch");
-      mapper.writeValue(gen, v.patch());
+      value(gen, v.patch());
       gen.writeStringField("fixed", v.fixed());
       gen.writeStringField("specFix", v.specFix());
       gen.writeEndObject();
@@ -91,8 +132,41 @@ public final class JsonReport {
     gen.writeEndArray();
     if (f.excepted() != null) {
       gen.writeFieldName("exception");
-      mapper.writeValue(gen, f.excepted());
+      MAPPER.writeValue(gen, f.excepted());
     }
     gen.writeEndObject();
+  }
+
+  /**
+   * A tree of maps, lists and scalars, written as the mapper writes it, without looking up a
+   * serializer for every value.
+   */
+  private static void value(JsonGenerator gen, Object v) throws java.io.IOException {
+    if (v == null) {
+      gen.writeNull();
+    } else if (v instanceof String s) {
+      gen.writeString(s);
+    } else if (v instanceof Map<?, ?> m) {
+      gen.writeStartObject();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        gen.writeFieldName(String.valueOf(e.getKey()));
+        value(gen, e.getValue());
+      }
+      gen.writeEndObject();
+    } else if (v instanceof List<?> l) {
+      gen.writeStartArray();
+      for (Object item : l) {
+        value(gen, item);
+      }
+      gen.writeEndArray();
+    } else if (v instanceof Long n) {
+      gen.writeNumber(n);
+    } else if (v instanceof Integer n) {
+      gen.writeNumber(n);
+    } else if (v instanceof Boolean b) {
+      gen.writeBoolean(b);
+    } else {
+      MAPPER.writeValue(gen, v);
+    }
   }
 }

@@ -1,0 +1,51 @@
+package dev.pave.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cel.bundle.Cel;
+import dev.cel.common.CelProtoAbstractSyntaxTree;
+import dev.pave.spec.Document;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The expressions compiled by the build are those the packs hold, checked as now. */
+class CompiledPacksTest {
+
+  @Test
+  void theBuildKeptEveryBuiltInExpressionCheckedAsItChecksNow() throws Exception {
+    Set<String> expressions = new LinkedHashSet<>();
+    for (Document<Policy> doc : BuiltInPacks.all().values()) {
+      Policy.Spec spec = doc.value().spec();
+      if (spec.variables() != null) {
+        spec.variables().forEach(v -> expressions.add(v.expression()));
+      }
+      if (spec.conditions() != null) {
+        expressions.addAll(spec.conditions());
+      }
+      spec.rules().forEach(r -> {
+        expressions.add(r.validate());
+        if (r.messageExpression() != null) {
+          expressions.add(r.messageExpression());
+        }
+      });
+    }
+    assertThat(CompiledPacks.size()).isEqualTo(expressions.size());
+    Cel cel = PolicyEngine.cel();
+    for (String e : expressions) {
+      assertThat(CompiledPacks.find(e)).as(e).isNotNull();
+      assertThat(CelProtoAbstractSyntaxTree.fromCelAst(CompiledPacks.find(e)).toCheckedExpr())
+          .as(e).isEqualTo(CelProtoAbstractSyntaxTree.fromCelAst(cel.compile(e).getAst())
+              .toCheckedExpr());
+    }
+  }
+
+  @Test
+  void anExpressionOfNoBuiltInPackIsCompiledAsWritten() throws Exception {
+    assertThat(CompiledPacks.find("object.kind == 'Pod'")).isNull();
+    Map<String, byte[]> table = CompiledPacks.parse(CompiledPacks.build());
+    assertThat(table).hasSize(CompiledPacks.size());
+    assertThat(CompiledPacks.parse(new byte[] {0, 0, 0, 1, 0, 0, 0, 0})).isEmpty();
+  }
+}
