@@ -196,7 +196,15 @@ final class CheckCommand implements Callable<Integer> {
     run.warnings().forEach(w -> err.println("warning: " + w));
     err.flush();
     switch (format) {
-      case "json" -> JsonReport.write(run, out, renderedJson::get);
+      case "json" -> {
+        java.io.OutputStream bytes = Stdout.bytesUnder(out);
+        if (bytes != null) {
+          out.flush();
+          JsonReport.write(run, bytes, renderedJson::get);
+        } else {
+          JsonReport.write(run, out, renderedJson::get);
+        }
+      }
       case "sarif" -> out.print(SarifReport.render(run, loaded.engine(), versionText(),
           source -> texts.get(source)));
       case "junit" -> out.print(JunitReport.render(run));
@@ -262,7 +270,7 @@ final class CheckCommand implements Callable<Integer> {
    * Findings of the JSON report rendered while the objects are checked, on every core; the
    * report then only copies them. By identity: two findings can be equal records.
    */
-  private final Map<Finding, String> renderedJson =
+  private final Map<Finding, byte[]> renderedJson =
       java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   /**

@@ -22,7 +22,11 @@ import picocli.CommandLine.Command;
 public final class Pave {
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cl = commandLine();
+    cl.setOut(Stdout.WRITER);
+    int code = cl.execute(args);
+    Stdout.WRITER.flush();
+    System.exit(code);
   }
 
   /** The configured command line, shared by main and the tests. */

@@ -1,6 +1,8 @@
 package dev.pave.policy.report;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.policy.CheckRun;
 import dev.pave.policy.Finding;
 import dev.pave.spec.Problem;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +42,37 @@ public final class JsonReport {
    * (by {@link #finding}) copied in as they are; it gives null for the others.
    */
   public static void write(CheckRun run, java.io.Writer out,
-      Function<Finding, String> rendered) {
-    try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
+      Function<Finding, byte[]> rendered) {
+    try {
+      write(run, MAPPER.getFactory().createGenerator(out),
+          f -> rendered.apply(f) == null ? null
+              : new String(rendered.apply(f), StandardCharsets.UTF_8));
+      out.write("\n");
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The same report as UTF-8 bytes, the rendered findings copied without being decoded: for
+   * a large report this is most of the writing.
+   */
+  public static void write(CheckRun run, java.io.OutputStream out,
+      Function<Finding, byte[]> rendered) {
+    try {
+      write(run, MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8),
+          f -> rendered.apply(f) == null ? null : new Utf8(rendered.apply(f)));
+      out.write('\n');
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void write(CheckRun run, JsonGenerator generator,
+      Function<Finding, Object> rendered) throws java.io.IOException {
+    try (JsonGenerator gen = generator) {
       gen.useDefaultPrettyPrinter();
       gen.writeStartObject();
       gen.writeStringField("failOn", run.failOn().name().toLowerCase(Locale.ROOT));
@@ -51,9 +83,11 @@ public final class JsonReport {
       gen.writeArrayFieldStart("findings");
       for (CheckRun.Checked c : run.checked()) {
         for (Finding f : c.findings()) {
-          String text = rendered.apply(f);
-          if (text != null) {
-            gen.writeRawValue(text);
+          Object text = rendered.apply(f);
+          if (text instanceof String s) {
+            gen.writeRawValue(s);
+          } else if (text instanceof SerializableString s) {
+            gen.writeRawValue(s);
           } else {
             write(f, gen);
           }
@@ -65,25 +99,18 @@ public final class JsonReport {
       gen.writeFieldName("warnings");
       MAPPER.writeValue(gen, run.warnings());
       gen.writeEndObject();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    try {
-      out.write("\n");
-      out.flush();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 
   /**
-   * One finding exactly as {@link #write} puts it in the report, indentation included, for a
-   * large check to render its findings on every core while it checks instead of one by one
-   * at the end.
+   * One finding exactly as {@link #write} puts it in the report, indentation included, as
+   * UTF-8: for a large check to render its findings on every core while it checks instead of
+   * one by one at the end.
    */
-  public static String finding(Finding f) {
-    java.io.StringWriter out = new java.io.StringWriter(2048);
-    try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
+  public static byte[] finding(Finding f) {
+    com.fasterxml.jackson.core.util.ByteArrayBuilder out =
+        new com.fasterxml.jackson.core.util.ByteArrayBuilder(2048);
+    try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
       // A finding sits two levels deep in the report: every line of it is indented by two
       // more spaces than it would be on its own.
       gen.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(
@@ -92,7 +119,104 @@ public final class JsonReport {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return out.toString();
+    return out.toByteArray();
+  }
+
+  /** Text already encoded as UTF-8, which the generator copies as it is. */
+  private static final class Utf8 implements SerializableString {
+    private final byte[] bytes;
+
+    Utf8(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public String getValue() {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int charLength() {
+      return getValue().length();
+    }
+
+    @Override
+    public char[] asQuotedChars() {
+      return new com.fasterxml.jackson.core.io.SerializedString(getValue()).asQuotedChars();
+    }
+
+    @Override
+    public byte[] asUnquotedUTF8() {
+      return bytes;
+    }
+
+    @Override
+    public byte[] asQuotedUTF8() {
+      return new com.fasterxml.jackson.core.io.SerializedString(getValue()).asQuotedUTF8();
+    }
+
+    @Override
+    public int appendQuotedUTF8(byte[] buffer, int offset) {
+      return new com.fasterxml.jackson.core.io.SerializedString(getValue())
+          .appendQuotedUTF8(buffer, offset);
+    }
+
+    @Override
+    public int appendQuoted(char[] buffer, int offset) {
+      return new com.fasterxml.jackson.core.io.SerializedString(getValue())
+          .appendQuoted(buffer, offset);
+    }
+
+    @Override
+    public int appendUnquotedUTF8(byte[] buffer, int offset) {
+      if (offset + bytes.length > buffer.length) {
+        return -1;
+      }
+      System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+      return bytes.length;
+    }
+
+    @Override
+    public int appendUnquoted(char[] buffer, int offset) {
+      String s = getValue();
+      if (offset + s.length() > buffer.length) {
+        return -1;
+      }
+      s.getChars(0, s.length(), buffer, offset);
+      return s.length();
+    }
+
+    @Override
+    public int writeQuotedUTF8(java.io.OutputStream out) throws java.io.IOException {
+      byte[] quoted = asQuotedUTF8();
+      out.write(quoted);
+      return quoted.length;
+    }
+
+    @Override
+    public int writeUnquotedUTF8(java.io.OutputStream out) throws java.io.IOException {
+      out.write(bytes);
+      return bytes.length;
+    }
+
+    @Override
+    public int putQuotedUTF8(java.nio.ByteBuffer buffer) {
+      byte[] quoted = asQuotedUTF8();
+      if (quoted.length > buffer.remaining()) {
+        return -1;
+      }
+      buffer.put(quoted);
+      return quoted.length;
+    }
+
+    @Override
+    public int putUnquotedUTF8(java.nio.ByteBuffer buffer) {
+      if (bytes.length > buffer.remaining()) {
+        return -1;
+      }
+      buffer.put(bytes);
+      return bytes.length;
+    }
   }
 
   /**

@@ -52,11 +52,15 @@ class JsonReportTest {
     java.io.StringWriter ahead = new java.io.StringWriter();
     JsonReport.write(run, ahead, JsonReport::finding);
     assertThat(ahead.toString()).isEqualTo(plain);
-    // Some rendered ahead and some not, as when only part of a check streams.
+    // Some rendered ahead and some not, as text and as bytes.
     java.io.StringWriter mixed = new java.io.StringWriter();
     JsonReport.write(run, mixed, f -> findings.indexOf(f) % 2 == 0 ? JsonReport.finding(f)
         : null);
     assertThat(mixed.toString()).isEqualTo(plain);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    JsonReport.write(run, bytes, f -> findings.indexOf(f) % 3 == 0 ? null
+        : JsonReport.finding(f));
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(plain);
     assertThat(plain).contains("\"patch\" : [ {", "\"exception\" : {");
   }
 }
