@@ -9,7 +9,7 @@ record Cli(int exit, String out, String err) {
   static Cli run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = Pave.commandLine();
+    CommandLine cl = Pave.commandLineFor(args);
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int exit = cl.execute(args);

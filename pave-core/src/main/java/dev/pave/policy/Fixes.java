@@ -19,9 +19,20 @@ final class Fixes {
     }
     StringBuilder sb = new StringBuilder();
     for (String part : indexPath.replace("[", ".").replace("]", "").split("\\.")) {
-      sb.append('/').append(part.replace("~", "~0").replace("/", "~1"));
+      sb.append('/').append(escape(part));
     }
     return sb.toString();
+  }
+
+  /** A key as a JSON pointer token; most keys need no escape and are returned as they are. */
+  static String escape(String key) {
+    return key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key
+        : key.replace("~", "~0").replace("/", "~1");
+  }
+
+  /** A JSON pointer token as the key it names. */
+  static String unescape(String token) {
+    return token.indexOf('~') < 0 ? token : token.replace("~1", "/").replace("~0", "~");
   }
 
   static List<Map<String, Object>> patch(Map<String, Object> object, String anchorIndexPath,
@@ -32,7 +43,7 @@ final class Fixes {
       List<String> tokens = new ArrayList<>();
       for (String t : (anchor + "/" + op.path()).split("/")) {
         if (!t.isEmpty()) {
-          tokens.add(t.replace("~1", "/").replace("~0", "~"));
+          tokens.add(unescape(t));
         }
       }
       out.add(operation(object, tokens, op));
@@ -130,7 +141,7 @@ final class Fixes {
   private static String join(List<String> tokens, int n) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {
-      sb.append('/').append(tokens.get(i).replace("~", "~0").replace("/", "~1"));
+      sb.append('/').append(escape(tokens.get(i)));
     }
     return sb.toString();
   }
@@ -154,7 +165,7 @@ final class Fixes {
       List<String> tokens = new ArrayList<>();
       for (String t : ((String) op.get("path")).split("/")) {
         if (!t.isEmpty()) {
-          tokens.add(t.replace("~1", "/").replace("~0", "~"));
+          tokens.add(unescape(t));
         }
       }
       Object parent = copy;
@@ -196,7 +207,7 @@ final class Fixes {
     Object current = root;
     for (String t : pointer.split("/")) {
       if (!t.isEmpty()) {
-        current = child(current, t.replace("~1", "/").replace("~0", "~"));
+        current = child(current, unescape(t));
       }
     }
     return current;
@@ -217,10 +228,10 @@ final class Fixes {
       Object value = pointerGet(after, anchorPointer + "/" + path);
       Map<String, Object> node = out;
       for (int i = 0; i < tokens.length - 1; i++) {
-        String key = tokens[i].replace("~1", "/").replace("~0", "~");
+        String key = unescape(tokens[i]);
         node = (Map<String, Object>) node.computeIfAbsent(key, k -> new LinkedHashMap<>());
       }
-      node.put(tokens[tokens.length - 1].replace("~1", "/").replace("~0", "~"), value);
+      node.put(unescape(tokens[tokens.length - 1]), value);
     }
     return out;
   }
