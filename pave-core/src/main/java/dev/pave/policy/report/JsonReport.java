@@ -108,6 +108,12 @@ public final class JsonReport {
    * one by one at the end.
    */
   public static byte[] finding(Finding f) {
+    byte[] direct = JsonFindings.render(f);
+    return direct != null ? direct : generated(f);
+  }
+
+  /** The same, always through Jackson's generator. */
+  static byte[] generated(Finding f) {
     com.fasterxml.jackson.core.util.ByteArrayBuilder out =
         new com.fasterxml.jackson.core.util.ByteArrayBuilder(2048);
     try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {

@@ -61,6 +61,56 @@ class JsonReportTest {
     JsonReport.write(run, bytes, f -> findings.indexOf(f) % 3 == 0 ? null
         : JsonReport.finding(f));
     assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(plain);
+    int direct = 0;
+    for (Finding f : findings) {
+      byte[] written = JsonFindings.render(f);
+      if (written != null) {
+        direct++;
+        assertThat(new String(written, StandardCharsets.UTF_8)).as(f.ruleId())
+            .isEqualTo(new String(JsonReport.generated(f), StandardCharsets.UTF_8));
+      }
+    }
+    assertThat(direct).isGreaterThan(findings.size() / 2);
     assertThat(plain).contains("\"patch\" : [ {", "\"exception\" : {");
+  }
+
+  @Test
+  void findingsWrittenDirectlyAreWhatJacksonWrites() {
+    java.util.Map<String, Object> nested = new java.util.LinkedHashMap<>();
+    nested.put("empty", Map.of());
+    nested.put("list", List.of());
+    nested.put("items", List.of(1L, true, "x", List.of(List.of("deep")), Map.of("k", 7)));
+    nested.put("none", null);
+    nested.put("int", 3);
+    java.util.Map<String, Object> op = new java.util.LinkedHashMap<>();
+    op.put("op", "add");
+    op.put("path", "/metadata/labels/a~1b");
+    op.put("value", nested);
+    String tricky = "quote \" back \\ tab \t nl \n cr \r bell \u0007 del \u007f é ü 中 / end";
+    Finding.Violation full = new Finding.Violation("app", "spec.containers[name=app]",
+        new dev.pave.spec.Position(3, 14), List.of(op),
+        new Finding.Deferred(() -> "fixed: " + tricky + "\n"), tricky);
+    Finding.Violation bare = new Finding.Violation(null, "", new dev.pave.spec.Position(1, 1),
+        List.of(), null, null);
+    for (List<Finding.Violation> violations : List.of(List.of(full, bare), List.of(bare),
+        List.<Finding.Violation>of())) {
+      Finding f = new Finding("pack/rule", Severity.HIGH, tricky, "Deployment", "", "web",
+          "in.yaml", "message " + tricky, null, List.of(), violations, Finding.Status.FAILED,
+          null);
+      assertThat(new String(JsonFindings.render(f), StandardCharsets.UTF_8))
+          .isEqualTo(new String(JsonReport.generated(f), StandardCharsets.UTF_8));
+    }
+    // A number that is not an integer, and text with a character outside the basic plane,
+    // go to Jackson.
+    Map<String, Object> half = Map.of("op", "replace", "path", "/x", "value", 0.5);
+    Finding odd = new Finding("pack/rule", Severity.LOW, "t", "Pod", "ns", "p", "in.yaml",
+        "m", "r", List.of("c"), List.of(new Finding.Violation(null, "x",
+        new dev.pave.spec.Position(1, 1), List.of(half), null, null)), Finding.Status.FAILED,
+        null);
+    assertThat(JsonFindings.render(odd)).isNull();
+    Finding emoji = new Finding("pack/rule", Severity.LOW, "t \uD83D\uDE00", "Pod", "ns", "p",
+        "in.yaml", "m", "r", List.of(), List.of(), Finding.Status.FAILED, null);
+    assertThat(JsonFindings.render(emoji)).isNull();
+    assertThat(JsonReport.finding(emoji)).isEqualTo(JsonReport.generated(emoji));
   }
 }
