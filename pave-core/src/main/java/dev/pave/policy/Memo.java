@@ -37,9 +37,12 @@ final class Memo {
     return reads.readsWhole("object") ? null : new Memo(reads);
   }
 
-  /** The key of these variables, or null when this expression is no longer kept. */
-  List<Object> key(Map<String, Object> vars) {
-    return off ? null : reads.key(vars);
+  /**
+   * The key of these variables, or null when this expression is no longer kept; {@code
+   * frozen} holds the copies already made for this object (see {@link Reads#key}).
+   */
+  List<Object> key(Map<String, Object> vars, Map<Object, Object> frozen) {
+    return off ? null : reads.key(vars, frozen);
   }
 
   /** The result kept for a key, or null. */

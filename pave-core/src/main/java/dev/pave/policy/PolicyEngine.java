@@ -321,6 +321,12 @@ public final class PolicyEngine {
     final List<Pods.Element> volumes;
     final Map<String, Object> vars = new HashMap<>();
     final Map<Shared, Map<String, Object>> variables = new java.util.IdentityHashMap<>();
+    /**
+     * The values the result-sharing keys read, copied once per object: several rules read
+     * the same securityContext or labels, and each copy would otherwise be made and hashed
+     * again. By identity, as the object does not change while it is evaluated.
+     */
+    final Map<Object, Object> frozen = new java.util.IdentityHashMap<>();
 
     Subject(SourceObject target) {
       this.target = target;
@@ -429,7 +435,7 @@ public final class PolicyEngine {
       }
       Object result;
       try {
-        result = validate(r, vars);
+        result = validate(r, vars, subject.frozen);
       } catch (CelEvaluationException ex) {
         if (r.rule().onError() == Policy.OnError.IGNORE) {
           continue;
@@ -454,7 +460,7 @@ public final class PolicyEngine {
         }
         if (r.message() != null) {
           try {
-            details.add(message(r, vars));
+            details.add(message(r, vars, subject.frozen));
           } catch (CelEvaluationException ex) {
             details.add(r.rule().message() != null ? r.rule().message() : r.rule().title());
           }
@@ -484,9 +490,9 @@ public final class PolicyEngine {
   }
 
   /** The rule's verdict, shared with an earlier object that is the same in what it reads. */
-  private Object validate(CompiledRule r, Map<String, Object> vars)
+  private Object validate(CompiledRule r, Map<String, Object> vars, Map<Object, Object> frozen)
       throws CelEvaluationException {
-    List<Object> key = r.validateMemo() == null ? null : r.validateMemo().key(vars);
+    List<Object> key = r.validateMemo() == null ? null : r.validateMemo().key(vars, frozen);
     Object kept = key == null ? null : r.validateMemo().get(key);
     if (kept != null) {
       return kept;
@@ -498,9 +504,10 @@ public final class PolicyEngine {
     return result;
   }
 
-  private static String message(CompiledRule r, Map<String, Object> vars)
+  private static String message(CompiledRule r, Map<String, Object> vars,
+      Map<Object, Object> frozen)
       throws CelEvaluationException {
-    List<Object> key = r.messageMemo() == null ? null : r.messageMemo().key(vars);
+    List<Object> key = r.messageMemo() == null ? null : r.messageMemo().key(vars, frozen);
     Object kept = key == null ? null : r.messageMemo().get(key);
     if (kept != null) {
       return (String) kept;

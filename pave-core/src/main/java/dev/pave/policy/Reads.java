@@ -187,15 +187,24 @@ final class Reads {
    * before a key was missing, or the value that is not a map where it had to stop.
    */
   List<Object> key(Map<String, Object> vars) {
+    return key(vars, new java.util.IdentityHashMap<>());
+  }
+
+  /**
+   * As {@link #key(Map)}, with the copies of maps and lists already made for the same values
+   * kept in {@code frozen} (by identity), for the other expressions evaluated on the same
+   * object; the values must not change while it is used.
+   */
+  List<Object> key(Map<String, Object> vars, Map<Object, Object> frozen) {
     Object[] parts = new Object[roots.length];
     for (int i = 0; i < parts.length; i++) {
-      parts[i] = read(vars, roots[i], keys[i], presence[i]);
+      parts[i] = read(vars, roots[i], keys[i], presence[i], frozen);
     }
     return new Key(parts);
   }
 
   private static Object read(Map<String, Object> vars, String root, String[] keys,
-      boolean presence) {
+      boolean presence, Map<Object, Object> frozen) {
     Object current = vars.get(root);
     if (current == null && !vars.containsKey(root)) {
       return new Missing(-1);
@@ -203,7 +212,7 @@ final class Reads {
     int walk = presence ? keys.length - 1 : keys.length;
     for (int i = 0; i < walk; i++) {
       if (!(current instanceof Map<?, ?> m)) {
-        return new Stopped(i, freeze(current));
+        return new Stopped(i, freeze(current, frozen));
       }
       Object next = m.get(keys[i]);
       if (next == null && !m.containsKey(keys[i])) {
@@ -213,9 +222,9 @@ final class Reads {
     }
     if (presence) {
       return current instanceof Map<?, ?> m ? (Object) new Present(m.containsKey(keys[walk]))
-          : new Stopped(walk, freeze(current));
+          : new Stopped(walk, freeze(current, frozen));
     }
-    return freeze(current);
+    return freeze(current, frozen);
   }
 
   /**
@@ -298,29 +307,49 @@ final class Reads {
     }
   }
 
-  /** A map's entries in order (CEL iterates maps in the order they were read). */
-  private record FrozenMap(List<Object> keysAndValues) {
+  /**
+   * A map's entries in order (CEL iterates maps in the order they were read). Hashed once:
+   * one copy serves every key of the object that reads it.
+   */
+  private static final class FrozenMap {
+    private final List<Object> keysAndValues;
+    private final int hash;
+
+    FrozenMap(List<Object> keysAndValues) {
+      this.keysAndValues = keysAndValues;
+      this.hash = keysAndValues.hashCode();
+    }
+
     @Override
     public boolean equals(Object o) {
-      return o instanceof FrozenMap m && m.keysAndValues.equals(keysAndValues);
+      return o == this || o instanceof FrozenMap m && m.hash == hash
+          && m.keysAndValues.equals(keysAndValues);
     }
 
     @Override
     public int hashCode() {
-      return keysAndValues.hashCode();
+      return hash;
     }
   }
 
-  /** A list (distinct from a map written as alternating keys and values). */
-  private record FrozenList(List<Object> items) {
+  /** A list (distinct from a map written as alternating keys and values), hashed once. */
+  private static final class FrozenList {
+    private final List<Object> items;
+    private final int hash;
+
+    FrozenList(List<Object> items) {
+      this.items = items;
+      this.hash = items.hashCode() + 1;
+    }
+
     @Override
     public boolean equals(Object o) {
-      return o instanceof FrozenList l && l.items.equals(items);
+      return o == this || o instanceof FrozenList l && l.hash == hash && l.items.equals(items);
     }
 
     @Override
     public int hashCode() {
-      return items.hashCode() + 1;
+      return hash;
     }
   }
 
@@ -350,6 +379,10 @@ final class Reads {
    * kept apart (Java's equals never makes a Long equal to a Double or a String).
    */
   static Object freeze(Object v) {
+    return freeze(v, new java.util.IdentityHashMap<>());
+  }
+
+  private static Object freeze(Object v, Map<Object, Object> frozen) {
     if (v == null) {
       return Null.NULL;
     }
@@ -357,22 +390,30 @@ final class Reads {
         || v instanceof Integer) {
       return v;
     }
+    if (!(v instanceof Map<?, ?>) && !(v instanceof List<?>)) {
+      return new Opaque(v);
+    }
+    Object done = frozen.get(v);
+    if (done != null) {
+      return done;
+    }
     if (v instanceof Map<?, ?> m) {
       Object[] kv = new Object[m.size() * 2];
       int i = 0;
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        kv[i++] = freeze(e.getKey());
-        kv[i++] = freeze(e.getValue());
+        kv[i++] = freeze(e.getKey(), frozen);
+        kv[i++] = freeze(e.getValue(), frozen);
       }
-      return new FrozenMap(List.of(kv));
-    }
-    if (v instanceof List<?> l) {
+      done = new FrozenMap(List.of(kv));
+    } else {
+      List<?> l = (List<?>) v;
       Object[] items = new Object[l.size()];
       for (int i = 0; i < items.length; i++) {
-        items[i] = freeze(l.get(i));
+        items[i] = freeze(l.get(i), frozen);
       }
-      return new FrozenList(List.of(items));
+      done = new FrozenList(List.of(items));
     }
-    return new Opaque(v);
+    frozen.put(v, done);
+    return done;
   }
 }
