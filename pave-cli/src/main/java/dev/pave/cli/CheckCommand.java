@@ -4,6 +4,7 @@ import dev.pave.policy.CheckRun;
 import dev.pave.policy.Checker;
 import dev.pave.policy.Finding;
 import dev.pave.policy.Inventory;
+import dev.pave.policy.PolicyEngine;
 import dev.pave.policy.Severity;
 import dev.pave.policy.report.JsonReport;
 import dev.pave.policy.report.JunitReport;
@@ -118,6 +119,10 @@ final class CheckCommand implements Callable<Integer> {
       Thread t = new Thread(loading, "pave-load-packs");
       t.setDaemon(true);
       t.start();
+      // The CEL environment is built beside the reading of the packs, not after it.
+      Thread cel = new Thread(PolicyEngine::prepare, "pave-prepare-cel");
+      cel.setDaemon(true);
+      cel.start();
     }
     phase("start");
     List<Input> inputs = null;
