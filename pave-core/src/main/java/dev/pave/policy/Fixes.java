@@ -17,11 +17,26 @@ final class Fixes {
     if (indexPath.isEmpty()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder();
-    for (String part : indexPath.replace("[", ".").replace("]", "").split("\\.")) {
-      sb.append('/').append(escape(part));
+    // Parts are separated by "." and "[", and "]" is dropped: spec.containers[0].image is
+    // /spec/containers/0/image. Empty parts at the end are dropped, as String.split does.
+    StringBuilder sb = new StringBuilder(indexPath.length() + 8);
+    int written = 0;
+    int start = 0;
+    int n = indexPath.length();
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? indexPath.charAt(i) : '.';
+      if (c == '.' || c == '[') {
+        String part = indexPath.substring(start, i).replace("]", "");
+        sb.append('/').append(escape(part));
+        if (!part.isEmpty()) {
+          written = sb.length();
+        }
+        start = i + 1;
+      }
     }
-    return sb.toString();
+    sb.setLength(written);
+    // A path of brackets alone splits into one empty part, as String.split gives it.
+    return written == 0 && indexPath.replace("]", "").isEmpty() ? "/" : sb.toString();
   }
 
   /** A key as a JSON pointer token; most keys need no escape and are returned as they are. */
