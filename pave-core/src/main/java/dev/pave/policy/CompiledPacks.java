@@ -26,8 +26,10 @@ import java.util.Set;
  * <p>An expression is found by its text. The same text checked against the same declarations
  * always gives the same tree, and the file is written by the same build as the declarations
  * ({@link PolicyEngine#cel()}), so a user's pack that repeats a built-in expression gets the
- * tree it would have compiled. Anything not found, or a file that cannot be read, is compiled
- * as before.
+ * tree it would have compiled. The file also records what the declarations were
+ * ({@link PolicyEngine#declarations()}); one written against others (by a build that skipped
+ * the step) is not used. Anything not found, or a file that cannot be read, is compiled as
+ * before.
  */
 final class CompiledPacks {
   /** Next to the packs, as a resource of this class. */
@@ -76,7 +78,9 @@ final class CompiledPacks {
 
   static Map<String, byte[]> parse(byte[] file) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(file));
-    if (in.readInt() != MAGIC) {
+    if (in.readInt() != MAGIC || in.readInt() != PolicyEngine.declarations().hashCode()) {
+      // Written by another version of the declarations (a build that skipped the step that
+      // writes it): compile everything.
       return Map.of();
     }
     int n = in.readInt();
@@ -112,6 +116,7 @@ final class CompiledPacks {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(MAGIC);
+    out.writeInt(PolicyEngine.declarations().hashCode());
     out.writeInt(expressions.size());
     for (String e : expressions) {
       byte[] checked = CelProtoAbstractSyntaxTree.fromCelAst(cel.compile(e).getAst())

@@ -89,6 +89,28 @@ public final class PolicyEngine {
     cel();
   }
 
+  /** The variables' types, in the order declared. */
+  private static final Map<String, dev.cel.common.types.CelType> DECLARED = declared();
+
+  private static Map<String, dev.cel.common.types.CelType> declared() {
+    Map<String, dev.cel.common.types.CelType> out = new LinkedHashMap<>();
+    dev.cel.common.types.CelType map = MapType.create(SimpleType.STRING, SimpleType.DYN);
+    for (String name : List.of("object", "pod", "podMeta", "container", "volume", "params",
+        "variables", "related", "oldObject", "request", "namespaceObject")) {
+      out.put(name, name.equals("oldObject") ? SimpleType.DYN : map);
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * What type-checking an expression depends on besides its text: Pave's own function
+   * declarations and the variables. Expressions compiled ahead are used only when it is the
+   * same as when they were compiled.
+   */
+  static String declarations() {
+    return dev.pave.policy.cel.KubernetesLibrary.declarations() + " " + DECLARED;
+  }
+
   private static final class Environment {
     static final Cel CEL = standard();
 
@@ -111,17 +133,9 @@ public final class PolicyEngine {
             CelExtensions.sets(CelOptions.current().build()))
         .addFunctionDeclarations(dev.pave.policy.cel.KubernetesLibrary.declarations())
         .addFunctionBindings(dev.pave.policy.cel.KubernetesLibrary.bindings())
-        .addVar("object", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("pod", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("podMeta", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("container", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("volume", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("params", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("related", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("oldObject", SimpleType.DYN)
-        .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
-        .addVar("namespaceObject", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVarDeclarations(DECLARED.entrySet().stream()
+            .map(e -> dev.cel.common.CelVarDecl.newVarDeclaration(e.getKey(), e.getValue()))
+            .toList())
         .build();
   }
 

@@ -47,5 +47,9 @@ class CompiledPacksTest {
     Map<String, byte[]> table = CompiledPacks.parse(CompiledPacks.build());
     assertThat(table).hasSize(CompiledPacks.size());
     assertThat(CompiledPacks.parse(new byte[] {0, 0, 0, 1, 0, 0, 0, 0})).isEmpty();
+    // Compiled against other declarations: not used.
+    byte[] other = CompiledPacks.build();
+    other[4] ^= 1;
+    assertThat(CompiledPacks.parse(other)).isEmpty();
   }
 }
