@@ -212,7 +212,7 @@ final class CheckCommand implements Callable<Integer> {
       }
       case "sarif" -> out.print(SarifReport.render(run, loaded.engine(), versionText(),
           source -> texts.get(source)));
-      case "junit" -> out.print(JunitReport.render(run));
+      case "junit" -> JunitReport.write(run, out);
       default -> TextReport.write(run, out);
     }
     out.flush();

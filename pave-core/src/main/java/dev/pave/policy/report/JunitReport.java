@@ -11,14 +11,32 @@ public final class JunitReport {
   private JunitReport() {}
 
   public static String render(CheckRun run) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    write(run, out);
+    return out.toString();
+  }
+
+  /**
+   * Streams the report: a large check has a test case per resource and rule, hundreds of
+   * thousands of them, which a report built whole first would hold twice.
+   */
+  public static void write(CheckRun run, java.io.Writer out) {
+    try {
+      write(run, (Appendable) out);
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void write(CheckRun run, Appendable sb) throws java.io.IOException {
     int tests = run.checked().stream().mapToInt(c -> c.rules().size()).sum();
     long failures = run.findings().stream().filter(f -> f.blocking()
         && f.severity().atLeast(run.failOn())).count();
-    StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    sb.append("<testsuites name=\"pave check\" tests=\"").append(tests).append("\" failures=\"")
-        .append(failures).append("\">\n");
-    sb.append("  <testsuite name=\"pave check\" tests=\"").append(tests).append("\" failures=\"")
-        .append(failures).append("\">\n");
+    sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    String counts = "tests=\"" + tests + "\" failures=\"" + failures + "\">\n";
+    sb.append("<testsuites name=\"pave check\" ").append(counts);
+    sb.append("  <testsuite name=\"pave check\" ").append(counts);
     for (CheckRun.Checked c : run.checked()) {
       Map<String, Finding> byRule = c.findings().stream()
           .collect(Collectors.toMap(Finding::ruleId, Function.identity(), (a, b) -> a));
@@ -51,7 +69,6 @@ public final class JunitReport {
       }
     }
     sb.append("  </testsuite>\n</testsuites>\n");
-    return sb.toString();
   }
 
   static String xml(String s) {
