@@ -176,7 +176,7 @@ final class CheckCommand implements Callable<Integer> {
         // Objects are checked as they are read, so a large input is never held whole.
         streamed.addAll(SourceReader.readEach(source, in.pieces(),
             o -> withSnippets(Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now,
-                known)),
+                known), in.pieces()),
             problems));
       }
     }
@@ -211,7 +211,7 @@ final class CheckCommand implements Callable<Integer> {
         }
       }
       case "sarif" -> out.print(SarifReport.render(run, loaded.engine(), versionText(),
-          source -> texts.get(source)));
+          source -> texts.get(source), textFixes::get));
       case "junit" -> JunitReport.write(run, out);
       default -> TextReport.write(run, out);
     }
@@ -275,6 +275,10 @@ final class CheckCommand implements Callable<Integer> {
    * Findings of the JSON report rendered while the objects are checked, on every core; the
    * report then only copies them. By identity: two findings can be equal records.
    */
+  /** The SARIF report's text edits, worked out while checking; by identity, as above. */
+  private final Map<Finding.Violation, java.util.Optional<dev.pave.policy.fix.TextFix>>
+      textFixes = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
   private final Map<Finding, byte[]> renderedJson =
       java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
@@ -283,8 +287,21 @@ final class CheckCommand implements Callable<Integer> {
    * the objects are still being checked on every core, instead of one by one while the report
    * is written; the objects they come from can then be dropped early.
    */
-  private CheckRun.Checked withSnippets(CheckRun.Checked c) {
+  private CheckRun.Checked withSnippets(CheckRun.Checked c,
+      List<YamlDocuments.Piece> pieces) {
     if (format.equals("junit")) {
+      return c;
+    }
+    if (format.equals("sarif")) {
+      // The text edit of each fix re-reads its document and checks that the edited text reads
+      // back as the patched object: work for every core, not for the report at the end.
+      for (Finding f : c.findings()) {
+        for (Finding.Violation v : f.violations()) {
+          v.fixed();
+          textFixes.put(v, java.util.Optional.ofNullable(
+              dev.pave.policy.fix.TextFix.of(pieces, v)));
+        }
+      }
       return c;
     }
     if (format.equals("json")) {

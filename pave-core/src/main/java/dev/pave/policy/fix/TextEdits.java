@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions.FlowStyle;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -27,7 +26,13 @@ final class TextEdits {
   private TextEdits() {}
 
   static String apply(String doc, Map<String, Object> op) {
-    Node root = new Yaml(new LoaderOptions()).compose(new StringReader(doc));
+    // The composer alone, as Yaml.compose runs it: a Yaml instance would also build a
+    // constructor and a representer for every edit of every fix.
+    LoaderOptions options = new LoaderOptions();
+    Node root = new org.yaml.snakeyaml.composer.Composer(
+        new org.yaml.snakeyaml.parser.ParserImpl(
+            new org.yaml.snakeyaml.reader.StreamReader(new StringReader(doc)), options),
+        dev.pave.spec.YamlDocuments.resolver(), options).getSingleNode();
     List<String> tokens = tokens((String) op.get("path"));
     String kind = (String) op.get("op");
     Node parent = find(root, tokens.subList(0, tokens.size() - 1));

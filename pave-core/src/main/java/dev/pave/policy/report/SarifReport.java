@@ -32,6 +32,17 @@ public final class SarifReport {
    */
   public static String render(CheckRun run, PolicyEngine engine, String version,
       java.util.function.Function<String, String> texts) {
+    return render(run, engine, version, texts, v -> null);
+  }
+
+  /**
+   * As {@link #render(CheckRun, PolicyEngine, String, java.util.function.Function)}, with the
+   * text edits {@code known} gives (worked out ahead, on every core); it gives null for the
+   * violations it does not know, whose edits are worked out here.
+   */
+  public static String render(CheckRun run, PolicyEngine engine, String version,
+      java.util.function.Function<String, String> texts,
+      java.util.function.Function<Finding.Violation, java.util.Optional<TextFix>> known) {
     // Each file is split into documents once, not once per fixable result.
     Map<String, List<dev.pave.spec.YamlDocuments.Piece>> split = new java.util.HashMap<>();
     Set<String> ruleIds = new LinkedHashSet<>();
@@ -83,7 +94,9 @@ public final class SarifReport {
               String text = texts.apply(source);
               return text == null ? null : dev.pave.spec.YamlDocuments.split(text);
             });
-        TextFix edit = pieces == null ? null : TextFix.of(pieces, v);
+        java.util.Optional<TextFix> ahead = known.apply(v);
+        TextFix edit = ahead != null ? ahead.orElse(null)
+            : pieces == null ? null : TextFix.of(pieces, v);
         if (edit != null) {
           Map<String, Object> deleted = new LinkedHashMap<>();
           deleted.put("startLine", edit.startLine());
