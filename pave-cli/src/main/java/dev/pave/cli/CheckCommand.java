@@ -205,7 +205,12 @@ final class CheckCommand implements Callable<Integer> {
         java.io.OutputStream bytes = Stdout.bytesUnder(out);
         if (bytes != null) {
           out.flush();
-          JsonReport.write(run, bytes, renderedJson::get);
+          try {
+            JsonReport.write(run, bytes, renderedJson::get);
+          } catch (java.io.UncheckedIOException e) {
+            // Whoever read standard output has gone (`| head`): stop writing quietly, as the
+            // text writer does, and keep the check's exit code.
+          }
         } else {
           JsonReport.write(run, out, renderedJson::get);
         }

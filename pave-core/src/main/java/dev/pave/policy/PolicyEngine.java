@@ -89,6 +89,12 @@ public final class PolicyEngine {
     cel();
   }
 
+  private static final CelOptions OPTIONS = CelOptions.current()
+      .comprehensionMaxIterations(ITERATION_BUDGET)
+      .enableOptionalSyntax(true)
+      .enableHeterogeneousNumericComparisons(true)
+      .build();
+
   /** The variables' types, in the order declared. */
   private static final Map<String, dev.cel.common.types.CelType> DECLARED = declared();
 
@@ -103,12 +109,13 @@ public final class PolicyEngine {
   }
 
   /**
-   * What type-checking an expression depends on besides its text: Pave's own function
-   * declarations and the variables. Expressions compiled ahead are used only when it is the
-   * same as when they were compiled.
+   * What type-checking an expression depends on besides its text and cel-java itself: the
+   * options, Pave's own function declarations and the variables. Expressions compiled ahead
+   * are used only when it is the same as when they were compiled.
    */
   static String declarations() {
-    return dev.pave.policy.cel.KubernetesLibrary.declarations() + " " + DECLARED;
+    return OPTIONS + " " + dev.pave.policy.cel.KubernetesLibrary.declarations() + " "
+        + DECLARED;
   }
 
   private static final class Environment {
@@ -119,11 +126,7 @@ public final class PolicyEngine {
 
   private static Cel standard() {
     return CelFactory.standardCelBuilder()
-        .setOptions(CelOptions.current()
-            .comprehensionMaxIterations(ITERATION_BUDGET)
-            .enableOptionalSyntax(true)
-            .enableHeterogeneousNumericComparisons(true)
-            .build())
+        .setOptions(OPTIONS)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addCompilerLibraries(CelExtensions.strings(), CelExtensions.bindings(),
             CelExtensions.optional(), CelExtensions.math(CelOptions.current().build()),

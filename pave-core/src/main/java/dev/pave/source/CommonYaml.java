@@ -28,6 +28,8 @@ final class CommonYaml {
   private static final int MAX_DEPTH = 64;
   /** SnakeYAML refuses a simple key longer than 1024 characters. */
   private static final int MAX_KEY = 1000;
+  /** Longer documents go to SnakeYAML, which refuses those beyond its limit. */
+  private static final int MAX_LENGTH = 16 * 1024 * 1024;
 
   /** The document's characters, one byte each: only ASCII text is read here. */
   private final byte[] s;
@@ -46,7 +48,11 @@ final class CommonYaml {
   private long lastAt;
   private YamlTree.Spots lastSpots;
 
-  private CommonYaml(byte[] ascii) {
+  /** The text read, to tell a '?' written from one a lone surrogate was encoded as. */
+  private final String text;
+
+  private CommonYaml(String text, byte[] ascii) {
+    this.text = text;
     s = ascii;
     end = s.length;
   }
@@ -55,7 +61,10 @@ final class CommonYaml {
   static YamlTree.Root read(String text) {
     // For ASCII text this is a plain copy of the string's bytes, and the strings cut out of it
     // are copies back, with no conversion to and from UTF-16 either way.
-    CommonYaml r = new CommonYaml(text.getBytes(StandardCharsets.UTF_8));
+    if (text.length() > MAX_LENGTH) {
+      return null;  // SnakeYAML applies its limit on the size of a document
+    }
+    CommonYaml r = new CommonYaml(text, text.getBytes(StandardCharsets.UTF_8));
     try {
       return r.document();
     } catch (RuntimeException e) {
@@ -67,10 +76,12 @@ final class CommonYaml {
   }
 
   private YamlTree.Root document() {
-    for (byte c : s) {
+    for (int i = 0; i < end; i++) {
+      byte c = s[i];
       // Control characters (tab and carriage return included), DEL, and any byte of a
-      // character beyond ASCII.
-      if (c < ' ' ? c != '\n' : c == 0x7F) {
+      // character beyond ASCII. A lone surrogate is encoded as '?', one byte for one char,
+      // so there the text tells.
+      if (c < ' ' ? c != '\n' : c == 0x7F || c == '?' && text.charAt(i) != '?') {
         throw GIVE_UP;
       }
     }
@@ -354,10 +365,11 @@ final class CommonYaml {
     } else {
       throw GIVE_UP;
     }
+    spaces();
+    // Up to the colon, as SnakeYAML counts a simple key's length.
     if (pos - from > MAX_KEY) {
       throw GIVE_UP;
     }
-    spaces();
     return key;
   }
 
@@ -522,7 +534,7 @@ final class CommonYaml {
         }
         char e = (char) s[pos];
         switch (e) {
-          case '"', '\\', '/' -> b.append(e);
+          case '"', '\\' -> b.append(e);
           case 'n' -> b.append('\n');
           case 't' -> b.append('\t');
           case 'r' -> b.append('\r');

@@ -80,7 +80,8 @@ class CommonYamlTest {
         "a:\tb\n", "a: b\r\n", "? a\n: b\n", "%YAML 1.1\n---\na: b\n", "--- {a: b}\n",
         "- a\n- b\n", "plain\n", "a: b\n...\n", "a: b: c\n", "a: {b:c}\n", "a: [b: c]\n",
         "a: \"\\U0001F600\"\n", "a: b\n c: d\n", "a:\n  - x\n  b: y\n", "a: b\n- c\n",
-        "\uFEFFa: b\n", "a: \"\\x41\"\n")) {
+        "\uFEFFa: b\n", "a: \"\\x41\"\n", "a: \"\\/\"\n", "a: x\uD800\n", "a: b\uDC00c\n",
+        "\"a\"" + " ".repeat(1100) + ": b\n", "x: {\"a\"" + " ".repeat(1030) + ": b}\n")) {
       assertThat(CommonYaml.read(text)).as(text).isNull();
       assertSame(new YamlDocuments.Piece(text, 0));
     }

@@ -11,7 +11,7 @@ import java.util.Map;
  * byte, by appending to a buffer. A large check has tens of thousands of findings, and going
  * through the generator cost more than the rest of building them; the layout is fixed, so it
  * is spelled out here. Anything outside it (a number that is not an integer, a value of
- * another type, an exception record, text with unpaired surrogates) gives null, and the
+ * another type, an exception record, text with a surrogate standing alone) gives null, and the
  * finding goes to Jackson; a test compares both over findings of every shape.
  */
 final class JsonFindings {
@@ -158,6 +158,15 @@ final class JsonFindings {
     }
   }
 
+  private static boolean hasQuestionMark(byte[] b) {
+    for (byte c : b) {
+      if (c == '?') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * A JSON string with the escapes Jackson writes: quote, backslash, control characters;
    * everything else as its UTF-8. Worked on the string's UTF-8 bytes, which for ASCII text is
@@ -169,10 +178,15 @@ final class JsonFindings {
       return;
     }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    if (b.length != s.length()) {
-      // Not ASCII: make sure no surrogate stands alone (UTF-8 would turn it into '?').
+    // A surrogate standing alone is encoded as '?': leave those strings to Jackson, which
+    // escapes it. Pairs are encoded as the four bytes of their character, as Jackson does.
+    if (b.length != s.length() || hasQuestionMark(b)) {
       for (int i = 0; i < s.length(); i++) {
-        if (Character.isSurrogate(s.charAt(i))) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
           throw OTHER;
         }
       }

@@ -3,6 +3,7 @@ package dev.pave.policy.report;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,9 @@ public final class JsonReport {
   /** Configured once and then only read, so it is shared by every thread. */
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
+      // Characters beyond the basic plane as their four UTF-8 bytes, as a writer of text
+      // encodes them, instead of a pair of escapes.
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
       .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).build();
 
   private JsonReport() {}
@@ -45,8 +49,10 @@ public final class JsonReport {
       Function<Finding, byte[]> rendered) {
     try {
       write(run, MAPPER.getFactory().createGenerator(out),
-          f -> rendered.apply(f) == null ? null
-              : new String(rendered.apply(f), StandardCharsets.UTF_8));
+          f -> {
+            byte[] text = rendered.apply(f);
+            return text == null ? null : new String(text, StandardCharsets.UTF_8);
+          });
       out.write("\n");
       out.flush();
     } catch (java.io.IOException e) {
@@ -62,7 +68,10 @@ public final class JsonReport {
       Function<Finding, byte[]> rendered) {
     try {
       write(run, MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8),
-          f -> rendered.apply(f) == null ? null : new Utf8(rendered.apply(f)));
+          f -> {
+            byte[] text = rendered.apply(f);
+            return text == null ? null : new Utf8(text);
+          });
       out.write('\n');
       out.flush();
     } catch (java.io.IOException e) {

@@ -108,9 +108,25 @@ class JsonReportTest {
         new dev.pave.spec.Position(1, 1), List.of(half), null, null)), Finding.Status.FAILED,
         null);
     assertThat(JsonFindings.render(odd)).isNull();
-    Finding emoji = new Finding("pack/rule", Severity.LOW, "t \uD83D\uDE00", "Pod", "ns", "p",
-        "in.yaml", "m", "r", List.of(), List.of(), Finding.Status.FAILED, null);
-    assertThat(JsonFindings.render(emoji)).isNull();
-    assertThat(JsonReport.finding(emoji)).isEqualTo(JsonReport.generated(emoji));
+    Finding lone = new Finding("pack/rule", Severity.LOW, "t", "Pod", "ns", "web\uD800", "in.yaml",
+        "m", "r", List.of(), List.of(), Finding.Status.FAILED, null);
+    assertThat(JsonFindings.render(lone)).isNull();
+    assertThat(new String(JsonReport.finding(lone), StandardCharsets.UTF_8))
+        .contains("\"web\\uD800\"");
+    // Characters beyond the basic plane are their UTF-8 bytes on every path.
+    Finding emoji = new Finding("pack/rule", Severity.LOW, "t \uD83D\uDE00", "Pod", "ns",
+        "web\uD83D\uDE00?", "in.yaml", "m", "r", List.of(), List.of(), Finding.Status.FAILED,
+        null);
+    assertThat(JsonFindings.render(emoji)).isEqualTo(JsonReport.generated(emoji));
+    CheckRun run = new CheckRun(List.of(new CheckRun.Checked(new CheckRun.Resource("Pod", "ns",
+        "web", "in.yaml"), List.of("pack/rule"), List.of(emoji))), List.of(), List.of(),
+        List.of(), Severity.LOW);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    JsonReport.write(run, bytes, JsonReport::finding);
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(JsonReport.render(run))
+        .contains("web\uD83D\uDE00?");
+    java.io.ByteArrayOutputStream generated = new java.io.ByteArrayOutputStream();
+    JsonReport.write(run, generated, f -> null);
+    assertThat(generated.toString(StandardCharsets.UTF_8)).isEqualTo(JsonReport.render(run));
   }
 }
