@@ -97,6 +97,25 @@ final class CompiledPacks {
   /** Every expression of the built-in packs compiled, in the format {@link #find} reads. */
   static byte[] build() throws CelValidationException, IOException {
     Cel cel = PolicyEngine.cel();
+    Set<String> expressions = expressions();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(MAGIC);
+    out.writeInt(PolicyEngine.declarations().hashCode());
+    out.writeInt(expressions.size());
+    for (String e : expressions) {
+      byte[] checked = CelProtoAbstractSyntaxTree.fromCelAst(cel.compile(e).getAst())
+          .toCheckedExpr().toByteArray();
+      out.writeUTF(e);
+      out.writeInt(checked.length);
+      out.write(checked);
+    }
+    out.flush();
+    return bytes.toByteArray();
+  }
+
+  /** Every expression of the built-in packs, each once, in the order written. */
+  static Set<String> expressions() {
     Set<String> expressions = new LinkedHashSet<>();
     for (Document<Policy> doc : BuiltInPacks.all().values()) {
       Policy.Spec spec = doc.value().spec();
@@ -113,19 +132,6 @@ final class CompiledPacks {
         }
       }
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(MAGIC);
-    out.writeInt(PolicyEngine.declarations().hashCode());
-    out.writeInt(expressions.size());
-    for (String e : expressions) {
-      byte[] checked = CelProtoAbstractSyntaxTree.fromCelAst(cel.compile(e).getAst())
-          .toCheckedExpr().toByteArray();
-      out.writeUTF(e);
-      out.writeInt(checked.length);
-      out.write(checked);
-    }
-    out.flush();
-    return bytes.toByteArray();
+    return expressions;
   }
 }

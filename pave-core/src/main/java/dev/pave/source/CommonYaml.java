@@ -250,39 +250,19 @@ final class CommonYaml {
         throw GIVE_UP;
       }
       pos++;
-      // An empty value is where SnakeYAML puts it: just after the colon.
       long afterColon = here();
       spaces();
       Object value;
-      long valueAt;
-      YamlTree.Spots valueSpots;
       if (pos == end || s[pos] == '\n' || s[pos] == '#') {
-        skipLine();
-        int below = contentLine();
-        if (below > indent) {
-          value = blockNode(indent);
-          valueAt = lastAt;
-          valueSpots = lastSpots;
-        } else if (below == indent && s[pos] == '-' && blankAt(pos + 1)) {
-          value = blockSequence(indent);
-          valueAt = lastAt;
-          valueSpots = lastSpots;
-        } else {
-          value = null;
-          valueAt = afterColon;
-          valueSpots = null;
-          next = below;
-        }
+        value = valueBelow(indent, afterColon, true);
       } else {
         if (s[pos] == '-' && blankAt(pos + 1)) {
           throw GIVE_UP;
         }
         value = inlineValue(indent);
-        valueAt = lastAt;
-        valueSpots = lastSpots;
       }
       out.put(key, value);
-      spots.add(key, keyAt, value, valueAt, valueSpots);
+      spots.add(key, keyAt, value, lastAt, lastSpots);
       if (next != indent) {
         break;
       }
@@ -299,6 +279,26 @@ final class CommonYaml {
     return out;
   }
 
+  /**
+   * The value of a key or a dash that ends its line: the node on the lines below when they are
+   * indented deeper than the collection (for a key, also a sequence at the key's own
+   * indentation), else an empty value where SnakeYAML puts it, just after the colon or dash.
+   */
+  private Object valueBelow(int indent, long afterMarker, boolean key) {
+    skipLine();
+    int below = contentLine();
+    if (below > indent) {
+      return blockNode(indent);
+    }
+    if (key && below == indent && s[pos] == '-' && blankAt(pos + 1)) {
+      return blockSequence(indent);
+    }
+    lastAt = afterMarker;
+    lastSpots = null;
+    next = below;
+    return null;
+  }
+
   private List<Object> blockSequence(int indent) {
     if (++depth > MAX_DEPTH) {
       throw GIVE_UP;
@@ -310,29 +310,10 @@ final class CommonYaml {
       pos++;  // the dash
       long afterDash = here();
       spaces();
-      Object value;
-      long valueAt;
-      YamlTree.Spots valueSpots;
-      if (pos == end || s[pos] == '\n' || s[pos] == '#') {
-        skipLine();
-        int below = contentLine();
-        if (below > indent) {
-          value = blockNode(indent);
-          valueAt = lastAt;
-          valueSpots = lastSpots;
-        } else {
-          value = null;
-          valueAt = afterDash;
-          valueSpots = null;
-          next = below;
-        }
-      } else {
-        value = blockNode(indent);
-        valueAt = lastAt;
-        valueSpots = lastSpots;
-      }
+      Object value = pos == end || s[pos] == '\n' || s[pos] == '#'
+          ? valueBelow(indent, afterDash, false) : blockNode(indent);
       out.add(value);
-      spots.add(null, 0, null, valueAt, valueSpots);
+      spots.add(null, 0, null, lastAt, lastSpots);
       if (next != indent || s[pos] != '-' || !blankAt(pos + 1)) {
         break;
       }

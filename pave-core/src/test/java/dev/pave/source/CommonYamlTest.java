@@ -3,10 +3,7 @@ package dev.pave.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pave.spec.YamlDocuments;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -191,7 +188,7 @@ class CommonYamlTest {
     }
     assertThat(full).as(piece.text()).isNotNull();
     assertThat(common.value()).as(piece.text()).isEqualTo(full.value());
-    assertThat(types(common.value())).as(piece.text()).isEqualTo(types(full.value()));
+    assertThat(SourceReaderTest.types(common.value())).as(piece.text()).isEqualTo(SourceReaderTest.types(full.value()));
     assertThat(common.at()).as(piece.text()).isEqualTo(full.at());
     assertSameSpots(common.spots(), full.spots(), piece.text());
     return true;
@@ -215,19 +212,5 @@ class CommonYamlTest {
           .isEqualTo(e.valueAt[i]);
       assertSameSpots(a.children[i], e.children[i], text);
     }
-  }
-
-  private static Object types(Object value) {
-    if (value instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(k, types(v)));
-      return out;
-    }
-    if (value instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(v -> out.add(types(v)));
-      return out;
-    }
-    return value == null ? "null" : value.getClass().getSimpleName();
   }
 }

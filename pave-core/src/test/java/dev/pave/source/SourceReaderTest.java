@@ -265,7 +265,7 @@ class SourceReaderTest {
   }
 
   /** The tree with each scalar replaced by its Java type, so 1 and 1.0 and "1" differ. */
-  private static Object types(Object value) {
+  static Object types(Object value) {
     if (value instanceof Map<?, ?> m) {
       Map<Object, Object> out = new LinkedHashMap<>();
       m.forEach((k, v) -> out.put(k, types(v)));
