@@ -270,13 +270,21 @@ final class CommonYaml {
         throw GIVE_UP;
       }
     }
+    close(indent, at, spots);
+    return out;
+  }
+
+  /**
+   * Ends a block collection that starts at {@code at}: the line after it may not be indented
+   * deeper than the collection, which would continue something it cannot hold.
+   */
+  private void close(int indent, long at, YamlTree.Spots spots) {
     if (next > indent) {
       throw GIVE_UP;
     }
     depth--;
     lastAt = at;
     lastSpots = spots;
-    return out;
   }
 
   /**
@@ -320,12 +328,7 @@ final class CommonYaml {
     }
     // A line at this indentation that is not an entry ends a sequence that is a mapping's
     // value at the mapping's own indentation; anywhere else the collection around it refuses it.
-    if (next > indent) {
-      throw GIVE_UP;
-    }
-    depth--;
-    lastAt = at;
-    lastSpots = spots;
+    close(indent, at, spots);
     return out;
   }
 
