@@ -215,8 +215,8 @@ final class CheckCommand implements Callable<Integer> {
           JsonReport.write(run, out, renderedJson::get);
         }
       }
-      case "sarif" -> out.print(SarifReport.render(run, loaded.engine(), versionText(),
-          source -> texts.get(source), textFixes::get));
+      case "sarif" -> SarifReport.write(run, loaded.engine(), versionText(),
+          source -> texts.get(source), textFixes::get, out);
       case "junit" -> JunitReport.write(run, out);
       default -> TextReport.write(run, out);
     }

@@ -1,6 +1,5 @@
 package dev.pave.policy.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.policy.CheckRun;
@@ -43,6 +42,20 @@ public final class SarifReport {
   public static String render(CheckRun run, PolicyEngine engine, String version,
       java.util.function.Function<String, String> texts,
       java.util.function.Function<Finding.Violation, java.util.Optional<TextFix>> known) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    write(run, engine, version, texts, known, out);
+    return out.toString();
+  }
+
+  /**
+   * As {@link #render(CheckRun, PolicyEngine, String, java.util.function.Function,
+   * java.util.function.Function)}, written to {@code out} as it is serialised rather than
+   * into one string first: the log of a large check is hundreds of megabytes.
+   */
+  public static void write(CheckRun run, PolicyEngine engine, String version,
+      java.util.function.Function<String, String> texts,
+      java.util.function.Function<Finding.Violation, java.util.Optional<TextFix>> known,
+      java.io.Writer out) {
     // Each file is split into documents once, not once per fixable result.
     Map<String, List<dev.pave.spec.YamlDocuments.Piece>> split = new java.util.HashMap<>();
     Set<String> ruleIds = new LinkedHashSet<>();
@@ -139,10 +152,13 @@ public final class SarifReport {
     sarif.put("version", "2.1.0");
     sarif.put("runs", List.of(runMap));
     try {
-      return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
-          .writeValueAsString(sarif) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).build()
+          .writeValue(out, sarif);
+      out.write("\n");
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
