@@ -175,7 +175,7 @@ final class CheckCommand implements Callable<Integer> {
       } else {
         // Objects are checked as they are read, so a large input is never held whole.
         streamed.addAll(SourceReader.readEach(source, in.pieces(),
-            o -> withSnippets(Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now,
+            o -> forReport(Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now,
                 known), in.pieces()),
             problems));
       }
@@ -280,19 +280,19 @@ final class CheckCommand implements Callable<Integer> {
    * Findings of the JSON report rendered while the objects are checked, on every core; the
    * report then only copies them. By identity: two findings can be equal records.
    */
+  private final Map<Finding, byte[]> renderedJson =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
   /** The SARIF report's text edits, worked out while checking; by identity, as above. */
   private final Map<Finding.Violation, java.util.Optional<dev.pave.policy.fix.TextFix>>
       textFixes = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
-
-  private final Map<Finding, byte[]> renderedJson =
-      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   /**
    * Works out the fixed snippets the chosen report shows (for JSON, the whole finding) while
    * the objects are still being checked on every core, instead of one by one while the report
    * is written; the objects they come from can then be dropped early.
    */
-  private CheckRun.Checked withSnippets(CheckRun.Checked c,
+  private CheckRun.Checked forReport(CheckRun.Checked c,
       List<YamlDocuments.Piece> pieces) {
     if (format.equals("junit")) {
       return c;

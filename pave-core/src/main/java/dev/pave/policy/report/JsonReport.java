@@ -13,9 +13,7 @@ import dev.pave.policy.CheckRun;
 import dev.pave.policy.Finding;
 import dev.pave.spec.Problem;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
 /** Findings as JSON for programs: one object per finding with every field. */
@@ -241,31 +239,31 @@ public final class JsonReport {
   private static void write(Finding f, JsonGenerator gen)
       throws java.io.IOException {
     gen.writeStartObject();
-    field(gen, "rule", f.ruleId());
-    field(gen, "severity", f.severity().name().toLowerCase(Locale.ROOT));
-    field(gen, "status", f.status().name().toLowerCase(Locale.ROOT));
+    gen.writeStringField("rule", f.ruleId());
+    gen.writeStringField("severity", f.severity().name().toLowerCase(Locale.ROOT));
+    gen.writeStringField("status", f.status().name().toLowerCase(Locale.ROOT));
     gen.writeObjectFieldStart("resource");
-    field(gen, "kind", f.kind());
-    field(gen, "namespace", f.namespace());
-    field(gen, "name", f.name());
+    gen.writeStringField("kind", f.kind());
+    gen.writeStringField("namespace", f.namespace());
+    gen.writeStringField("name", f.name());
     gen.writeEndObject();
-    field(gen, "file", f.source());
-    field(gen, "title", f.title());
-    field(gen, "message", f.message());
-    field(gen, "rationale", f.rationale());
+    gen.writeStringField("file", f.source());
+    gen.writeStringField("title", f.title());
+    gen.writeStringField("message", f.message());
+    gen.writeStringField("rationale", f.rationale());
     gen.writeFieldName("controls");
-    value(gen, f.controls());
+    MAPPER.writeValue(gen, f.controls());
     gen.writeArrayFieldStart("violations");
     for (Finding.Violation v : f.violations()) {
       gen.writeStartObject();
-      field(gen, "element", v.element());
-      field(gen, "path", v.path());
+      gen.writeStringField("element", v.element());
+      gen.writeStringField("path", v.path());
       gen.writeNumberField("line", v.position().line());
       gen.writeNumberField("column", v.position().column());
       gen.writeFieldName("patch");
-      value(gen, v.patch());
-      field(gen, "fixed", v.fixed());
-      field(gen, "specFix", v.specFix());
+      MAPPER.writeValue(gen, v.patch());
+      gen.writeStringField("fixed", v.fixed());
+      gen.writeStringField("specFix", v.specFix());
       gen.writeEndObject();
     }
     gen.writeEndArray();
@@ -274,66 +272,5 @@ public final class JsonReport {
       MAPPER.writeValue(gen, f.excepted());
     }
     gen.writeEndObject();
-  }
-
-  private static void field(JsonGenerator gen, String name, String value)
-      throws java.io.IOException {
-    gen.writeFieldName(name);
-    if (value == null) {
-      gen.writeNull();
-    } else {
-      string(gen, value);
-    }
-  }
-
-  private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[1024]);
-
-  /**
-   * A string written from a copy of its characters: the generator writes a char[] in one
-   * loop, but a String one call to charAt at a time, which before the full compiler was a
-   * twentieth of a large check.
-   */
-  private static void string(JsonGenerator gen, String s) throws java.io.IOException {
-    int n = s.length();
-    char[] chars = CHARS.get();
-    if (chars.length < n) {
-      chars = new char[Math.max(n, chars.length * 2)];
-      CHARS.set(chars);
-    }
-    s.getChars(0, n, chars, 0);
-    gen.writeString(chars, 0, n);
-  }
-
-  /**
-   * A tree of maps, lists and scalars, written as the mapper writes it, without looking up a
-   * serializer for every value.
-   */
-  private static void value(JsonGenerator gen, Object v) throws java.io.IOException {
-    if (v == null) {
-      gen.writeNull();
-    } else if (v instanceof String s) {
-      string(gen, s);
-    } else if (v instanceof Map<?, ?> m) {
-      gen.writeStartObject();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        gen.writeFieldName(String.valueOf(e.getKey()));
-        value(gen, e.getValue());
-      }
-      gen.writeEndObject();
-    } else if (v instanceof List<?> l) {
-      gen.writeStartArray();
-      for (Object item : l) {
-        value(gen, item);
-      }
-      gen.writeEndArray();
-    } else if (v instanceof Long n) {
-      gen.writeNumber(n);
-    } else if (v instanceof Integer n) {
-      gen.writeNumber(n);
-    } else if (v instanceof Boolean b) {
-      gen.writeBoolean(b);
-    } else {
-      MAPPER.writeValue(gen, v);
-    }
   }
 }
