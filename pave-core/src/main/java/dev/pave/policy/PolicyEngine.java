@@ -564,15 +564,17 @@ public final class PolicyEngine {
    * sub-expression, so the clock is read only every 256 of them.
    */
   private Object run(CompiledRule r, Map<String, Object> vars) throws CelEvaluationException {
+    // A resolver over the live map: eval(Map) and trace(Map) would copy every variable on
+    // every call.
+    dev.cel.runtime.CelVariableResolver resolver =
+        name -> java.util.Optional.ofNullable(vars.get(name));
     if (!r.iterates() || !limits.enabled()) {
-      // A resolver over the live map: eval(Map) would copy every variable on every call.
-      return r.validate().eval((dev.cel.runtime.CelVariableResolver)
-          name -> java.util.Optional.ofNullable(vars.get(name)));
+      return r.validate().eval(resolver);
     }
     long deadline = limits.ticker().getAsLong() + limits.deadline().toNanos();
     int[] steps = {0};
     try {
-      return r.validate().trace(vars, (expr, value) -> {
+      return r.validate().trace(resolver, (expr, value) -> {
         if ((++steps[0] & 255) == 0 && limits.ticker().getAsLong() > deadline) {
           throw new DeadlineExceeded();
         }

@@ -6,9 +6,11 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Says which element made an {@code all(...)} fail. The rule is evaluated again with a trace;
@@ -26,43 +28,92 @@ final class Tracing {
 
   private Tracing() {}
 
+  /**
+   * The variables whose values are parts of the object, where a failing element can be found
+   * again; an all() over anything else (the related objects, the parameters) names nothing
+   * in the object, and tracing it would only cost.
+   */
+  private static final Set<String> IN_OBJECT = Set.of("object", "pod", "podMeta", "container",
+      "volume", "variables");
+
   static Predicates predicates(CelAbstractSyntaxTree ast) {
     Map<Long, String> out = new HashMap<>();
-    collect(ast.getExpr(), out);
+    collect(ast.getExpr(), IN_OBJECT, out);
     return new Predicates(out);
   }
 
-  private static void collect(CelExpr e, Map<Long, String> out) {
+  /**
+   * Collects the predicates of all() comprehensions over values that may come from the
+   * object: {@code inObject} names the identifiers that may hold such values here.
+   */
+  private static void collect(CelExpr e, Set<String> inObject, Map<Long, String> out) {
     switch (e.getKind()) {
       case CALL -> {
-        e.call().target().ifPresent(t -> collect(t, out));
-        e.call().args().forEach(a -> collect(a, out));
+        e.call().target().ifPresent(t -> collect(t, inObject, out));
+        e.call().args().forEach(a -> collect(a, inObject, out));
       }
-      case SELECT -> collect(e.select().operand(), out);
-      case LIST -> e.list().elements().forEach(x -> collect(x, out));
+      case SELECT -> collect(e.select().operand(), inObject, out);
+      case LIST -> e.list().elements().forEach(x -> collect(x, inObject, out));
       case MAP -> e.map().entries().forEach(x -> {
-        collect(x.key(), out);
-        collect(x.value(), out);
+        collect(x.key(), inObject, out);
+        collect(x.value(), inObject, out);
       });
       case COMPREHENSION -> {
         CelExpr.CelComprehension c = e.comprehension();
+        boolean rangeInObject = mentions(c.iterRange(), inObject);
+        Set<String> inner = new HashSet<>(inObject);
+        for (String v : List.of(c.iterVar(), c.iterVar2())) {
+          if (rangeInObject) {
+            inner.add(v);
+          } else {
+            inner.remove(v);
+          }
+        }
+        // An accumulator holds elements of the range (map, filter) or its initial value
+        // (cel.bind).
+        if (rangeInObject || mentions(c.accuInit(), inObject)) {
+          inner.add(c.accuVar());
+        } else {
+          inner.remove(c.accuVar());
+        }
         CelExpr step = c.loopStep();
         // all(x, p) expands to a loop step `accu && p`.
-        if (step.getKind() == CelExpr.ExprKind.Kind.CALL
+        if (rangeInObject && step.getKind() == CelExpr.ExprKind.Kind.CALL
             && step.call().function().equals("_&&_") && step.call().args().size() == 2
             && step.call().args().get(0).getKind() == CelExpr.ExprKind.Kind.IDENT
             && step.call().args().get(0).ident().name().equals(c.accuVar())) {
           out.put(step.call().args().get(1).id(), c.iterVar());
         }
-        collect(c.iterRange(), out);
-        collect(c.accuInit(), out);
-        collect(c.loopCondition(), out);
-        collect(step, out);
-        collect(c.result(), out);
+        collect(c.iterRange(), inObject, out);
+        collect(c.accuInit(), inObject, out);
+        collect(c.loopCondition(), inner, out);
+        collect(step, inner, out);
+        collect(c.result(), inner, out);
       }
       default -> {
       }
     }
+  }
+
+  /** Whether an expression uses any of these identifiers (loop variables of the same name too). */
+  private static boolean mentions(CelExpr e, Set<String> names) {
+    return switch (e.getKind()) {
+      case IDENT -> names.contains(e.ident().name());
+      case CALL -> e.call().target().map(t -> mentions(t, names)).orElse(false)
+          || e.call().args().stream().anyMatch(a -> mentions(a, names));
+      case SELECT -> mentions(e.select().operand(), names);
+      case LIST -> e.list().elements().stream().anyMatch(x -> mentions(x, names));
+      case MAP -> e.map().entries().stream()
+          .anyMatch(x -> mentions(x.key(), names) || mentions(x.value(), names));
+      case STRUCT -> e.struct().entries().stream().anyMatch(x -> mentions(x.value(), names));
+      case COMPREHENSION -> {
+        CelExpr.CelComprehension c = e.comprehension();
+        yield mentions(c.iterRange(), names) || mentions(c.accuInit(), names)
+            || mentions(c.loopCondition(), names) || mentions(c.loopStep(), names)
+            || mentions(c.result(), names);
+      }
+      default -> false;
+    };
   }
 
   /** Index paths of the elements whose predicate failed, in the order they failed. */
@@ -74,7 +125,8 @@ final class Tracing {
     List<Object> failed = new ArrayList<>();
     Map<String, Object> current = new HashMap<>();
     try {
-      program.trace(vars, (expr, value) -> {
+      program.trace((dev.cel.runtime.CelVariableResolver)
+          name -> java.util.Optional.ofNullable(vars.get(name)), (expr, value) -> {
         if (expr.getKind() == CelExpr.ExprKind.Kind.IDENT
             && predicates.iterVarByPredicate().containsValue(expr.ident().name())) {
           current.put(expr.ident().name(), value);
