@@ -310,10 +310,16 @@ final class CheckCommand implements Callable<Integer> {
       return c;
     }
     if (format.equals("json")) {
+      // Once rendered, only a finding's verdict is still read (for the totals and the exit
+      // code): its violations, patches and fixed forms are let go instead of being kept, and
+      // copied by every collection, until the report is written.
+      List<Finding> kept = new ArrayList<>(c.findings().size());
       for (Finding f : c.findings()) {
-        renderedJson.put(f, JsonReport.finding(f));
+        Finding verdict = f.withoutViolations();
+        renderedJson.put(verdict, JsonReport.finding(f));
+        kept.add(verdict);
       }
-      return c;
+      return new CheckRun.Checked(c.resource(), c.rules(), kept);
     }
     for (Finding f : c.findings()) {
       for (Finding.Violation v : f.violations()) {

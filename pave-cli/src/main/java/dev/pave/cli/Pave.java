@@ -1,5 +1,7 @@
 package dev.pave.cli;
 
+import dev.pave.policy.BuiltInPacks;
+import dev.pave.policy.PolicyEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,11 +24,32 @@ import picocli.CommandLine.Command;
 public final class Pave {
 
   public static void main(String[] args) {
+    if (args.length > 0 && POLICY_COMMANDS.contains(args[0])) {
+      // What every policy command needs whatever its options: the CEL environment and the
+      // built-in packs, prepared on other cores while the command line is read.
+      start("pave-prepare-cel", PolicyEngine::prepare);
+      start("pave-read-packs", BuiltInPacks::prepare);
+    }
     CommandLine cl = commandLineFor(args);
     cl.setOut(Stdout.WRITER);
     int code = cl.execute(args);
     Stdout.WRITER.flush();
     System.exit(code);
+  }
+
+  /** The commands that evaluate policy. */
+  private static final java.util.Set<String> POLICY_COMMANDS = java.util.Set.of("check", "fix");
+
+  private static void start(String name, Runnable work) {
+    Thread t = new Thread(() -> {
+      try {
+        work.run();
+      } catch (RuntimeException | Error e) {
+        // Only a head start: the command does the same work again and reports what fails.
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
   }
 
   /** The configured command line, shared by main and the tests. */

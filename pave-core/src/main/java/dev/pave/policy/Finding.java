@@ -65,6 +65,12 @@ public record Finding(String ruleId, Severity severity, String title, String kin
     }
   }
 
+  /** The same finding without its violations, for a shell that has already reported them. */
+  public Finding withoutViolations() {
+    return new Finding(ruleId, severity, title, kind, namespace, name, source, message,
+        rationale, controls, List.of(), status, excepted);
+  }
+
   public String resource() {
     return kind + "/" + (namespace == null || namespace.isEmpty() ? "" : namespace + "/") + name;
   }
