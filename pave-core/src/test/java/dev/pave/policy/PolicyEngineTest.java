@@ -116,4 +116,38 @@ class PolicyEngineTest {
         .containsExactly("dup.yaml:7:12: spec.rules[1].id: rule \"a\" is defined twice in pack"
             + " dup");
   }
+
+  @Test
+  void initContainersNeedNoProbesButEveryLongRunningContainerDoes() {
+    PolicyEngine engine = PolicyEngine.build(BuiltInPacks.select(BuiltInPacks.all(),
+        List.of("platform")), Map.of()).engine();
+    String deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api, namespace: shop}
+        spec:
+          template:
+            spec:
+              initContainers:
+                - {name: migrate, image: r.example.com/migrate:1}
+              containers:
+                - name: api
+                  image: r.example.com/api:1
+                  readinessProbe: {httpGet: {path: /, port: 80}}
+                  livenessProbe: {httpGet: {path: /, port: 80}}
+                - {name: %s, image: r.example.com/sidecar:1}
+        """;
+    List<Finding> unprobed = engine.evaluate(SourceReader.read("d.yaml",
+        deployment.formatted("sidecar")).objects().get(0), List.of(), Instant.EPOCH);
+    assertThat(unprobed).filteredOn(f -> f.ruleId().equals("platform/probes"))
+        .singleElement().satisfies(f -> {
+          assertThat(f.message()).contains("container \"sidecar\"");
+          assertThat(f.violations()).extracting(Finding.Violation::element)
+              .containsExactly("sidecar");
+        });
+    // The init container is known by its name, which Kubernetes keeps unique in a pod.
+    List<Finding> sameNameAsInit = engine.evaluate(SourceReader.read("d.yaml",
+        deployment.formatted("migrate")).objects().get(0), List.of(), Instant.EPOCH);
+    assertThat(sameNameAsInit).noneMatch(f -> f.ruleId().equals("platform/probes"));
+  }
 }
