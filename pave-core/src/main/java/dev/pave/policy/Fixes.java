@@ -56,14 +56,25 @@ final class Fixes {
     String anchor = pointer(anchorIndexPath);
     for (Policy.Operation op : ops) {
       List<String> tokens = new ArrayList<>();
-      for (String t : (anchor + "/" + op.path()).split("/")) {
-        if (!t.isEmpty()) {
-          tokens.add(unescape(t));
-        }
-      }
+      addTokens(anchor, tokens);
+      addTokens(op.path(), tokens);
       out.add(operation(object, tokens, op));
     }
     return out;
+  }
+
+  /** The keys a JSON pointer names, unescaped, empty ones left out. */
+  private static void addTokens(String pointer, List<String> out) {
+    int start = 0;
+    int n = pointer.length();
+    for (int i = 0; i <= n; i++) {
+      if (i == n || pointer.charAt(i) == '/') {
+        if (i > start) {
+          out.add(unescape(pointer.substring(start, i)));
+        }
+        start = i + 1;
+      }
+    }
   }
 
   private static Map<String, Object> operation(Map<String, Object> object, List<String> tokens,
@@ -178,11 +189,7 @@ final class Fixes {
     copied.add(copy);
     for (Map<String, Object> op : ops) {
       List<String> tokens = new ArrayList<>();
-      for (String t : ((String) op.get("path")).split("/")) {
-        if (!t.isEmpty()) {
-          tokens.add(unescape(t));
-        }
-      }
+      addTokens((String) op.get("path"), tokens);
       Object parent = copy;
       for (int i = 0; i < tokens.size() - 1; i++) {
         parent = ownChild(parent, tokens.get(i), copied);
@@ -220,9 +227,14 @@ final class Fixes {
   /** The value at a JSON pointer, or null. */
   static Object pointerGet(Object root, String pointer) {
     Object current = root;
-    for (String t : pointer.split("/")) {
-      if (!t.isEmpty()) {
-        current = child(current, unescape(t));
+    int start = 0;
+    int n = pointer.length();
+    for (int i = 0; i <= n; i++) {
+      if (i == n || pointer.charAt(i) == '/') {
+        if (i > start) {
+          current = child(current, unescape(pointer.substring(start, i)));
+        }
+        start = i + 1;
       }
     }
     return current;

@@ -367,6 +367,12 @@ public final class PolicyEngine {
      * again. By identity, as the object does not change while it is evaluated.
      */
     final Map<Object, Object> frozen = new java.util.IdentityHashMap<>();
+    /**
+     * The variables for CEL, read from the live map: eval(Map) and trace(Map) would copy every
+     * variable on every call.
+     */
+    final dev.cel.runtime.CelVariableResolver resolver =
+        name -> java.util.Optional.ofNullable(vars.get(name));
 
     Subject(SourceObject target) {
       this.target = target;
@@ -389,10 +395,14 @@ public final class PolicyEngine {
   /** The ids of the rules that look at this object, whether they pass or not. */
   public List<String> rulesFor(SourceObject target, Inventory inventory) {
     boolean hasPod = Pods.of(target.object()) != null;
-    return rules.stream().filter(r -> Matching.matches(r.rule().match(), target, hasPod))
-        .filter(r -> inventory.known() || r.rule().needs() == null
-            || r.rule().needs().isEmpty())
-        .map(CompiledRule::id).toList();
+    List<String> out = new ArrayList<>();
+    for (CompiledRule r : rules) {
+      if (Matching.matches(r.rule().match(), target, hasPod) && (inventory.known()
+          || r.rule().needs() == null || r.rule().needs().isEmpty())) {
+        out.add(r.id());
+      }
+    }
+    return java.util.Collections.unmodifiableList(out);
   }
 
   /** The kinds of related objects some rule needs: what an inventory must hold. */
@@ -475,7 +485,7 @@ public final class PolicyEngine {
       }
       Object result;
       try {
-        result = validate(r, vars, subject.frozen);
+        result = validate(r, subject);
       } catch (CelEvaluationException ex) {
         if (r.rule().onError() == Policy.OnError.IGNORE) {
           continue;
@@ -530,14 +540,14 @@ public final class PolicyEngine {
   }
 
   /** The rule's verdict, shared with an earlier object that is the same in what it reads. */
-  private Object validate(CompiledRule r, Map<String, Object> vars, Map<Object, Object> frozen)
-      throws CelEvaluationException {
-    List<Object> key = r.validateMemo() == null ? null : r.validateMemo().key(vars, frozen);
+  private Object validate(CompiledRule r, Subject subject) throws CelEvaluationException {
+    List<Object> key = r.validateMemo() == null ? null
+        : r.validateMemo().key(subject.vars, subject.frozen);
     Object kept = key == null ? null : r.validateMemo().get(key);
     if (kept != null) {
       return kept;
     }
-    Object result = run(r, vars);
+    Object result = run(r, subject.resolver);
     if (key != null) {
       r.validateMemo().put(key, result);
     }
@@ -552,7 +562,8 @@ public final class PolicyEngine {
     if (kept != null) {
       return (String) kept;
     }
-    String text = String.valueOf(r.message().eval(vars));
+    String text = String.valueOf(r.message().eval((dev.cel.runtime.CelVariableResolver)
+        name -> java.util.Optional.ofNullable(vars.get(name))));
     if (key != null) {
       r.messageMemo().put(key, text);
     }
@@ -563,11 +574,8 @@ public final class PolicyEngine {
    * Evaluates a rule, stopping it at the deadline when it iterates. The listener sees every
    * sub-expression, so the clock is read only every 256 of them.
    */
-  private Object run(CompiledRule r, Map<String, Object> vars) throws CelEvaluationException {
-    // A resolver over the live map: eval(Map) and trace(Map) would copy every variable on
-    // every call.
-    dev.cel.runtime.CelVariableResolver resolver =
-        name -> java.util.Optional.ofNullable(vars.get(name));
+  private Object run(CompiledRule r, dev.cel.runtime.CelVariableResolver resolver)
+      throws CelEvaluationException {
     if (!r.iterates() || !limits.enabled()) {
       return r.validate().eval(resolver);
     }
@@ -594,8 +602,13 @@ public final class PolicyEngine {
   /** PSA's wording: container "a" / containers "a", "b" (and likewise volumes). */
   static String elements(Policy.Each each, List<Finding.Violation> violations) {
     String noun = each == Policy.Each.VOLUMES ? "volume" : "container";
-    List<String> names = violations.stream().map(Finding.Violation::element)
-        .filter(java.util.Objects::nonNull).distinct().map(n -> "\"" + n + "\"").toList();
+    List<String> names = new ArrayList<>();
+    for (Finding.Violation v : violations) {
+      String quoted = v.element() == null ? null : "\"" + v.element() + "\"";
+      if (quoted != null && !names.contains(quoted)) {
+        names.add(quoted);
+      }
+    }
     if (names.isEmpty()) {
       return each == Policy.Each.POD || each == Policy.Each.OBJECT ? "the pod" : noun;
     }

@@ -145,20 +145,41 @@ public final class SourceReader {
     return new Position(YamlTree.line(at) + 1 + lineOffset, YamlTree.column(at) + 1);
   }
 
+  /**
+   * The parts of a path: spec.containers[0].image gives spec, containers, [0, image. One pass
+   * over the path: positions are looked up for every finding of a large check.
+   */
+  static List<String> tokens(String path) {
+    List<String> tokens = new ArrayList<>();
+    int n = path.length();
+    int start = 0;
+    boolean index = false;
+    // Characters between a "]" and the next "." or "[" are not part of any token.
+    boolean closed = false;
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? path.charAt(i) : '.';
+      if (index) {
+        if (c == ']') {
+          tokens.add("[" + path.substring(start, i));
+          index = false;
+          closed = true;
+        }
+      } else if (c == '.' || c == '[') {
+        if (i > start && !closed) {
+          tokens.add(path.substring(start, i));
+        }
+        index = c == '[';
+        closed = false;
+        start = i + 1;
+      }
+    }
+    return tokens;
+  }
+
   /** Follows a path such as spec.containers[0].image down the tree, as far as it goes. */
   static SourceMap.Found find(long rootAt, YamlTree.Spots root, String path, boolean wantKey,
       int lineOffset) {
-    List<String> tokens = new ArrayList<>();
-    for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
-      int bracket = part.indexOf('[');
-      tokens.add(bracket < 0 ? part : part.substring(0, bracket));
-      while (bracket >= 0) {
-        int close = part.indexOf(']', bracket);
-        tokens.add("[" + part.substring(bracket + 1, close));
-        bracket = part.indexOf('[', close);
-      }
-    }
-    tokens.removeIf(String::isEmpty);
+    List<String> tokens = tokens(path);
     long nodeAt = rootAt;
     YamlTree.Spots node = root;
     long keyAt = -1;

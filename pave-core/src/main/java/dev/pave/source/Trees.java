@@ -16,12 +16,16 @@ public final class Trees {
   public static Object copy(Object value) {
     if (value instanceof Map<?, ?> m) {
       Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        out.put(String.valueOf(e.getKey()), copy(e.getValue()));
+      }
       return out;
     }
     if (value instanceof List<?> l) {
       List<Object> out = new ArrayList<>(l.size());
-      l.forEach(v -> out.add(copy(v)));
+      for (Object v : l) {
+        out.add(copy(v));
+      }
       return out;
     }
     return value;

@@ -434,4 +434,19 @@ class SourceReaderTest {
     }
     return v;
   }
+
+  @Test
+  void pathsSplitIntoKeysAndIndexes() {
+    assertThat(SourceReader.tokens("")).isEmpty();
+    assertThat(SourceReader.tokens("spec.template.spec.containers[1].image"))
+        .containsExactly("spec", "template", "spec", "containers", "[1", "image");
+    assertThat(SourceReader.tokens("metadata.labels.app.kubernetes.io/name"))
+        .containsExactly("metadata", "labels", "app", "kubernetes", "io/name");
+    assertThat(SourceReader.tokens("a[0][1].b")).containsExactly("a", "[0", "[1", "b");
+    assertThat(SourceReader.tokens("[0].a..b.")).containsExactly("[0", "a", "b");
+    assertThat(SourceReader.tokens("a[]")).containsExactly("a", "[");
+    assertThat(SourceReader.tokens("a]b[0[1]")).containsExactly("a]b", "[0[1");
+    // What follows a closing bracket up to the next key or index belongs to neither.
+    assertThat(SourceReader.tokens("a[0]b.c")).containsExactly("a", "[0", "c");
+  }
 }

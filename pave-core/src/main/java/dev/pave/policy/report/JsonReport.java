@@ -13,6 +13,7 @@ import dev.pave.policy.CheckRun;
 import dev.pave.policy.Finding;
 import dev.pave.spec.Problem;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -69,7 +70,7 @@ public final class JsonReport {
           f -> {
             byte[] text = rendered.apply(f);
             return text == null ? null : new Utf8(text);
-          });
+          }, out, rendered);
       out.write('\n');
       out.flush();
     } catch (java.io.IOException e) {
@@ -79,6 +80,24 @@ public final class JsonReport {
 
   private static void write(CheckRun run, JsonGenerator generator,
       Function<Finding, Object> rendered) throws java.io.IOException {
+    write(run, generator, rendered, null, null);
+  }
+
+  /** The pretty printer's separators around the findings, when they are copied in as bytes. */
+  private static final byte[] FINDINGS = ",\n  \"findings\" : [".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] FIRST = " ".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NEXT = ", ".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] END = " ]".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * With {@code raw} (the stream under the generator) and every finding rendered as bytes,
+   * the findings are copied to the stream as they are, between the separators the pretty
+   * printer would write: tens of megabytes that otherwise pass through the generator's buffer.
+   */
+  private static void write(CheckRun run, JsonGenerator generator,
+      Function<Finding, Object> rendered, java.io.OutputStream raw,
+      Function<Finding, byte[]> bytes) throws java.io.IOException {
+    List<byte[]> copied = raw == null ? null : allRendered(run, bytes);
     try (JsonGenerator gen = generator) {
       gen.useDefaultPrettyPrinter();
       gen.writeStartObject();
@@ -87,26 +106,51 @@ public final class JsonReport {
       gen.writeNumberField("checked", run.checked().size());
       gen.writeFieldName("skipped");
       MAPPER.writeValue(gen, run.skipped().stream().map(o -> o.describe()).toList());
-      gen.writeArrayFieldStart("findings");
-      for (CheckRun.Checked c : run.checked()) {
-        for (Finding f : c.findings()) {
-          Object text = rendered.apply(f);
-          if (text instanceof String s) {
-            gen.writeRawValue(s);
-          } else if (text instanceof SerializableString s) {
-            gen.writeRawValue(s);
-          } else {
-            write(f, gen);
+      if (copied != null) {
+        gen.flush();
+        raw.write(FINDINGS);
+        for (int i = 0; i < copied.size(); i++) {
+          raw.write(i == 0 ? FIRST : NEXT);
+          raw.write(copied.get(i));
+        }
+        raw.write(END);
+      } else {
+        gen.writeArrayFieldStart("findings");
+        for (CheckRun.Checked c : run.checked()) {
+          for (Finding f : c.findings()) {
+            Object text = rendered.apply(f);
+            if (text instanceof String s) {
+              gen.writeRawValue(s);
+            } else if (text instanceof SerializableString s) {
+              gen.writeRawValue(s);
+            } else {
+              write(f, gen);
+            }
           }
         }
+        gen.writeEndArray();
       }
-      gen.writeEndArray();
       gen.writeFieldName("problems");
       MAPPER.writeValue(gen, run.problems().stream().map(Problem::format).toList());
       gen.writeFieldName("warnings");
       MAPPER.writeValue(gen, run.warnings());
       gen.writeEndObject();
     }
+  }
+
+  /** Every finding's bytes in report order, or null when some finding has none. */
+  private static List<byte[]> allRendered(CheckRun run, Function<Finding, byte[]> bytes) {
+    List<byte[]> out = new java.util.ArrayList<>();
+    for (CheckRun.Checked c : run.checked()) {
+      for (Finding f : c.findings()) {
+        byte[] b = bytes.apply(f);
+        if (b == null) {
+          return null;
+        }
+        out.add(b);
+      }
+    }
+    return out;
   }
 
   /**
