@@ -8,25 +8,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Results of one expression kept by what the expression read ({@link Reads#key}), so that
  * objects alike in those fields (the same securityContext in thousands of containers) are
- * evaluated once. Only the expression's value is shared; every finding is still built from its
- * own object's fields and lines. Errors are never kept. Bounded in size, and it switches itself
- * off for an expression whose values rarely repeat (an image name), where the key would cost
- * without saving anything. Safe to share between threads.
+ * evaluated once; or, likewise, what is worked out from one element, kept by its content. Only
+ * the expression's value is shared; every finding is still built from its own object's fields
+ * and lines. Errors are never kept. Bounded in size, and it switches itself off for an
+ * expression whose values rarely repeat (an image name), where the key would cost without
+ * saving anything. Safe to share between threads.
  */
 final class Memo {
   /** Entries kept per expression; beyond it, results are still given but not stored. */
   private static final int MAX_ENTRIES = 4096;
+  /** Entries kept per memo of {@link #ofValues()}. */
+  private static final int MAX_VALUES = 256;
   /** Lookups after which an expression that is rarely found again stops being kept. */
   private static final int TRIAL = 512;
 
   private final Reads reads;
+  private final int maxEntries;
   private final Map<List<Object>, Object> results = new ConcurrentHashMap<>();
   private final AtomicInteger lookups = new AtomicInteger();
   private final AtomicInteger hits = new AtomicInteger();
   private volatile boolean off;
 
-  private Memo(Reads reads) {
+  private Memo(Reads reads, int maxEntries) {
     this.reads = reads;
+    this.maxEntries = maxEntries;
   }
 
   /**
@@ -34,7 +39,20 @@ final class Memo {
    * object, whose name alone makes every key different.
    */
   static Memo of(Reads reads) {
-    return reads.readsWhole("object") ? null : new Memo(reads);
+    return reads.readsWhole("object") ? null : new Memo(reads, MAX_ENTRIES);
+  }
+
+  /**
+   * A memo of what is computed from one value (an element), kept by that value's content.
+   * Its keys are whole elements, so it keeps fewer of them.
+   */
+  static Memo ofValues() {
+    return new Memo(null, MAX_VALUES);
+  }
+
+  /** The key of a value for {@link #ofValues()}, or null when results are no longer kept. */
+  List<Object> keyOf(Object value) {
+    return off ? null : List.of(Reads.freeze(value));
   }
 
   /**
@@ -64,7 +82,7 @@ final class Memo {
   }
 
   void put(List<Object> key, Object result) {
-    if (!off && result != null && results.size() < MAX_ENTRIES) {
+    if (!off && result != null && results.size() < maxEntries) {
       results.putIfAbsent(key, result);
     }
   }

@@ -47,7 +47,8 @@ public final class PolicyEngine {
 
   private record CompiledRule(String id, Policy.Rule rule, Map<String, Object> params,
       CelRuntime.Program validate, CelRuntime.Program message, Shared shared,
-      boolean iterates, Tracing.Predicates predicates, Memo validateMemo, Memo messageMemo) {}
+      boolean iterates, Tracing.Predicates predicates, Memo validateMemo, Memo messageMemo,
+      Memo fixedMemo) {}
 
   /** The variables every expression may read; see {@link #cel()}. */
   private static final java.util.Set<String> VARIABLES = java.util.Set.of("object", "pod",
@@ -236,7 +237,7 @@ public final class PolicyEngine {
           ? Memo.of(Reads.of(messageAst.getExpr(), VARIABLES)) : null;
       return new Compiled(new CompiledRule(pack + "/" + r.id(), r, params, validate, message,
           shared, COMPREHENSION.matcher(r.validate()).find(), predicates, validateMemo,
-          messageMemo), problems);
+          messageMemo, share && r.fix() != null ? Memo.ofValues() : null), problems);
     }
     return new Compiled(null, problems);
   }
@@ -314,6 +315,11 @@ public final class PolicyEngine {
   int sharedResults() {
     return rules.stream().mapToInt(r -> (r.validateMemo() == null ? 0 : r.validateMemo().hits())
         + (r.messageMemo() == null ? 0 : r.messageMemo().hits())).sum();
+  }
+
+  /** How many fixed forms were those of an earlier element, for tests. */
+  int sharedFixedForms() {
+    return rules.stream().mapToInt(r -> r.fixedMemo() == null ? 0 : r.fixedMemo().hits()).sum();
   }
 
   public List<String> ruleIds() {
@@ -638,18 +644,35 @@ public final class PolicyEngine {
         Map<String, Object> element = (Map<String, Object>) m;
         boolean whole = at == Policy.Fix.At.ELEMENT;
         // Worked out only if a report shows it: a large check must not copy every object.
-        fixed = new Finding.Deferred(() -> {
-          List<Map<String, Object>> local = Fixes.patch(element, "", fix.ops());
-          Map<String, Object> after = Fixes.apply(element, local);
-          if (after == null) {
-            return null;
-          }
-          return Snippets.yaml(whole ? after : Fixes.changedFields(after, "", fix.ops()));
-        });
+        fixed = new Finding.Deferred(() -> fixedForm(r, element, whole));
       }
     }
     return new Finding.Violation(e.name(), namePath, position, patch, fixed,
         fix == null ? null : fix.spec());
+  }
+
+  /** Stands for "no fixed form" among the kept ones, which cannot hold null. */
+  private static final Object NO_FIXED_FORM = new Object();
+
+  /**
+   * The element after the rule's fix, as YAML: the whole element, or only the fields the fix
+   * changes. It depends on nothing but the element and the fix, so elements that are alike
+   * (one sidecar in thousands of pods) share it, as they share the verdict.
+   */
+  private static String fixedForm(CompiledRule r, Map<String, Object> element, boolean whole) {
+    List<Object> key = r.fixedMemo() == null ? null : r.fixedMemo().keyOf(element);
+    Object kept = key == null ? null : r.fixedMemo().get(key);
+    if (kept != null) {
+      return kept == NO_FIXED_FORM ? null : (String) kept;
+    }
+    List<Policy.Operation> ops = r.rule().fix().ops();
+    Map<String, Object> after = Fixes.apply(element, Fixes.patch(element, "", ops));
+    String yaml = after == null ? null
+        : Snippets.yaml(whole ? after : Fixes.changedFields(after, "", ops));
+    if (key != null) {
+      r.fixedMemo().put(key, yaml == null ? NO_FIXED_FORM : yaml);
+    }
+    return yaml;
   }
 
   private static String join(String base, String field) {

@@ -112,6 +112,8 @@ class SharedResultsTest {
     // Meaningful only if results were in fact shared and objects did break rules.
     assertThat(shared.sharedResults()).isGreaterThan(20_000);
     assertThat(fresh.sharedResults()).isZero();
+    assertThat(shared.sharedFixedForms()).isGreaterThan(1_000);
+    assertThat(fresh.sharedFixedForms()).isZero();
     assertThat(findings).isGreaterThan(3_000);
   }
 

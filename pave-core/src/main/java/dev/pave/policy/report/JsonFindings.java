@@ -61,6 +61,16 @@ final class JsonFindings {
   /** The characters of the string being written. */
   private char[] chars = new char[1024];
 
+  /**
+   * Long strings seen on this thread and, once one is seen again, its JSON: fixed forms of
+   * elements that are alike are one string, shared by thousands of findings. By identity, in
+   * slots chosen by identity hash; a string seen once holds its slot with no bytes yet.
+   */
+  private final String[] seen = new String[SLOTS];
+  private final byte[][] seenJson = new byte[SLOTS][];
+  private static final int SLOTS = 64;
+  private static final int LONG = 256;
+
   private JsonFindings() {}
 
   private static byte[] prefix(int level, boolean first, String name) {
@@ -234,6 +244,25 @@ final class JsonFindings {
       return;
     }
     int n = s.length();
+    if (n >= LONG) {
+      int slot = System.identityHashCode(s) & (SLOTS - 1);
+      if (seen[slot] == s) {
+        if (seenJson[slot] == null) {
+          int from = len;
+          encode(s, n);
+          seenJson[slot] = java.util.Arrays.copyOfRange(buf, from, len);
+        } else {
+          put(seenJson[slot]);
+        }
+        return;
+      }
+      seen[slot] = s;
+      seenJson[slot] = null;
+    }
+    encode(s, n);
+  }
+
+  private void encode(String s, int n) {
     if (chars.length < n) {
       chars = new char[Math.max(n, chars.length * 2)];
     }

@@ -100,6 +100,21 @@ class JsonReportTest {
       assertThat(new String(JsonFindings.render(f), StandardCharsets.UTF_8))
           .isEqualTo(new String(JsonReport.generated(f), StandardCharsets.UTF_8));
     }
+    // A long text met again (one fixed form shared by many findings) is written the same
+    // each time, including one with a surrogate standing alone, which goes to Jackson.
+    String longText = tricky.repeat(20);
+    String lonelyText = longText + "\uDC00";
+    for (String text : List.of(longText, lonelyText)) {
+      for (int i = 0; i < 3; i++) {
+        Finding f = new Finding("pack/rule", Severity.HIGH, "t", "Pod", "", "web", "in.yaml",
+            text, null, List.of(), List.of(new Finding.Violation("app", "x",
+            new dev.pave.spec.Position(1, 1), List.of(), new Finding.Deferred(() -> text),
+            text)), Finding.Status.FAILED, null);
+        assertThat(JsonReport.finding(f)).as(i + " " + text.length())
+            .isEqualTo(JsonReport.generated(f));
+        assertThat(JsonFindings.render(f) == null).isEqualTo(text == lonelyText);
+      }
+    }
     // A number that is not an integer, and text with a character outside the basic plane,
     // go to Jackson.
     Map<String, Object> half = Map.of("op", "replace", "path", "/x", "value", 0.5);
