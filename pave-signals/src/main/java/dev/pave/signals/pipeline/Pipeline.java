@@ -142,11 +142,15 @@ public final class Pipeline implements AutoCloseable {
       if (!before.contains(name) || d.config().equals(wanted.get(name))) {
         continue;
       }
-      deliverers.remove(d);
       d.close();
       SinkConfig next = wanted.get(name);
       if (next == null) {
         metrics.removed(name);
+      }
+      // Only now is the sink gone from sinks(): a reader that sees it gone finds its series
+      // gone too.
+      deliverers.remove(d);
+      if (next == null) {
         log.accept("sink " + name + " removed; its waiting notices stay in the outbox");
       } else if (next.delivery().partitions() != d.config().delivery().partitions()) {
         int lanes = next.delivery().partitions();
