@@ -24,9 +24,11 @@ import picocli.CommandLine.Command;
 public final class Pave {
 
   public static void main(String[] args) {
-    if (args.length > 0 && POLICY_COMMANDS.contains(args[0])) {
+    if (args.length > 0 && POLICY_COMMANDS.contains(args[0])
+        && !java.util.Arrays.asList(args).contains("--parse-only")) {
       // What every policy command needs whatever its options: the CEL environment and the
-      // built-in packs, prepared on other cores while the command line is read.
+      // built-in packs, prepared on other cores while the command line is read. A pass that
+      // only reads its inputs needs neither.
       start("pave-prepare-cel", PolicyEngine::prepare);
       start("pave-read-packs", BuiltInPacks::prepare);
     }
