@@ -237,7 +237,8 @@ public final class PolicyEngine {
           ? Memo.of(Reads.of(messageAst.getExpr(), VARIABLES)) : null;
       return new Compiled(new CompiledRule(pack + "/" + r.id(), r, params, validate, message,
           shared, COMPREHENSION.matcher(r.validate()).find(), predicates, validateMemo,
-          messageMemo, share && r.fix() != null ? Memo.ofValues() : null), problems);
+          messageMemo, share && r.fix() != null && (r.fix().at() == null
+              || r.fix().at() == Policy.Fix.At.ELEMENT) ? Memo.ofValues() : null), problems);
     }
     return new Compiled(null, problems);
   }
@@ -657,7 +658,8 @@ public final class PolicyEngine {
   /**
    * The element after the rule's fix, as YAML: the whole element, or only the fields the fix
    * changes. It depends on nothing but the element and the fix, so elements that are alike
-   * (one sidecar in thousands of pods) share it, as they share the verdict.
+   * (one sidecar in thousands of pods) share it, as they share the verdict. Only fixes of an
+   * element are kept so: a pod or an object as a whole is rarely alike another.
    */
   private static String fixedForm(CompiledRule r, Map<String, Object> element, boolean whole) {
     List<Object> key = r.fixedMemo() == null ? null : r.fixedMemo().keyOf(element);

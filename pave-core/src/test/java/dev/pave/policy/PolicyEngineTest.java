@@ -145,6 +145,22 @@ class PolicyEngineTest {
           assertThat(f.violations()).extracting(Finding.Violation::element)
               .containsExactly("sidecar");
         });
+    // An init container without a name needs no probes either, and a list of init containers
+    // that holds something other than containers is no policy error.
+    String nameless = deployment.replace("{name: migrate, image: r.example.com/migrate:1}",
+        "{image: r.example.com/migrate:1}").formatted("sidecar");
+    assertThat(engine.evaluate(SourceReader.read("d.yaml", nameless).objects().get(0),
+        List.of(), Instant.EPOCH)).filteredOn(f -> f.ruleId().equals("platform/probes"))
+        .singleElement().satisfies(f -> assertThat(f.violations())
+            .extracting(Finding.Violation::element).containsExactly("sidecar"));
+    for (String odd : List.of("oops", "{a: b}", "[x]")) {
+      String broken = deployment.replace("- {name: migrate, image: r.example.com/migrate:1}",
+          "- " + odd).formatted("sidecar");
+      assertThat(engine.evaluate(SourceReader.read("d.yaml", broken).objects().get(0),
+          List.of(), Instant.EPOCH)).as(odd)
+          .filteredOn(f -> f.ruleId().equals("platform/probes")).singleElement()
+          .satisfies(f -> assertThat(f.status()).isEqualTo(Finding.Status.FAILED));
+    }
     // The init container is known by its name, which Kubernetes keeps unique in a pod.
     List<Finding> sameNameAsInit = engine.evaluate(SourceReader.read("d.yaml",
         deployment.formatted("migrate")).objects().get(0), List.of(), Instant.EPOCH);

@@ -448,5 +448,8 @@ class SourceReaderTest {
     assertThat(SourceReader.tokens("a]b[0[1]")).containsExactly("a]b", "[0[1");
     // What follows a closing bracket up to the next key or index belongs to neither.
     assertThat(SourceReader.tokens("a[0]b.c")).containsExactly("a", "[0", "c");
+    // An index not closed ends the path; dots inside an index belong to it.
+    assertThat(SourceReader.tokens("a[b")).containsExactly("a");
+    assertThat(SourceReader.tokens("a[x.y]")).containsExactly("a", "[x.y");
   }
 }

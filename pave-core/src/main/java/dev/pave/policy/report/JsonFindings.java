@@ -244,7 +244,7 @@ final class JsonFindings {
       return;
     }
     int n = s.length();
-    if (n >= LONG) {
+    if (n >= LONG && n <= KEPT) {
       int slot = System.identityHashCode(s) & (SLOTS - 1);
       if (seen[slot] == s) {
         if (seenJson[slot] == null) {

@@ -61,7 +61,8 @@ public final class JsonReport {
 
   /**
    * The same report as UTF-8 bytes, the rendered findings copied without being decoded: for
-   * a large report this is most of the writing.
+   * a large report this is most of the writing. {@code rendered} is asked for every finding
+   * before anything is written, so it should give findings rendered ahead, not render them.
    */
   public static void write(CheckRun run, java.io.OutputStream out,
       Function<Finding, byte[]> rendered) {
