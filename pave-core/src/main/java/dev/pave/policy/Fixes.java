@@ -226,16 +226,11 @@ final class Fixes {
 
   /** The value at a JSON pointer, or null. */
   static Object pointerGet(Object root, String pointer) {
+    List<String> tokens = new ArrayList<>();
+    addTokens(pointer, tokens);
     Object current = root;
-    int start = 0;
-    int n = pointer.length();
-    for (int i = 0; i <= n; i++) {
-      if (i == n || pointer.charAt(i) == '/') {
-        if (i > start) {
-          current = child(current, unescape(pointer.substring(start, i)));
-        }
-        start = i + 1;
-      }
+    for (String t : tokens) {
+      current = child(current, t);
     }
     return current;
   }

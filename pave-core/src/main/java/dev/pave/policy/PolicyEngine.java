@@ -374,12 +374,8 @@ public final class PolicyEngine {
      * again. By identity, as the object does not change while it is evaluated.
      */
     final Map<Object, Object> frozen = new java.util.IdentityHashMap<>();
-    /**
-     * The variables for CEL, read from the live map: eval(Map) and trace(Map) would copy every
-     * variable on every call.
-     */
-    final dev.cel.runtime.CelVariableResolver resolver =
-        name -> java.util.Optional.ofNullable(vars.get(name));
+    /** The variables for CEL, one resolver for every rule evaluated on the object. */
+    final dev.cel.runtime.CelVariableResolver resolver = resolver(vars);
 
     Subject(SourceObject target) {
       this.target = target;
@@ -569,8 +565,7 @@ public final class PolicyEngine {
     if (kept != null) {
       return (String) kept;
     }
-    String text = String.valueOf(r.message().eval((dev.cel.runtime.CelVariableResolver)
-        name -> java.util.Optional.ofNullable(vars.get(name))));
+    String text = String.valueOf(r.message().eval(resolver(vars)));
     if (key != null) {
       r.messageMemo().put(key, text);
     }
@@ -604,6 +599,14 @@ public final class PolicyEngine {
       }
       throw e;
     }
+  }
+
+  /**
+   * The variables for CEL read from the live map: eval(Map) and trace(Map) would copy every
+   * variable on every call.
+   */
+  static dev.cel.runtime.CelVariableResolver resolver(Map<String, Object> vars) {
+    return name -> java.util.Optional.ofNullable(vars.get(name));
   }
 
   /** PSA's wording: container "a" / containers "a", "b" (and likewise volumes). */

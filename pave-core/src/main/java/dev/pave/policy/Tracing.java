@@ -125,8 +125,7 @@ final class Tracing {
     List<Object> failed = new ArrayList<>();
     Map<String, Object> current = new HashMap<>();
     try {
-      program.trace((dev.cel.runtime.CelVariableResolver)
-          name -> java.util.Optional.ofNullable(vars.get(name)), (expr, value) -> {
+      program.trace(PolicyEngine.resolver(vars), (expr, value) -> {
         if (expr.getKind() == CelExpr.ExprKind.Kind.IDENT
             && predicates.iterVarByPredicate().containsValue(expr.ident().name())) {
           current.put(expr.ident().name(), value);
