@@ -1,0 +1,250 @@
+package dev.pave.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An embedded Kubernetes API server: one store, the API's handlers, its admission chain and
+ * the controllers whose effects clients count on, served over HTTP on a loopback port. The
+ * sandbox and every test that needs a cluster use it; kubectl and the fabric8 client talk to
+ * it unchanged.
+ */
+public final class Cluster implements AutoCloseable {
+  private final Store store = new Store();
+  private final ResourceTypes types = new ResourceTypes();
+  private final Strategies strategies = new Strategies();
+  private final List<Admission> admission = new CopyOnWriteArrayList<>();
+  private final FieldManager fields = new FieldManager();
+  private final Watches watches = new Watches(store);
+  private final List<Controller> controllers = new CopyOnWriteArrayList<>();
+  private final String adminToken;
+  private volatile Authenticator authenticator;
+  private HttpServer server;
+  private ExecutorService pool;
+  private Api api;
+
+  private Cluster(String adminToken) {
+    this.adminToken = adminToken;
+    this.authenticator = token -> token == null ? User.ANONYMOUS
+        : token.equals(adminToken) ? User.ADMIN : null;
+  }
+
+  /** A cluster on a free loopback port, with its built-in rules and controllers running. */
+  public static Cluster start() {
+    return start(0, "pave-admin-" + java.util.UUID.randomUUID());
+  }
+
+  public static Cluster start(int port, String adminToken) {
+    Cluster c = new Cluster(adminToken);
+    c.open(port);
+    return c;
+  }
+
+  private void open(int port) {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+          256);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on 127.0.0.1:" + port
+          + " for the embedded Kubernetes API: " + e.getMessage(), e);
+    }
+    Discovery discovery = new Discovery(types, "127.0.0.1:" + server.getAddress().getPort());
+    api = new Api(types, discovery, new Reads(store), new Writes(store, strategies, admission,
+        fields), watches);
+    pool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "pave-cluster-http");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(pool);
+    server.createContext("/", this::serve);
+    server.start();
+    run(new CrdController());
+  }
+
+  /** Starts a controller on this cluster's store. */
+  void run(Controller c) {
+    controllers.add(c);
+    c.start(this);
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The token that authenticates as a cluster administrator (group system:masters). */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  ResourceTypes types() {
+    return types;
+  }
+
+  /** Adds an admission step after those already there. */
+  public void admit(Admission a) {
+    admission.add(a);
+  }
+
+  public void authorize(Authorizer a) {
+    api.authorizer(a);
+  }
+
+  public void authenticate(Authenticator a) {
+    authenticator = a;
+  }
+
+  void strategy(Strategy s) {
+    strategies.add(s);
+  }
+
+  /** A kubeconfig for kubectl and other processes, authenticated as the administrator. */
+  public String kubeconfig(String name) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: %1$s
+          cluster:
+            server: %2$s
+        contexts:
+        - name: %1$s
+          context: {cluster: %1$s, user: %1$s-admin}
+        current-context: %1$s
+        users:
+        - name: %1$s-admin
+          user: {token: %3$s}
+        """.formatted(name, url(), adminToken);
+  }
+
+  /** A request from inside the process, as the controllers' service account. */
+  public Response internalWrite(String method, String path, JsonNode body) {
+    return handle(new Request(method, path, Map.of(), Map.of("content-type", "application/json",
+        "user-agent", "kube-controller-manager/v1.36.2"), body == null ? new byte[0]
+        : Json.bytes(body), User.CONTROLLER));
+  }
+
+  /** Handles a request as if it came over HTTP (used by tests and in-process clients). */
+  public Response handle(Request r) {
+    return api.handle(r);
+  }
+
+  private void serve(HttpExchange ex) throws IOException {
+    try (ex) {
+      Request r = request(ex);
+      if (Api.isWatch(r)) {
+        Response refused = api.watch(r, new Watches.Sink() {
+          private OutputStream out;
+
+          @Override
+          public void start() throws IOException {
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.getResponseHeaders().set("Transfer-Encoding", "chunked");
+            ex.sendResponseHeaders(200, 0);
+            out = ex.getResponseBody();
+          }
+
+          @Override
+          public void line(byte[] line) throws IOException {
+            out.write(line);
+            out.flush();
+          }
+        });
+        if (refused != null) {
+          send(ex, refused);
+        }
+        return;
+      }
+      send(ex, api.handle(r));
+    } catch (IOException e) {
+      // the client went away; nothing to answer
+    } catch (RuntimeException e) {
+      send(ex, Response.of(ApiException.internal(e.toString())));
+    }
+  }
+
+  private Request request(HttpExchange ex) throws IOException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT),
+        String.join(",", v)));
+    byte[] body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    String auth = headers.get("authorization");
+    String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? auth.substring(7).strip() : null;
+    User user = authenticator.authenticate(token);
+    return new Request(ex.getRequestMethod().toUpperCase(Locale.ROOT),
+        ex.getRequestURI().getRawPath(), query(ex.getRequestURI().getRawQuery()), headers, body,
+        user);
+  }
+
+  static Map<String, List<String>> query(String raw) {
+    Map<String, List<String>> q = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return q;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      q.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    }
+    return q;
+  }
+
+  private static void send(HttpExchange ex, Response r) {
+    try {
+      ex.getResponseHeaders().set("Content-Type", r.contentType());
+      r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+      for (String w : r.warnings()) {
+        ex.getResponseHeaders().add("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\"");
+      }
+      ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
+      if (r.body().length > 0) {
+        try (OutputStream out = ex.getResponseBody()) {
+          out.write(r.body());
+        }
+      }
+    } catch (IOException e) {
+      // the client went away
+    }
+  }
+
+  @Override
+  public void close() {
+    controllers.forEach(Controller::stop);
+    watches.close();
+    if (server != null) {
+      server.stop(0);
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+}

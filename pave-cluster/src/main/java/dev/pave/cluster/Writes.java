@@ -1,0 +1,647 @@
+package dev.pave.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * Create, update, patch and delete, each in the order a real API server takes them: decode,
+ * check the request against the URL, load and compare versions, apply defaults, admission
+ * (mutating), validation, admission (validating), field ownership, then store unless it is a
+ * dry run or changes nothing.
+ */
+final class Writes {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+
+  private final Store store;
+  private final Strategies strategies;
+  private final List<Admission> admission;
+  private final FieldManager fields;
+
+  Writes(Store store, Strategies strategies, List<Admission> admission, FieldManager fields) {
+    this.store = store;
+    this.strategies = strategies;
+    this.admission = admission;
+    this.fields = fields;
+  }
+
+  // ---- create ----
+
+  Response create(Target t, Request r) {
+    if (t.subresource() != null || !t.collection()) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the "
+          + "requested resource");
+    }
+    boolean dryRun = dryRun(r, "CreateOptions");
+    List<String> warnings = new ArrayList<>();
+    ObjectNode o = decode(t.type(), r, warnings);
+    ObjectNode meta = Json.meta(o);
+    String ns = t.type().namespaced() ? t.namespace() : null;
+    if (ns != null && meta.hasNonNull("namespace") && !meta.get("namespace").asText().isEmpty()
+        && !meta.get("namespace").asText().equals(ns)) {
+      throw ApiException.badRequest("the namespace of the provided object does not match the "
+          + "namespace sent on the request");
+    }
+    if (meta.hasNonNull("resourceVersion") && !meta.get("resourceVersion").asText().isEmpty()) {
+      throw ApiException.internal("resourceVersion should not be set on objects to be created");
+    }
+    String name = meta.path("name").asText("");
+    if (name.isEmpty()) {
+      String prefix = meta.path("generateName").asText("");
+      if (prefix.isEmpty()) {
+        throw ApiException.invalid(t.type().group(), t.type().kind(), "", List.of(
+            new ApiException.Cause("FieldValueRequired",
+                "Required value: name or generateName is required", "metadata.name")));
+      }
+      name = prefix + randomSuffix();
+    }
+    meta.put("name", name);
+    if (ns != null) {
+      meta.put("namespace", ns);
+      requireNamespace(t.type(), ns, name);
+    } else {
+      meta.remove("namespace");
+    }
+    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("creationTimestamp", Json.now());
+    meta.remove("deletionTimestamp");
+    meta.remove("deletionGracePeriodSeconds");
+    meta.remove("managedFields");
+    if (t.type().generation()) {
+      meta.put("generation", 1);
+    } else {
+      meta.remove("generation");
+    }
+    if (t.type().status()) {
+      o.remove("status");
+    }
+    Target named = new Target(t.type(), ns, name, null);
+    ObjectNode result = commit(named, r, "CREATE", o, null, dryRun, warnings);
+    if (!dryRun && store.get(named.key()) != null && isNew(result)) {
+      // stored by commit
+    }
+    return Response.json(201, result, warnings);
+  }
+
+  private static boolean isNew(ObjectNode o) {
+    return true;
+  }
+
+  private void requireNamespace(ResourceType t, String ns, String name) {
+    ObjectNode namespace = store.get(Store.key(nsType(), "", ns));
+    if (namespace == null) {
+      throw ApiException.notFound("", "namespaces", ns);
+    }
+    if (namespace.path("metadata").hasNonNull("deletionTimestamp")) {
+      throw ApiException.forbidden(t.groupResource() + " \"" + name + "\" is forbidden: unable "
+          + "to create new content in namespace " + ns + " because it is being terminated", t,
+          name, List.of(new ApiException.Cause("NamespaceTerminating", "namespace " + ns
+              + " is being terminated", "metadata.namespace")));
+    }
+  }
+
+  private static ResourceType namespaces;
+
+  private static ResourceType nsType() {
+    if (namespaces == null) {
+      namespaces = new ResourceTypes().find("", "v1", "namespaces").orElseThrow();
+    }
+    return namespaces;
+  }
+
+  // ---- update ----
+
+  Response update(Target t, Request r) {
+    if (t.collection()) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the "
+          + "requested resource");
+    }
+    boolean dryRun = dryRun(r, "UpdateOptions");
+    List<String> warnings = new ArrayList<>();
+    if ("scale".equals(t.subresource())) {
+      return scale(t, r, decodeScale(r), dryRun);
+    }
+    checkSubresource(t);
+    ObjectNode o = decode(t.type(), r, warnings);
+    ObjectNode meta = Json.meta(o);
+    if (meta.hasNonNull("name") && !meta.get("name").asText().equals(t.name())) {
+      throw ApiException.badRequest("the name of the object (" + meta.get("name").asText()
+          + ") does not match the name on the URL (" + t.name() + ")");
+    }
+    if (t.type().namespaced() && meta.hasNonNull("namespace")
+        && !meta.get("namespace").asText().isEmpty()
+        && !meta.get("namespace").asText().equals(t.namespace())) {
+      throw ApiException.badRequest("the namespace of the provided object does not match the "
+          + "namespace sent on the request");
+    }
+    ObjectNode old = store.get(t.key());
+    if (old == null) {
+      throw ApiException.notFound(t.type(), t.name());
+    }
+    String rv = meta.path("resourceVersion").asText("");
+    if (rv.isEmpty()) {
+      if (t.type().custom()) {
+        throw ApiException.invalid(t.type().group(), t.type().plural(), t.name(), List.of(
+            new ApiException.Cause("FieldValueInvalid",
+                "Invalid value: 0: must be specified for an update",
+                "metadata.resourceVersion")));
+      }
+    } else if (!rv.equals(old.path("metadata").path("resourceVersion").asText())) {
+      throw ApiException.modified(t.type(), t.name());
+    }
+    ObjectNode updated = merged(t, old, o);
+    ObjectNode result = commit(t, r, "UPDATE", updated, old, dryRun, warnings);
+    return Response.json(200, result, warnings);
+  }
+
+  /**
+   * The object a write to the main resource or to {@code /status} leaves: server-managed
+   * metadata kept, and the part the other endpoint owns taken from the stored object.
+   */
+  private static ObjectNode merged(Target t, ObjectNode old, ObjectNode o) {
+    ObjectNode updated;
+    if ("status".equals(t.subresource())) {
+      updated = old.deepCopy();
+      if (o.has("status")) {
+        updated.set("status", o.get("status"));
+      } else {
+        updated.remove("status");
+      }
+      return updated;
+    }
+    updated = o;
+    ObjectNode meta = Json.meta(updated);
+    JsonNode om = old.path("metadata");
+    for (String f : List.of("uid", "creationTimestamp", "deletionTimestamp",
+        "deletionGracePeriodSeconds", "generation", "namespace")) {
+      if (om.has(f)) {
+        meta.set(f, om.get(f));
+      } else {
+        meta.remove(f);
+      }
+    }
+    if (!meta.has("managedFields") && om.has("managedFields")) {
+      meta.set("managedFields", om.get("managedFields"));
+    }
+    meta.put("name", om.path("name").asText());
+    if (t.type().status()) {
+      if (old.has("status")) {
+        updated.set("status", old.get("status"));
+      } else {
+        updated.remove("status");
+      }
+    }
+    updated.put("apiVersion", old.path("apiVersion").asText(t.type().apiVersion()));
+    updated.put("kind", t.type().kind());
+    return updated;
+  }
+
+  // ---- patch ----
+
+  Response patch(Target t, Request r) {
+    if (t.collection()) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the "
+          + "requested resource");
+    }
+    boolean dryRun = dryRun(r, "PatchOptions");
+    String type = r.contentType();
+    boolean apply = type.equals(Patches.APPLY);
+    Set<String> accepted = t.type().strategic() || "scale".equals(t.subresource())
+        ? Set.of(Patches.MERGE, Patches.JSON_PATCH, Patches.STRATEGIC, Patches.APPLY)
+        : Set.of(Patches.MERGE, Patches.JSON_PATCH, Patches.APPLY);
+    if (!accepted.contains(type)) {
+      throw ApiException.unsupportedMediaType("415: Unsupported Media Type").withEmptyDetails();
+    }
+    String manager = r.param("fieldManager");
+    if (apply && (manager == null || manager.isEmpty())) {
+      throw ApiException.invalid("meta.k8s.io", "PatchOptions", "", List.of(
+          new ApiException.Cause("FieldValueRequired",
+              "Required value: is required for apply patch", "fieldManager")));
+    }
+    List<String> warnings = new ArrayList<>();
+    ObjectNode old = store.get(t.key());
+    if ("scale".equals(t.subresource())) {
+      if (old == null || t.type().scale() == null) {
+        throw ApiException.notFound(t.type(), t.name());
+      }
+      JsonNode scale = patched(t, Scales.of(t.type(), old), type, r.body());
+      return scale(t, r, scale, dryRun);
+    }
+    checkSubresource(t);
+    if (old == null && !apply) {
+      throw ApiException.notFound(t.type(), t.name());
+    }
+    if (apply) {
+      ObjectNode config = parseApply(r.body());
+      ObjectNode result = fields.apply(t.type(), old, config, manager, r.flag("force"),
+          t.subresource());
+      if (old == null) {
+        Request asCreate = new Request("POST", r.path(), r.query(), r.headers(),
+            Json.bytes(result), r.user());
+        return create(new Target(t.type(), t.namespace(), null, null), asCreate);
+      }
+      ObjectNode updated = merged(t, old, result);
+      return Response.json(200, commit(t, r, "UPDATE", updated, old, dryRun, warnings),
+          warnings);
+    }
+    ObjectNode after = (ObjectNode) patched(t, old, type, r.body());
+    String rv = after.path("metadata").path("resourceVersion").asText("");
+    if (!rv.isEmpty() && !rv.equals(old.path("metadata").path("resourceVersion").asText())) {
+      throw ApiException.modified(t.type(), t.name());
+    }
+    ObjectNode updated = merged(t, old, after);
+    return Response.json(200, commit(t, r, "UPDATE", updated, old, dryRun, warnings),
+        warnings);
+  }
+
+  private static JsonNode patched(Target t, JsonNode old, String type, byte[] body) {
+    if (type.equals(Patches.JSON_PATCH)) {
+      return Patches.jsonPatch((ObjectNode) old, body);
+    }
+    JsonNode patch;
+    try {
+      patch = Json.parse(body);
+    } catch (IOException e) {
+      throw ApiException.badRequest("error decoding patch: " + Json.reason(e));
+    }
+    if (!patch.isObject()) {
+      throw ApiException.badRequest("error decoding patch: json: cannot unmarshal "
+          + patch.getNodeType().toString().toLowerCase() + " into Go value of type "
+          + "map[string]interface {}");
+    }
+    JsonNode result = type.equals(Patches.STRATEGIC) ? StrategicMerge.apply(t.type(), old, patch)
+        : Patches.merge(old, patch);
+    return result;
+  }
+
+  private static ObjectNode parseApply(byte[] body) {
+    try {
+      JsonNode n = Json.parseYaml(body);
+      if (n == null || !n.isObject()) {
+        throw ApiException.badRequest("error decoding YAML: the apply configuration must be "
+            + "an object");
+      }
+      return (ObjectNode) n;
+    } catch (IOException e) {
+      throw ApiException.badRequest("error decoding YAML: " + e.getMessage());
+    }
+  }
+
+  // ---- /scale ----
+
+  private JsonNode decodeScale(Request r) {
+    try {
+      return Json.parse(r.body());
+    } catch (IOException e) {
+      throw ApiException.badRequest("error decoding Scale: " + Json.reason(e));
+    }
+  }
+
+  private Response scale(Target t, Request r, JsonNode scale, boolean dryRun) {
+    ObjectNode old = store.get(t.key());
+    if (old == null || t.type().scale() == null) {
+      throw ApiException.notFound(t.type(), t.name());
+    }
+    JsonNode sm = scale.path("metadata");
+    if (sm.hasNonNull("name") && !sm.get("name").asText().equals(t.name())) {
+      throw ApiException.badRequest("the name of the object (" + sm.get("name").asText()
+          + ") does not match the name on the URL (" + t.name() + ")");
+    }
+    String rv = sm.path("resourceVersion").asText("");
+    if (!rv.isEmpty() && !rv.equals(old.path("metadata").path("resourceVersion").asText())) {
+      throw ApiException.modified(t.type(), t.name());
+    }
+    JsonNode replicas = scale.path("spec").path("replicas");
+    if (replicas.isNumber() && replicas.asLong() < 0) {
+      throw ApiException.invalid("autoscaling", "Scale", t.name(), List.of(
+          new ApiException.Cause("FieldValueInvalid", "Invalid value: " + replicas.asLong()
+              + ": must be greater than or equal to 0", "spec.replicas")));
+    }
+    ObjectNode updated = old.deepCopy();
+    Scales.apply(t.type(), updated, scale);
+    Target main = new Target(t.type(), t.namespace(), t.name(), null);
+    ObjectNode stored = commit(main, r, "UPDATE", updated, old, dryRun, new ArrayList<>());
+    return Response.json(200, Scales.of(t.type(), stored), null);
+  }
+
+  // ---- the common path of every write ----
+
+  /**
+   * Defaults, admission, validation, field ownership and the store. A write that changes
+   * nothing stores nothing and answers the stored object, resourceVersion unchanged.
+   */
+  ObjectNode commit(Target t, Request r, String operation, ObjectNode object, ObjectNode old,
+      boolean dryRun, List<String> warnings) {
+    ResourceType type = t.type();
+    object.put("apiVersion", type.apiVersion());
+    object.put("kind", type.kind());
+    strategies.defaults(type, object, old, warnings);
+    Admission.Attributes a = new Admission.Attributes(operation, type, t.subresource(),
+        t.namespace(), t.name(), object, old, r.user(), dryRun, warnings);
+    for (Admission step : admission) {
+      step.mutate(a);
+    }
+    List<ApiException.Cause> causes = strategies.validate(type, object, old);
+    if (!causes.isEmpty()) {
+      throw ApiException.invalid(type.group(), type.kind(), t.name(), causes);
+    }
+    for (Admission step : admission) {
+      step.validate(a);
+    }
+    if (old != null && type.generation() && t.subresource() == null && specChanged(old, object)) {
+      Json.meta(object).put("generation", old.path("metadata").path("generation").asLong(0) + 1);
+    }
+    fields.update(type, old, object, manager(r), t.subresource());
+    if (old != null && unchanged(old, object)) {
+      return old;
+    }
+    if (dryRun) {
+      if (old == null) {
+        Json.meta(object).remove("resourceVersion");
+      } else {
+        Json.meta(object).set("resourceVersion", old.path("metadata").get("resourceVersion"));
+      }
+      return object;
+    }
+    JsonNode meta = object.path("metadata");
+    if (old != null && meta.hasNonNull("deletionTimestamp")
+        && meta.path("finalizers").isEmpty()) {
+      store.put(t.key(), object);
+      return store.remove(t.key());
+    }
+    return store.put(t.key(), object);
+  }
+
+  /** The manager a write is recorded under: the parameter, else the User-Agent's first word. */
+  static String manager(Request r) {
+    String m = r.param("fieldManager");
+    if (m != null && !m.isEmpty()) {
+      return m;
+    }
+    String agent = r.header("user-agent");
+    if (agent == null || agent.isEmpty()) {
+      return "unknown";
+    }
+    int slash = agent.indexOf('/');
+    return slash < 0 ? agent : agent.substring(0, slash);
+  }
+
+  private static boolean specChanged(ObjectNode old, ObjectNode now) {
+    return !strip(old).equals(strip(now));
+  }
+
+  private static JsonNode strip(ObjectNode o) {
+    ObjectNode c = o.deepCopy();
+    c.remove("metadata");
+    c.remove("status");
+    c.remove("apiVersion");
+    c.remove("kind");
+    return c;
+  }
+
+  private static boolean unchanged(ObjectNode old, ObjectNode now) {
+    ObjectNode a = old.deepCopy();
+    ObjectNode b = now.deepCopy();
+    for (ObjectNode x : List.of(a, b)) {
+      ObjectNode m = Json.meta(x);
+      m.remove("resourceVersion");
+      m.remove("managedFields");
+    }
+    return a.equals(b);
+  }
+
+  // ---- delete ----
+
+  Response delete(Target t, Request r) {
+    if (t.subresource() != null) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the "
+          + "requested resource");
+    }
+    JsonNode options = deleteOptions(r);
+    boolean dryRun = dryRun(r, "DeleteOptions") || options.path("dryRun").toString()
+        .contains("All");
+    ObjectNode old = store.get(t.key());
+    if (old == null) {
+      throw ApiException.notFound(t.type(), t.name());
+    }
+    JsonNode pre = options.path("preconditions");
+    JsonNode om = old.path("metadata");
+    if (pre.hasNonNull("resourceVersion")
+        && !pre.get("resourceVersion").asText().equals(om.path("resourceVersion").asText())) {
+      throw ApiException.conflict(t.type(), t.name(), "Operation cannot be fulfilled on "
+          + t.type().kind() + " \"" + t.name() + "\": the ResourceVersion in the precondition ("
+          + pre.get("resourceVersion").asText() + ") does not match the ResourceVersion in "
+          + "record (" + om.path("resourceVersion").asText() + "). The object might have been "
+          + "modified", List.of()).kindAs(t.type().kind());
+    }
+    if (pre.hasNonNull("uid") && !pre.get("uid").asText().equals(om.path("uid").asText())) {
+      throw ApiException.conflict(t.type(), t.name(), "Operation cannot be fulfilled on "
+          + t.type().kind() + " \"" + t.name() + "\": the UID in the precondition ("
+          + pre.get("uid").asText() + ") does not match the UID in record ("
+          + om.path("uid").asText() + "). The object might have been deleted and then "
+          + "recreated", List.of()).kindAs(t.type().kind());
+    }
+    String propagation = options.path("propagationPolicy").asText(
+        r.param("propagationPolicy") == null ? "" : r.param("propagationPolicy"));
+    if (options.path("orphanDependents").asBoolean(false)) {
+      propagation = "Orphan";
+    }
+    ObjectNode updated = old.deepCopy();
+    ObjectNode meta = Json.meta(updated);
+    ArrayNode finalizers = meta.has("finalizers") && meta.get("finalizers").isArray()
+        ? (ArrayNode) meta.get("finalizers") : meta.putArray("finalizers");
+    if (propagation.equals("Foreground") && !contains(finalizers, "foregroundDeletion")) {
+      finalizers.add("foregroundDeletion");
+    } else if (propagation.equals("Orphan") && !contains(finalizers, "orphan")) {
+      finalizers.add("orphan");
+    }
+    boolean namespace = t.type().plural().equals("namespaces") && t.type().group().isEmpty();
+    if (finalizers.isEmpty() && !namespace) {
+      meta.remove("finalizers");
+      if (dryRun) {
+        return Response.json(200, success(t, om), null);
+      }
+      store.remove(t.key());
+      return Response.json(200, success(t, om), null);
+    }
+    if (finalizers.isEmpty()) {
+      meta.remove("finalizers");
+    }
+    if (!meta.hasNonNull("deletionTimestamp")) {
+      meta.put("deletionTimestamp", Json.now());
+      meta.put("deletionGracePeriodSeconds", 0);
+    }
+    if (namespace) {
+      updated.with("status").put("phase", "Terminating");
+    }
+    if (dryRun) {
+      return Response.json(200, updated, null);
+    }
+    if (updated.equals(old)) {
+      return Response.json(200, old, null);
+    }
+    return Response.json(200, store.put(t.key(), updated), null);
+  }
+
+  Response deleteCollection(Target t, Request r) {
+    if (!t.type().has("deletecollection")) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the "
+          + "requested resource");
+    }
+    Predicate<JsonNode> selected = Selector.labels(r.param("labelSelector"))
+        .and(Selector.fields(r.param("fieldSelector"), t.type()));
+    Store.Snapshot snap = store.list(Store.prefix(t.type(),
+        t.type().namespaced() ? t.namespace() : null));
+    ObjectNode list = Json.object();
+    list.put("kind", t.type().listKind());
+    list.put("apiVersion", t.type().apiVersion());
+    list.putObject("metadata").put("resourceVersion", Long.toString(snap.rv()));
+    ArrayNode items = list.putArray("items");
+    for (ObjectNode o : snap.items()) {
+      if (!selected.test(o)) {
+        continue;
+      }
+      items.add(Reads.item(t.type(), o.deepCopy()));
+      Target one = new Target(t.type(), t.namespace(), o.path("metadata").path("name").asText(),
+          null);
+      try {
+        delete(one, r);
+      } catch (ApiException e) {
+        if (e.code() != 404) {
+          throw e;
+        }
+      }
+    }
+    return Response.json(200, list, null);
+  }
+
+  private static ObjectNode success(Target t, JsonNode om) {
+    ObjectNode s = Json.object();
+    s.put("kind", "Status");
+    s.put("apiVersion", "v1");
+    s.putObject("metadata");
+    s.put("status", "Success");
+    ObjectNode d = s.putObject("details");
+    d.put("name", t.name());
+    if (!t.type().group().isEmpty()) {
+      d.put("group", t.type().group());
+    }
+    d.put("kind", t.type().plural());
+    d.put("uid", om.path("uid").asText());
+    return s;
+  }
+
+  private static boolean contains(ArrayNode a, String v) {
+    for (JsonNode n : a) {
+      if (n.asText().equals(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static JsonNode deleteOptions(Request r) {
+    if (r.body() == null || r.body().length == 0) {
+      return Json.object();
+    }
+    try {
+      return Json.parse(r.body());
+    } catch (IOException e) {
+      throw ApiException.badRequest("error decoding DeleteOptions: " + Json.reason(e));
+    }
+  }
+
+  // ---- decoding and options ----
+
+  private static void checkSubresource(Target t) {
+    if (t.subresource() != null && !(t.subresource().equals("status") && t.type().status())) {
+      throw ApiException.notFound(t.type(), t.name());
+    }
+  }
+
+  private static boolean dryRun(Request r, String options) {
+    List<String> values = r.query().get("dryRun");
+    if (values == null || values.isEmpty()) {
+      return false;
+    }
+    for (String v : values) {
+      if (!v.equals("All")) {
+        throw ApiException.invalid("meta.k8s.io", options, "", List.of(
+            new ApiException.Cause("FieldValueNotSupported", "Unsupported value: \"" + v
+                + "\": supported values: \"All\"", "dryRun")));
+      }
+    }
+    return true;
+  }
+
+  /** The request body as an object of the URL's kind; the URL decides where the body is silent. */
+  private ObjectNode decode(ResourceType t, Request r, List<String> warnings) {
+    String type = r.contentType();
+    if (type.contains("protobuf") || type.contains("cbor")) {
+      throw ApiException.unsupportedMediaType("the body of the request was in an unknown "
+          + "format - accepted media types include: application/json, application/yaml");
+    }
+    JsonNode n;
+    try {
+      n = type.contains("yaml") ? Json.parseYaml(r.body()) : Json.parse(r.body());
+    } catch (IOException e) {
+      throw ApiException.badRequest("the object provided is unrecognized (must be of type "
+          + t.kind() + "): couldn't get version/kind; json parse error: " + Json.reason(e));
+    }
+    if (n == null || !n.isObject()) {
+      throw ApiException.badRequest("the object provided is unrecognized (must be of type "
+          + t.kind() + "): couldn't get version/kind; json parse error: not an object");
+    }
+    ObjectNode o = (ObjectNode) n;
+    String apiVersion = Json.text(o, "apiVersion");
+    String kind = Json.text(o, "kind");
+    if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(t.apiVersion())) {
+      throw ApiException.badRequest((kind == null ? t.kind() : kind) + " in version \""
+          + t.version() + "\" cannot be handled as a " + t.kind() + ": no kind \""
+          + (kind == null ? t.kind() : kind) + "\" is registered for version \"" + apiVersion
+          + "\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"");
+    }
+    if (kind != null && !kind.isEmpty() && !kind.equals(t.kind())) {
+      throw ApiException.badRequest("the object provided is unrecognized (must be of type "
+          + t.kind() + "): no kind \"" + kind + "\" is registered for version \""
+          + t.apiVersion() + "\"");
+    }
+    o.put("apiVersion", t.apiVersion());
+    o.put("kind", t.kind());
+    if (!(o.get("metadata") instanceof ObjectNode)) {
+      o.putObject("metadata");
+    }
+    return o;
+  }
+
+  private static String randomSuffix() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      b.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
+    }
+    return b.toString();
+  }
+
+  static boolean removeFinalizer(ObjectNode o, String finalizer) {
+    JsonNode f = o.path("metadata").path("finalizers");
+    if (!f.isArray()) {
+      return false;
+    }
+    for (Iterator<JsonNode> it = f.elements(); it.hasNext(); ) {
+      if (it.next().asText().equals(finalizer)) {
+        it.remove();
+        return true;
+      }
+    }
+    return false;
+  }
+}
