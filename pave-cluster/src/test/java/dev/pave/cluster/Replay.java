@@ -1,0 +1,403 @@
+package dev.pave.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Replays recorded exchanges over HTTP against an embedded cluster and compares each answer
+ * with the recorded one: the status code; for Status bodies the message, reason, code and
+ * details; for objects every recorded field (placeholders such as {@code <uid>} match any
+ * value, {@code <trimmed...>} anything); Warning headers; and plain-text bodies exactly.
+ *
+ * <p>Placeholders in requests are filled from what this replay has seen: {@code <rv>} and
+ * {@code <uid>} with the object's current values (or, where the entry is about a stale
+ * version, the one before), {@code <continue>} with the last continue token a list returned.
+ */
+final class Replay {
+  /** The outcome of one entry. */
+  record Outcome(Recordings.Entry entry, Kind kind, List<String> differences) {}
+
+  enum Kind { MATCH, DIFF, NOT_REPLAYED }
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("<[a-zA-Z][^<>\"]*>");
+  private static final Pattern NAMESPACE = Pattern.compile("/namespaces/([a-z0-9-]+)");
+
+  private final Cluster cluster;
+  /** resourceVersions seen per object path, oldest first. */
+  private final Map<String, List<String>> versions = new HashMap<>();
+  private String lastContinue;
+  private String lastListRv;
+
+  Replay(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  List<Outcome> run(List<Recordings.Entry> entries) throws Exception {
+    prepareNamespaces(entries);
+    List<Outcome> outcomes = new ArrayList<>();
+    for (Recordings.Entry e : entries) {
+      outcomes.add(one(e));
+    }
+    return outcomes;
+  }
+
+  /** Creates the namespaces a file's paths name, except those the file itself creates. */
+  private void prepareNamespaces(List<Recordings.Entry> entries) throws Exception {
+    Set<String> named = new LinkedHashSet<>();
+    Set<String> created = new LinkedHashSet<>();
+    for (Recordings.Entry e : entries) {
+      Matcher m = NAMESPACE.matcher(e.path());
+      while (m.find()) {
+        named.add(m.group(1));
+      }
+      if (e.method().equals("POST") && e.path().startsWith("/api/v1/namespaces")
+          && !e.path().substring("/api/v1/namespaces".length()).contains("/")) {
+        created.add(e.json().path("request").path("body").path("metadata").path("name").asText());
+      }
+    }
+    named.removeAll(created);
+    named.remove("tx-does-not-exist");
+    for (String ns : named) {
+      ObjectNode body = Json.object();
+      body.put("apiVersion", "v1");
+      body.put("kind", "Namespace");
+      body.putObject("metadata").put("name", ns);
+      send("POST", "/api/v1/namespaces", Map.of("Content-Type", "application/json",
+          "Accept", "application/json"), Json.bytes(body), 5000);
+    }
+  }
+
+  private Outcome one(Recordings.Entry e) throws Exception {
+    JsonNode req = e.json().path("request");
+    String method = e.method();
+    if (method.equals("POLL") || method.equals("SEQUENCE") || e.path().startsWith("(")
+        || e.path().contains("(one per")) {
+      return new Outcome(e, Kind.NOT_REPLAYED, List.of("a " + (method.equals("POLL") ? "timeline"
+          : method.equals("SEQUENCE") ? "kubectl request sequence" : "webhook exchange")
+          + ", not a single request"));
+    }
+    String path = fillPath(e);
+    Map<String, String> headers = new LinkedHashMap<>();
+    req.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(),
+        h.getValue().asText()));
+    if (headers.containsKey("Authorization")) {
+      headers.remove("Authorization"); // recorded tokens are placeholders; see auth tests
+    } else if (!headers.containsKey("Impersonate-User")) {
+      headers.put("Authorization", "Bearer " + cluster.adminToken());
+    } else {
+      headers.put("Authorization", "Bearer " + cluster.adminToken());
+    }
+    byte[] body = null;
+    JsonNode b = req.get("body");
+    if (b != null && !b.isNull()) {
+      JsonNode filled = fillBody(e, b.deepCopy(), path);
+      body = filled.isTextual() ? filled.asText().getBytes(StandardCharsets.UTF_8)
+          : Json.bytes(filled);
+    }
+    boolean watch = path.contains("watch=1") || path.contains("watch=true");
+    int readMillis = watch ? watchMillis(path) : 15000;
+    RawHttp.Answer a = send(method, path, headers, body, readMillis);
+    remember(path, method, a);
+    List<String> diffs = compare(e.json().path("response"), a, watch);
+    return new Outcome(e, diffs.isEmpty() ? Kind.MATCH : Kind.DIFF, diffs);
+  }
+
+  private static int watchMillis(String path) {
+    Matcher m = Pattern.compile("timeoutSeconds=(\\d+)").matcher(path);
+    int seconds = m.find() ? Integer.parseInt(m.group(1)) : 3;
+    return Math.min(seconds, 6) * 1000 + 500;
+  }
+
+  private RawHttp.Answer send(String method, String path, Map<String, String> headers,
+      byte[] body, int readMillis) throws Exception {
+    return RawHttp.send(cluster.port(), method, path, headers, body, readMillis);
+  }
+
+  // ---- filling placeholders ----
+
+  private String fillPath(Recordings.Entry e) throws Exception {
+    String path = e.path();
+    if (path.contains("<continue>")) {
+      String token = e.why().toLowerCase().contains("garbage") ? "garbage" : lastContinue;
+      path = path.replace("<continue>", token == null ? "" : token);
+    }
+    if (path.contains("<current rv + 100000>")) {
+      path = path.replace("<current rv + 100000>", Long.toString(currentRv() + 100000));
+    }
+    if (path.contains("<rv>")) {
+      path = path.replace("<rv>", lastListRv == null ? Long.toString(currentRv()) : lastListRv);
+    }
+    return path;
+  }
+
+  private long currentRv() throws Exception {
+    RawHttp.Answer a = send("GET", "/api/v1/namespaces?limit=1", Map.of("Authorization",
+        "Bearer " + cluster.adminToken()), null, 5000);
+    return Json.parse(a.body()).path("metadata").path("resourceVersion").asLong();
+  }
+
+  private JsonNode fillBody(Recordings.Entry e, JsonNode body, String path) throws Exception {
+    if (!body.isObject()) {
+      return body;
+    }
+    ObjectNode o = (ObjectNode) body;
+    String objectPath = objectPath(path, o);
+    JsonNode current = objectPath == null ? null : fetch(objectPath);
+    boolean stale = Pattern.compile("stale|old resourceVersion|read before|now stale|an old",
+        Pattern.CASE_INSENSITIVE).matcher(e.why()).find();
+    JsonNode meta = o.path("metadata");
+    if (meta instanceof ObjectNode m && "<rv>".equals(m.path("resourceVersion").asText())) {
+      String rv = current == null ? "1" : current.path("metadata").path("resourceVersion").asText();
+      if (stale) {
+        List<String> seen = versions.getOrDefault(objectPath, List.of());
+        for (int i = seen.size() - 1; i >= 0; i--) {
+          if (!seen.get(i).equals(rv)) {
+            rv = seen.get(i);
+            break;
+          }
+        }
+      }
+      m.put("resourceVersion", rv);
+    }
+    if (meta instanceof ObjectNode m && "<uid>".equals(m.path("uid").asText()) && current != null) {
+      m.put("uid", current.path("metadata").path("uid").asText());
+    }
+    JsonNode pre = o.path("preconditions");
+    if (pre instanceof ObjectNode p && current != null) {
+      if ("<uid>".equals(p.path("uid").asText())) {
+        p.put("uid", current.path("metadata").path("uid").asText());
+      }
+      if ("<rv>".equals(p.path("resourceVersion").asText())) {
+        p.put("resourceVersion", current.path("metadata").path("resourceVersion").asText());
+      }
+    }
+    return o;
+  }
+
+  /** The path of the object a write addresses (collections: by the body's name). */
+  private static String objectPath(String path, ObjectNode body) {
+    String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    for (String sub : List.of("/status", "/scale")) {
+      if (bare.endsWith(sub)) {
+        bare = bare.substring(0, bare.length() - sub.length());
+      }
+    }
+    String name = body.path("metadata").path("name").asText("");
+    String[] segments = bare.split("/");
+    boolean collection = bare.startsWith("/api/") ? segments.length % 2 == 0
+        : segments.length % 2 == 1;
+    if (collection) {
+      return name.isEmpty() ? null : bare + "/" + name;
+    }
+    return bare;
+  }
+
+  private JsonNode fetch(String objectPath) throws Exception {
+    RawHttp.Answer a = send("GET", objectPath, Map.of("Authorization", "Bearer "
+        + cluster.adminToken(), "Accept", "application/json"), null, 5000);
+    return a.status() == 200 ? Json.parse(a.body()) : null;
+  }
+
+  private void remember(String path, String method, RawHttp.Answer a) {
+    if (a.body().length == 0 || !String.valueOf(a.header("content-type")).contains("json")) {
+      return;
+    }
+    JsonNode body;
+    try {
+      body = Json.parse(a.body());
+    } catch (Exception ex) {
+      return;
+    }
+    if (body == null || !body.isObject()) {
+      return;
+    }
+    JsonNode meta = body.path("metadata");
+    if (meta.hasNonNull("continue")) {
+      lastContinue = meta.get("continue").asText();
+    }
+    if (body.path("kind").asText().endsWith("List") && meta.hasNonNull("resourceVersion")) {
+      lastListRv = meta.get("resourceVersion").asText();
+      return;
+    }
+    if (meta.hasNonNull("resourceVersion") && meta.hasNonNull("name")) {
+      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      String op = objectPath(bare, (ObjectNode) body);
+      if (op != null) {
+        List<String> seen = versions.computeIfAbsent(op, k -> new ArrayList<>());
+        String rv = meta.get("resourceVersion").asText();
+        if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(rv)) {
+          seen.add(rv);
+        }
+      }
+    }
+  }
+
+  // ---- comparing ----
+
+  private static List<String> compare(JsonNode recorded, RawHttp.Answer a, boolean watch) {
+    List<String> diffs = new ArrayList<>();
+    int status = recorded.path("status").asInt();
+    if (status != a.status()) {
+      diffs.add("status " + a.status() + ", recorded " + status);
+    }
+    JsonNode warning = recorded.path("headers").get("Warning");
+    List<String> want = new ArrayList<>();
+    if (warning != null) {
+      if (warning.isArray()) {
+        warning.forEach(w -> want.add(w.asText()));
+      } else {
+        want.add(warning.asText());
+      }
+    }
+    List<String> got = a.headers().getOrDefault("warning", List.of());
+    if (want.size() != got.size()) {
+      diffs.add("warnings " + got + ", recorded " + want);
+    } else {
+      for (int i = 0; i < want.size(); i++) {
+        if (!matches(want.get(i), got.get(i))) {
+          diffs.add("warning " + got.get(i) + ", recorded " + want.get(i));
+        }
+      }
+    }
+    JsonNode body = recorded.get("body");
+    if (body == null || body.isNull()) {
+      return diffs;
+    }
+    String text = new String(a.body(), StandardCharsets.UTF_8);
+    if (body.isTextual()) {
+      if (!matches(body.asText(), text)) {
+        diffs.add("body " + abbreviate(text) + ", recorded " + abbreviate(body.asText()));
+      }
+      return diffs;
+    }
+    if (watch) {
+      compareWatch(body, text, diffs);
+      return diffs;
+    }
+    JsonNode actual;
+    try {
+      actual = Json.parse(a.body());
+    } catch (Exception ex) {
+      diffs.add("body is not JSON: " + abbreviate(text));
+      return diffs;
+    }
+    subset("", body, actual, diffs);
+    return diffs;
+  }
+
+  private static void compareWatch(JsonNode recorded, String text, List<String> diffs) {
+    List<String> want = new ArrayList<>();
+    for (JsonNode ev : recorded.path("events")) {
+      JsonNode event = ev.has("event") ? ev.get("event") : ev;
+      want.add(event.path("type").asText() + " " + event.path("object").path("metadata")
+          .path("name").asText(""));
+    }
+    List<String> got = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        JsonNode ev = Json.parse(line.getBytes(StandardCharsets.UTF_8));
+        got.add(ev.path("type").asText() + " " + ev.path("object").path("metadata")
+            .path("name").asText(""));
+      } catch (Exception ex) {
+        diffs.add("watch line is not JSON: " + abbreviate(line));
+      }
+    }
+    if (!want.equals(got)) {
+      diffs.add("watch events " + got + ", recorded " + want);
+    }
+  }
+
+  /** Every field of {@code want} must be in {@code got} with an equal value. */
+  static void subset(String at, JsonNode want, JsonNode got, List<String> diffs) {
+    if (want.isTextual() && want.asText().startsWith("<trimmed")) {
+      return;
+    }
+    if (got == null || got.isMissingNode()) {
+      diffs.add(at + ": missing, recorded " + abbreviate(want.toString()));
+      return;
+    }
+    if (want.isObject()) {
+      if (!got.isObject()) {
+        diffs.add(at + ": " + abbreviate(got.toString()) + ", recorded an object");
+        return;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        subset(at + "." + f.getKey(), f.getValue(), got.get(f.getKey()), diffs);
+      }
+      return;
+    }
+    if (want.isArray()) {
+      if (!got.isArray()) {
+        diffs.add(at + ": " + abbreviate(got.toString()) + ", recorded a list");
+        return;
+      }
+      boolean trimmed = false;
+      for (JsonNode w : want) {
+        trimmed |= w.isTextual() && w.asText().startsWith("<trimmed");
+      }
+      if (!trimmed && want.size() != got.size()) {
+        diffs.add(at + ": " + got.size() + " items, recorded " + want.size());
+        return;
+      }
+      for (int i = 0; i < want.size() && i < got.size(); i++) {
+        subset(at + "[" + i + "]", want.get(i), got.get(i), diffs);
+      }
+      return;
+    }
+    if (want.isTextual()) {
+      if (!matches(want.asText(), got.isTextual() ? got.asText() : got.toString())) {
+        diffs.add(at + ": " + abbreviate(got.toString()) + ", recorded " + abbreviate(want.toString()));
+      }
+      return;
+    }
+    if (!want.equals(got) && !(want.isNumber() && got.isNumber()
+        && want.decimalValue().compareTo(got.decimalValue()) == 0)) {
+      diffs.add(at + ": " + abbreviate(got.toString()) + ", recorded " + want);
+    }
+  }
+
+  /** Recorded text, with each placeholder standing for any text, against the actual. */
+  static boolean matches(String recorded, String actual) {
+    if (!recorded.contains("<")) {
+      return recorded.equals(actual);
+    }
+    StringBuilder regex = new StringBuilder();
+    Matcher m = PLACEHOLDER.matcher(recorded);
+    int last = 0;
+    while (m.find()) {
+      regex.append(Pattern.quote(recorded.substring(last, m.start()))).append("(?s:.*?)");
+      last = m.end();
+    }
+    regex.append(Pattern.quote(recorded.substring(last)));
+    return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(actual).matches();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+  }
+
+  static JsonNode text(String s) {
+    return TextNode.valueOf(s);
+  }
+
+  static ArrayNode list() {
+    return Json.array();
+  }
+}
