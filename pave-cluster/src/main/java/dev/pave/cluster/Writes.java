@@ -1,7 +1,6 @@
 package dev.pave.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -10,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 /**
  * Create, update, patch and delete, each in the order a real API server takes them: decode,
@@ -422,142 +420,11 @@ final class Writes {
   // ---- delete ----
 
   Response delete(Target t, Request r) {
-    if (t.subresource() != null) {
-      throw ApiException.methodNotAllowed("the server does not allow this method on the "
-          + "requested resource");
-    }
-    JsonNode options = deleteOptions(r);
-    boolean dryRun = dryRun(r, "DeleteOptions") || options.path("dryRun").toString()
-        .contains("All");
-    ObjectNode old = store.get(t.key());
-    if (old == null) {
-      throw ApiException.notFound(t.type(), t.name());
-    }
-    JsonNode pre = options.path("preconditions");
-    JsonNode om = old.path("metadata");
-    if (pre.hasNonNull("resourceVersion")
-        && !pre.get("resourceVersion").asText().equals(om.path("resourceVersion").asText())) {
-      throw ApiException.conflict(t.type(), t.name(), "Operation cannot be fulfilled on "
-          + t.type().kind() + " \"" + t.name() + "\": the ResourceVersion in the precondition ("
-          + pre.get("resourceVersion").asText() + ") does not match the ResourceVersion in "
-          + "record (" + om.path("resourceVersion").asText() + "). The object might have been "
-          + "modified", List.of()).kindAs(t.type().kind());
-    }
-    if (pre.hasNonNull("uid") && !pre.get("uid").asText().equals(om.path("uid").asText())) {
-      throw ApiException.conflict(t.type(), t.name(), "Operation cannot be fulfilled on "
-          + t.type().kind() + " \"" + t.name() + "\": the UID in the precondition ("
-          + pre.get("uid").asText() + ") does not match the UID in record ("
-          + om.path("uid").asText() + "). The object might have been deleted and then "
-          + "recreated", List.of()).kindAs(t.type().kind());
-    }
-    String propagation = options.path("propagationPolicy").asText(
-        r.param("propagationPolicy") == null ? "" : r.param("propagationPolicy"));
-    if (options.path("orphanDependents").asBoolean(false)) {
-      propagation = "Orphan";
-    }
-    ObjectNode updated = old.deepCopy();
-    ObjectNode meta = Json.meta(updated);
-    ArrayNode finalizers = meta.has("finalizers") && meta.get("finalizers").isArray()
-        ? (ArrayNode) meta.get("finalizers") : meta.putArray("finalizers");
-    if (propagation.equals("Foreground") && !contains(finalizers, "foregroundDeletion")) {
-      finalizers.add("foregroundDeletion");
-    } else if (propagation.equals("Orphan") && !contains(finalizers, "orphan")) {
-      finalizers.add("orphan");
-    }
-    boolean namespace = t.type().plural().equals("namespaces") && t.type().group().isEmpty();
-    if (finalizers.isEmpty() && !namespace) {
-      meta.remove("finalizers");
-      if (dryRun) {
-        return Response.json(200, success(t, om), null);
-      }
-      store.remove(t.key());
-      return Response.json(200, success(t, om), null);
-    }
-    if (finalizers.isEmpty()) {
-      meta.remove("finalizers");
-    }
-    if (!meta.hasNonNull("deletionTimestamp")) {
-      meta.put("deletionTimestamp", Json.now());
-      meta.put("deletionGracePeriodSeconds", 0);
-    }
-    if (namespace) {
-      updated.with("status").put("phase", "Terminating");
-    }
-    if (dryRun) {
-      return Response.json(200, updated, null);
-    }
-    if (updated.equals(old)) {
-      return Response.json(200, old, null);
-    }
-    return Response.json(200, store.put(t.key(), updated), null);
+    return new Deletion(store).delete(t, r);
   }
 
   Response deleteCollection(Target t, Request r) {
-    if (!t.type().has("deletecollection")) {
-      throw ApiException.methodNotAllowed("the server does not allow this method on the "
-          + "requested resource");
-    }
-    Predicate<JsonNode> selected = Selector.labels(r.param("labelSelector"))
-        .and(Selector.fields(r.param("fieldSelector"), t.type()));
-    Store.Snapshot snap = store.list(Store.prefix(t.type(),
-        t.type().namespaced() ? t.namespace() : null));
-    ObjectNode list = Json.object();
-    list.put("kind", t.type().listKind());
-    list.put("apiVersion", t.type().apiVersion());
-    list.putObject("metadata").put("resourceVersion", Long.toString(snap.rv()));
-    ArrayNode items = list.putArray("items");
-    for (ObjectNode o : snap.items()) {
-      if (!selected.test(o)) {
-        continue;
-      }
-      items.add(Reads.item(t.type(), o.deepCopy()));
-      Target one = new Target(t.type(), t.namespace(), o.path("metadata").path("name").asText(),
-          null);
-      try {
-        delete(one, r);
-      } catch (ApiException e) {
-        if (e.code() != 404) {
-          throw e;
-        }
-      }
-    }
-    return Response.json(200, list, null);
-  }
-
-  private static ObjectNode success(Target t, JsonNode om) {
-    ObjectNode s = Json.object();
-    s.put("kind", "Status");
-    s.put("apiVersion", "v1");
-    s.putObject("metadata");
-    s.put("status", "Success");
-    ObjectNode d = s.putObject("details");
-    d.put("name", t.name());
-    if (!t.type().group().isEmpty()) {
-      d.put("group", t.type().group());
-    }
-    d.put("kind", t.type().plural());
-    d.put("uid", om.path("uid").asText());
-    return s;
-  }
-
-  private static boolean contains(ArrayNode a, String v) {
-    for (JsonNode n : a) {
-      if (n.asText().equals(v)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static JsonNode deleteOptions(Request r) {
-    if (r.body() == null || r.body().length == 0) {
-      return Json.object();
-    }
-    try {
-      return Json.parse(r.body());
-    } catch (IOException e) {
-      throw ApiException.badRequest("error decoding DeleteOptions: " + Json.reason(e));
-    }
+    return new Deletion(store).deleteCollection(t, r);
   }
 
   // ---- decoding and options ----
