@@ -15,6 +15,12 @@ final class Api {
   private final Writes writes;
   private final Watches watches;
   private volatile Authorizer authorizer = Authorizer.MASTERS_ONLY;
+  /** Handlers of non-resource paths (such as /openapi), asked before discovery. */
+  private final List<java.util.function.Function<Request, Response>> paths =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Handlers of resource requests that are not plain storage (reviews, tokens). */
+  private final List<java.util.function.BiFunction<Target, Request, Response>> routes =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   Api(ResourceTypes types, Discovery discovery, Reads reads, Writes writes, Watches watches) {
     this.types = types;
@@ -26,6 +32,16 @@ final class Api {
 
   void authorizer(Authorizer a) {
     authorizer = a;
+  }
+
+  /** Adds a handler for non-resource GET paths; it answers null for paths it does not serve. */
+  void path(java.util.function.Function<Request, Response> handler) {
+    paths.add(handler);
+  }
+
+  /** Adds a handler for authorized resource requests; null lets the verb handlers answer. */
+  void route(java.util.function.BiFunction<Target, Request, Response> handler) {
+    routes.add(handler);
   }
 
   static boolean isWatch(Request r) {
@@ -42,13 +58,26 @@ final class Api {
           return new Response(200, "text/plain; charset=utf-8", Reads.utf8("ok"), List.of(),
               java.util.Map.of());
         }
+        for (var p : paths) {
+          Response answer = p.apply(r);
+          if (answer != null) {
+            return answer;
+          }
+        }
         Response d = discovery.answer(r.path(), r.header("accept"));
         if (d != null) {
           return d;
         }
       }
       Target t = Target.parse(r.path(), types);
+      r = impersonate(r, t);
       authorize(r, t);
+      for (var route : routes) {
+        Response answer = route.apply(t, r);
+        if (answer != null) {
+          return answer;
+        }
+      }
       return switch (r.method()) {
         case "GET" -> t.collection() ? reads.list(t, r) : reads.get(t, r);
         case "POST" -> writes.create(t, r);
@@ -70,6 +99,7 @@ final class Api {
         throw ApiException.unauthorized();
       }
       Target t = Target.parse(r.path(), types);
+      r = impersonate(r, t);
       authorize(r, t);
       watches.watch(t, r, sink);
       return null;
@@ -78,8 +108,20 @@ final class Api {
     }
   }
 
-  private void authorize(Request r, Target t) {
-    String verb = switch (r.method()) {
+  /** The request as the user it impersonates, when it asks to and may. */
+  private Request impersonate(Request r, Target t) {
+    if (!Impersonation.requested(r)) {
+      return r;
+    }
+    User as = Impersonation.resolve(r, authorizer);
+    if (as == null) {
+      throw forbidden(r.user(), "impersonate-on:user-info:" + verb(r, t), t);
+    }
+    return Impersonation.as(r, as);
+  }
+
+  private static String verb(Request r, Target t) {
+    return switch (r.method()) {
       case "GET" -> isWatch(r) ? "watch" : t.collection() ? "list" : "get";
       case "POST" -> "create";
       case "PUT" -> "update";
@@ -87,17 +129,25 @@ final class Api {
       case "DELETE" -> t.collection() ? "deletecollection" : "delete";
       default -> r.method().toLowerCase();
     };
+  }
+
+  private void authorize(Request r, Target t) {
+    String verb = verb(r, t);
     Authorizer.Ask ask = new Authorizer.Ask(r.user(), verb, t.type().group(), t.type().plural(),
         t.subresource(), t.namespace(), t.name());
     if (!authorizer.allowed(ask)) {
-      String resource = t.subresource() == null ? t.type().plural()
-          : t.type().plural() + "/" + t.subresource();
-      String what = t.name() == null ? t.type().groupResource()
-          : t.type().groupResource() + " \"" + t.name() + "\"";
-      throw ApiException.forbidden(what + " is forbidden: User \"" + r.user().name()
-          + "\" cannot " + verb + " resource \"" + resource + "\" in API group \""
-          + t.type().group() + "\"" + (t.namespace() == null ? " at the cluster scope"
-              : " in the namespace \"" + t.namespace() + "\""), t.type(), t.name(), List.of());
+      throw forbidden(r.user(), verb, t);
     }
+  }
+
+  private static ApiException forbidden(User user, String verb, Target t) {
+    String resource = t.subresource() == null ? t.type().plural()
+        : t.type().plural() + "/" + t.subresource();
+    String what = t.name() == null ? t.type().groupResource()
+        : t.type().groupResource() + " \"" + t.name() + "\"";
+    return ApiException.forbidden(what + " is forbidden: User \"" + user.name()
+        + "\" cannot " + verb + " resource \"" + resource + "\" in API group \""
+        + t.type().group() + "\"" + (t.namespace() == null ? " at the cluster scope"
+            : " in the namespace \"" + t.namespace() + "\""), t.type(), t.name(), List.of());
   }
 }

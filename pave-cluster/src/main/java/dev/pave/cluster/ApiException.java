@@ -144,6 +144,15 @@ public final class ApiException extends RuntimeException {
     return new ApiException(410, "Expired", message, null, null, null, List.of(), false);
   }
 
+  /**
+   * A refusal of any code and reason (either may be absent) with details, as admission
+   * steps answer; details are written only where name, kind or causes are given.
+   */
+  static ApiException of(int code, String reason, String message, String name, String group,
+      String kind, List<Cause> causes) {
+    return new ApiException(code, reason, message, name, group, kind, causes, false);
+  }
+
   /** Any other status the real server answers with a reason and plain details. */
   static ApiException of(int code, String reason, String message) {
     return new ApiException(code, reason, message, null, null, null, List.of(), false);

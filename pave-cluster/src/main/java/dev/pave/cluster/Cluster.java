@@ -72,6 +72,15 @@ public final class Cluster implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    Tokens tokens = new Tokens(store, types, adminToken);
+    authenticator = tokens;
+    Rbac rbac = new Rbac(store, types);
+    api.authorizer(rbac);
+    Reviews reviews = new Reviews(rbac, tokens);
+    api.route((t, r) -> Reviews.handles(t) ? reviews.create(t, r) : null);
+    api.route((t, r) -> "token".equals(t.subresource()) && "POST".equals(r.method())
+        && t.type().group().isEmpty() && t.type().plural().equals("serviceaccounts")
+        ? tokens.request(t, r) : null);
     server.setExecutor(pool);
     server.createContext("/", this::serve);
     server.start();
