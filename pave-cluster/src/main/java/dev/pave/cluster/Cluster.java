@@ -81,6 +81,8 @@ public final class Cluster implements AutoCloseable {
     api.route((t, r) -> "token".equals(t.subresource()) && "POST".equals(r.method())
         && t.type().group().isEmpty() && t.type().plural().equals("serviceaccounts")
         ? tokens.request(t, r) : null);
+    admission.add(new Webhooks(store, types));
+    api.route((t, r) -> DeleteAdmission.check(store, admission, t, r));
     server.setExecutor(pool);
     server.createContext("/", this::serve);
     server.start();
