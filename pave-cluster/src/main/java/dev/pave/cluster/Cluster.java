@@ -87,6 +87,11 @@ public final class Cluster implements AutoCloseable {
     server.createContext("/", this::serve);
     server.start();
     run(new CrdController());
+    run(new NamespaceController());
+    run(new GarbageCollector());
+    run(new PodLifecycle());
+    run(new ReplicaSetController());
+    run(new DeploymentController());
   }
 
   /** Starts a controller on this cluster's store. */
