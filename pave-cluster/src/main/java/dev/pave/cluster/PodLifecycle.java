@@ -27,6 +27,8 @@ final class PodLifecycle extends Controller {
   static final String CONTROL_PLANE = "e2e-control-plane";
   private static final Set<String> NODES = Set.of(NODE, CONTROL_PLANE);
   private static final String CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
+  /** The image tag ending of a container that never becomes ready (the sandbox's convention). */
+  static final String NEVER_READY = "-crashloop";
 
   private volatile boolean reschedule;
 
@@ -330,6 +332,11 @@ final class PodLifecycle extends Controller {
 
   // ---- the kubelet ----
 
+  /**
+   * Runs a pod as a kubelet reports it: every container started and ready, except those
+   * whose image tag ends in {@value #NEVER_READY}, which stand for a container that keeps
+   * crashing (CrashLoopBackOff), so the pod never becomes Ready.
+   */
   private void start(ObjectNode pod, String node) {
     ObjectNode status = pod.with("status");
     String now = Json.now();
@@ -340,11 +347,24 @@ final class PodLifecycle extends Controller {
         scheduled = c;
       }
     }
+    List<String> unready = new ArrayList<>();
+    for (JsonNode c : pod.path("spec").path("containers")) {
+      if (c.path("image").asText().endsWith(NEVER_READY)) {
+        unready.add(c.path("name").asText());
+      }
+    }
     ArrayNode conditions = status.putArray("conditions");
     for (String type : List.of("PodReadyToStartContainers", "Initialized", "Ready",
         "ContainersReady")) {
-      conditions.addObject().put("type", type).put("status", "True").putNull("lastProbeTime")
+      ObjectNode c = conditions.addObject().put("type", type);
+      boolean waits = !unready.isEmpty() && (type.equals("Ready")
+          || type.equals("ContainersReady"));
+      c.put("status", waits ? "False" : "True").putNull("lastProbeTime")
           .put("lastTransitionTime", now);
+      if (waits) {
+        c.put("reason", "ContainersNotReady").put("message", "containers with unready status: ["
+            + String.join(" ", unready) + "]");
+      }
     }
     if (scheduled != null) {
       conditions.add(scheduled);
@@ -356,17 +376,30 @@ final class PodLifecycle extends Controller {
     status.putArray("hostIPs").addObject().put("ip", "127.0.0.1");
     status.put("startTime", now);
     ArrayNode containers = status.putArray("containerStatuses");
-    String uid = pod.path("metadata").path("uid").asText();
+    JsonNode meta = pod.path("metadata");
+    String uid = meta.path("uid").asText();
     for (JsonNode c : pod.path("spec").path("containers")) {
       ObjectNode s = containers.addObject();
       String image = c.path("image").asText();
-      s.put("name", c.path("name").asText());
-      s.putObject("state").putObject("running").put("startedAt", now);
-      s.putObject("lastState");
-      s.put("ready", true).put("restartCount", 0).put("image", image)
-          .put("imageID", "fake://" + image)
-          .put("containerID", "fake://" + uid + "-" + c.path("name").asText())
-          .put("started", true);
+      String name = c.path("name").asText();
+      String containerId = "fake://" + uid + "-" + name;
+      s.put("name", name);
+      if (unready.contains(name)) {
+        s.putObject("state").putObject("waiting").put("reason", "CrashLoopBackOff")
+            .put("message", "back-off 10s restarting failed container=" + name + " pod="
+                + meta.path("name").asText() + "_" + meta.path("namespace").asText() + "("
+                + uid + ")");
+        s.putObject("lastState").putObject("terminated").put("exitCode", 1)
+            .put("reason", "Error").put("startedAt", now).put("finishedAt", now)
+            .put("containerID", containerId);
+        s.put("ready", false).put("restartCount", 1);
+      } else {
+        s.putObject("state").putObject("running").put("startedAt", now);
+        s.putObject("lastState");
+        s.put("ready", true).put("restartCount", 0);
+      }
+      s.put("image", image).put("imageID", "fake://" + image).put("containerID", containerId)
+          .put("started", !unready.contains(name));
     }
     if (!status.has("qosClass")) {
       status.put("qosClass", "BestEffort");

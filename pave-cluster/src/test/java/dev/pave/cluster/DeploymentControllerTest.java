@@ -312,4 +312,47 @@ class DeploymentControllerTest {
     assertThat(rsDeleted.body().path("kind").asText()).isEqualTo("Status");
     assertThat(rsDeleted.body().path("details").path("kind").asText()).isEqualTo("replicasets");
   }
+  @Test
+  void podsThatNeverBecomeReadyRunOutTheDeadline() {
+    api.post(DEPLOYS, deployment("web-crash", 1, "\"testbed/runs-pods\":\"true\"", null)
+        .replace("\"progressDeadlineSeconds\":600", "\"progressDeadlineSeconds\":2")
+        .replace("nginx:1.27", "nginx:1.27-crashloop"));
+    JsonNode d = awaitDeployment("web-crash", 8000,
+        x -> String.valueOf(condition(x, "Progressing")).startsWith("False"));
+    assertThat(condition(d, "Progressing")).startsWith("False ProgressDeadlineExceeded");
+    JsonNode pod = api.get(PODS + "?labelSelector=app%3Dweb-crash").path("items").get(0);
+    assertThat(pod.path("status").path("phase").asText()).isEqualTo("Running");
+    assertThat(pod.path("status").path("containerStatuses").get(0).path("state")
+        .path("waiting").path("reason").asText()).isEqualTo("CrashLoopBackOff");
+    assertThat(ReplicaSetController.isReady(pod)).isFalse();
+  }
+
+  @Test
+  void recreateScalesTheOldReplicaSetDownBeforeTheNewOneIsMade() {
+    api.post(DEPLOYS, deployment("web-rc", 2, "\"testbed/runs-pods\":\"true\"",
+        "\"strategy\":{\"type\":\"Recreate\"}"));
+    awaitDeployment("web-rc", 5000,
+        x -> String.valueOf(condition(x, "Progressing")).contains("NewReplicaSetAvailable"));
+    String first = replicaSets("web-rc").get(0).path("metadata").path("name").asText();
+    List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    cluster.store().follow(cluster.store().resourceVersion(), e -> {
+      if (!e.key().startsWith("apps/replicasets/tx-dep/web-rc-")) {
+        return;
+      }
+      String name = e.object().path("metadata").path("name").asText();
+      if (e.type().equals("ADDED")) {
+        order.add("created " + (name.equals(first) ? "old" : "new"));
+      } else if (name.equals(first) && e.object().path("spec").path("replicas").asInt() == 0
+          && !order.contains("old scaled to 0")) {
+        order.add("old scaled to 0");
+      }
+    });
+    api.call("PATCH", DEPLOYS + "/web-rc", "{\"spec\":{\"template\":{\"spec\":{"
+        + "\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}", MERGE);
+    JsonNode d = awaitDeployment("web-rc", 8000, x -> "2".equals(revision(x))
+        && String.valueOf(condition(x, "Progressing")).contains("NewReplicaSetAvailable")
+        && x.path("status").path("availableReplicas").asInt() == 2);
+    assertThat(d.path("status").path("updatedReplicas").asInt()).isEqualTo(2);
+    assertThat(order).containsExactly("old scaled to 0", "created new");
+  }
 }
