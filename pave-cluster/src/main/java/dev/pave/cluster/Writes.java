@@ -216,6 +216,12 @@ final class Writes {
     Set<String> accepted = t.type().strategic() || "scale".equals(t.subresource())
         ? Set.of(Patches.MERGE, Patches.JSON_PATCH, Patches.STRATEGIC, Patches.APPLY)
         : Set.of(Patches.MERGE, Patches.JSON_PATCH, Patches.APPLY);
+    if (type.equals(Patches.STRATEGIC) && !accepted.contains(type)) {
+      // Custom resources carry no patch strategies, and the server says what it takes instead.
+      throw ApiException.unsupportedMediaType("the body of the request was in an unknown "
+          + "format - accepted media types include: application/json-patch+json, "
+          + "application/merge-patch+json, application/apply-patch+yaml");
+    }
     if (!accepted.contains(type)) {
       throw ApiException.unsupportedMediaType("415: Unsupported Media Type").withEmptyDetails();
     }
@@ -240,13 +246,21 @@ final class Writes {
     }
     if (apply) {
       ObjectNode config = parseApply(r.body());
-      ObjectNode result = fields.apply(t.type(), old, config, manager, r.flag("force"),
-          t.subresource());
+      ObjectNode configMeta = Json.meta(config);
+      String named = configMeta.path("name").asText("");
+      if (!named.isEmpty() && !named.equals(t.name())) {
+        throw ApiException.badRequest("the name of the object (" + named + ") does not match "
+            + "the name on the URL (" + t.name() + ")");
+      }
+      configMeta.put("name", t.name());
       if (old == null) {
+        // The applier's configuration is the whole object; the create records it as applied.
         Request asCreate = new Request("POST", r.path(), r.query(), r.headers(),
-            Json.bytes(result), r.user());
+            Json.bytes(config), r.user());
         return create(new Target(t.type(), t.namespace(), null, null), asCreate);
       }
+      ObjectNode result = fields.apply(t.type(), ListTypes.of(t.type(), store), old, config,
+          manager, r.flag("force"), t.subresource());
       ObjectNode updated = merged(t, old, result);
       return Response.json(200, commit(t, r, "UPDATE", updated, old, dryRun, warnings),
           warnings);
@@ -358,7 +372,8 @@ final class Writes {
     if (old != null && type.generation() && t.subresource() == null && specChanged(old, object)) {
       Json.meta(object).put("generation", old.path("metadata").path("generation").asLong(0) + 1);
     }
-    fields.update(type, old, object, manager(r), t.subresource());
+    fields.record(type, ListTypes.of(type, store), old, object, r, t.subresource() != null
+        ? t.subresource() : r.path().endsWith("/scale") ? "scale" : null);
     if (old != null && unchanged(old, object)) {
       return old;
     }
@@ -371,11 +386,8 @@ final class Writes {
       return object;
     }
     JsonNode meta = object.path("metadata");
-    // As the registry's ShouldDeleteDuringUpdate: only an object already due (grace 0) goes
-    // when its last finalizer does; a namespace or a pod in its grace period stays.
     if (old != null && meta.hasNonNull("deletionTimestamp")
-        && meta.path("finalizers").isEmpty()
-        && old.path("metadata").path("deletionGracePeriodSeconds").asLong(-1) == 0) {
+        && meta.path("finalizers").isEmpty()) {
       store.put(t.key(), object);
       return store.remove(t.key());
     }
@@ -413,9 +425,8 @@ final class Writes {
     ObjectNode a = old.deepCopy();
     ObjectNode b = now.deepCopy();
     for (ObjectNode x : List.of(a, b)) {
-      ObjectNode m = Json.meta(x);
-      m.remove("resourceVersion");
-      m.remove("managedFields");
+      // managedFields count: a co-owner's apply changes nothing else but must be stored
+      Json.meta(x).remove("resourceVersion");
     }
     return a.equals(b);
   }
