@@ -66,6 +66,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
   private OperatorMetrics metrics = new OperatorMetrics();
   private InformerEventSource<EnvironmentResource, ApplicationResource> environmentSource;
   private InformerEventSource<Deployment, ApplicationResource> deploymentSource;
+  private InformerEventSource<ApplicationResource, ApplicationResource> pinSource;
 
   /** Records into the given metrics (those the health server exposes). */
   public ApplicationReconciler withMetrics(OperatorMetrics metrics) {
@@ -119,28 +120,69 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     deploymentSource = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(Deployment.class, ApplicationResource.class)
         .withWatchAllNamespaces()
-        .withLabelSelector(dev.pave.identity.Identity.MANAGED_BY + "="
-            + dev.pave.identity.Identity.MANAGER)
+        .withLabelSelector(MANAGED)
         .withOnAddFilter(d -> false) // Pave created it; the reconcile that did knows.
-        // Rollout progress shows in the status; someone else's edit bumps the generation.
-        .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getStatus(),
-            before.getStatus()) || !java.util.Objects.equals(now.getMetadata().getGeneration(),
-            before.getMetadata().getGeneration()))
-        .withSecondaryToPrimaryMapper(d -> d.getMetadata().getLabels() == null ? Set.of()
-            : ids(context.getPrimaryCache().byIndex(BY_INSTANCE, d.getMetadata().getLabels()
-                .getOrDefault(dev.pave.identity.Identity.INSTANCE, ""))))
+        // Rollout progress shows in the status; anyone's edit shows in what Pave owns.
+        .withOnUpdateFilter((now, before) -> !Objects.equals(now.getStatus(),
+            before.getStatus()) || OwnedChanges.changed(now, before))
+        .withSecondaryToPrimaryMapper(d -> owners(context, d))
         .build(), context);
-    // A rollback through the API is an annotation: no new generation, so the controller's own
-    // informer would not pass it on. This one passes on exactly the changes of the pin.
+    List<EventSource<?, ApplicationResource>> sources = new ArrayList<>(List.of(
+        environmentSource, deploymentSource));
+    // Every other kind Pave applies is watched too, so a hand edit of any field Pave owns
+    // (a label, an annotation, a Service's ports) is set back within seconds, not at the next
+    // resync. Pave's own writes wake the Application once; that reconcile finds no difference.
+    for (Class<? extends HasMetadata> kind : Applier.PRUNABLE) {
+      if (kind != Deployment.class) {
+        sources.add(watchOwned(kind, context));
+      }
+    }
+    // A rollback through the API is an annotation, a change of environment a label: no new
+    // generation, so the controller's own informer would not pass them on. This one passes on
+    // exactly the changes of the pin and of the environment.
     InformerEventSource<ApplicationResource, ApplicationResource> pins =
         new InformerEventSource<>(InformerEventSourceConfiguration
             .from(ApplicationResource.class, ApplicationResource.class)
             .withName("pins")
             .withOnAddFilter(a -> false)
-            .withOnUpdateFilter((now, before) -> !Objects.equals(pinOf(now), pinOf(before)))
+            .withOnUpdateFilter((now, before) -> !Objects.equals(pinOf(now), pinOf(before))
+                || !Objects.equals(environmentOf(now), environmentOf(before)))
             .withSecondaryToPrimaryMapper(a -> Set.of(ResourceID.fromResource(a)))
             .build(), context);
-    return List.of(environmentSource, deploymentSource, pins);
+    pinSource = pins;
+    sources.add(pins);
+    return sources;
+  }
+
+  private static final String MANAGED = dev.pave.identity.Identity.MANAGED_BY + "="
+      + dev.pave.identity.Identity.MANAGER;
+
+  private <T extends HasMetadata> InformerEventSource<T, ApplicationResource> watchOwned(
+      Class<T> kind, EventSourceContext<ApplicationResource> context) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(kind, ApplicationResource.class)
+        .withName("owned-" + kind.getSimpleName())
+        .withWatchAllNamespaces()
+        .withLabelSelector(MANAGED)
+        .withOnAddFilter(o -> false)
+        .withOnUpdateFilter(OwnedChanges::changed)
+        .withSecondaryToPrimaryMapper(o -> owners(context, o))
+        .build(), context);
+  }
+
+  /**
+   * The Application an object belongs to: named by its owner annotation, else (objects applied
+   * before owners were recorded) every Application of its instance.
+   */
+  private static Set<ResourceID> owners(EventSourceContext<ApplicationResource> context,
+      HasMetadata o) {
+    String[] ref = Owner.referenceOf(o.getMetadata().getAnnotations());
+    if (ref != null) {
+      return Set.of(new ResourceID(ref[1], ref[0]));
+    }
+    return o.getMetadata().getLabels() == null ? Set.of()
+        : ids(context.getPrimaryCache().byIndex(BY_INSTANCE, o.getMetadata().getLabels()
+            .getOrDefault(dev.pave.identity.Identity.INSTANCE, "")));
   }
 
   private static List<String> pinOf(ApplicationResource a) {
@@ -165,7 +207,8 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       Context<ApplicationResource> context) {
     String env = environmentOf(resource);
     List<Applier.Result> results = releases.delete(new Releases.Target(
-        resource.getMetadata().getName(), env, resource.getMetadata().getNamespace()));
+        resource.getMetadata().getName(), env, resource.getMetadata().getNamespace(),
+        Owner.of(resource)));
     List<Applier.Result> failed = results.stream()
         .filter(r -> r.action() == Applier.Action.FAILED).toList();
     if (!failed.isEmpty()) {
@@ -200,8 +243,30 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     }
   }
 
-  private UpdateControl<ApplicationResource> reconcileOnce(ApplicationResource resource,
+  /**
+   * The newer of the controller's copy and the pin watch's copy: the pin watch passes on an
+   * annotation change that the controller's own cache may not have received yet, and acting
+   * on the older copy would miss the pin until the next resync.
+   */
+  private ApplicationResource freshest(ApplicationResource resource) {
+    if (pinSource == null) {
+      return resource;
+    }
+    return pinSource.get(ResourceID.fromResource(resource))
+        .filter(p -> version(p) > version(resource)).orElse(resource);
+  }
+
+  private static long version(ApplicationResource a) {
+    try {
+      return Long.parseLong(a.getMetadata().getResourceVersion());
+    } catch (NumberFormatException | NullPointerException e) {
+      return -1; // Opaque to clients in general; then the controller's copy is used.
+    }
+  }
+
+  private UpdateControl<ApplicationResource> reconcileOnce(ApplicationResource cached,
       Context<ApplicationResource> context) {
+    ApplicationResource resource = freshest(cached);
     String name = resource.getMetadata().getName();
     Map<String, String> annotations = resource.getMetadata().getAnnotations() == null
         ? Map.of() : resource.getMetadata().getAnnotations();
@@ -252,7 +317,9 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     String namespace = objects.stream().filter(o -> o.getKind().equals("Deployment"))
         .findFirst().map(o -> o.getMetadata().getNamespace()).orElse(
             resource.getMetadata().getNamespace());
-    Releases.Target target = new Releases.Target(name, envName, namespace);
+    Releases.Target target = new Releases.Target(name, envName, namespace, Owner.of(resource));
+    // Where the revisions are: `pave history` and `pave rollback` start from the Application.
+    status.put("revisionNamespace", namespace);
     Releases.Applied before = applied(previous);
     Long generation = resource.getMetadata().getGeneration();
     Object pinnedAt = previous.get("pinnedGeneration");
@@ -291,9 +358,19 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       int revision = ((Number) pinnedRevision).intValue();
       // A new pin is a rollback (recorded as a revision unless `pave rollback` already did);
       // after that the pinned revision is only applied again.
-      outcome = newPin && revision != before.revision()
-          ? rollbackOrReapply(target, revision, before, changedBy)
-          : releases.reapply(target, revision, before);
+      try {
+        outcome = newPin && revision != before.revision()
+            ? rollbackOrReapply(target, revision, before, changedBy)
+            : releases.reapply(target, revision, before);
+      } catch (IllegalArgumentException e) {
+        // Retrying cannot help: the annotation names a revision that is not kept.
+        status.put("phase", "Failed");
+        status.put("conditions", List.of(condition(previous, "Ready", "False", "InvalidPin",
+            "Annotation " + PINNED_REVISION + " is \"" + revision + "\", but " + e.getMessage()
+                + "; remove the annotation or pin a kept revision (pave history lists them)."
+                + " Nothing was applied.")));
+        return patch(resource, status);
+      }
       status.put("pinnedRevision", revision);
       status.put("pinnedGeneration", generation);
       if (newPin) {
@@ -318,7 +395,9 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       status.put("revisionHash", outcome.hash());
     }
     outcome.results().forEach(metrics::applied);
-    status.put("objects", objectStatus(outcome.results()));
+    status.put("objects", ObjectActions.of(outcome.results(), previous, outcome.revision(),
+        outcome.hash()));
+    Map<String, Object> apis = optionalApis(resource, envName, previous, outcome, events);
     List<Map<String, Object>> drift = driftStatus(outcome.results());
     if (!drift.isEmpty()) {
       status.put("drift", drift);
@@ -335,8 +414,9 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     if (outcome.failed()) {
       status.put("phase", "Failed");
       metrics.error("ApplyFailed");
-      status.put("conditions", List.of(condition(previous, "Ready", "False", "ApplyFailed",
-          "Some objects could not be applied; see status.objects for each one's error.")));
+      status.put("conditions", withApis(List.of(condition(previous, "Ready", "False",
+          "ApplyFailed", "Some objects could not be applied; see status.objects for each one's"
+              + " error.")), apis));
       return patch(resource, status);
     }
     Deployment live = deploymentSource == null ? null : deploymentSource
@@ -373,16 +453,17 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
         metrics.rolledBack("auto");
         status.put("revision", rolled.revision());
         status.put("revisionHash", rolled.hash());
-        status.put("objects", objectStatus(rolled.results()));
+        status.put("objects", ObjectActions.of(rolled.results(), previous, rolled.revision(),
+            rolled.hash()));
         status.put("phase", "RolledBack");
         status.put("pinnedRevision", back.to());
         status.put("pinnedGeneration", generation);
-        status.put("conditions", List.of(
+        status.put("conditions", withApis(List.of(
             condition(previous, "Applied", "True", "AutoRolledBack", back.reason() + " in "
                 + rolled.took().toMillis() + " ms."),
             condition(previous, "Ready", "False", "RolledBack", "Revision "
                 + outcome.revision() + " failed to roll out and was rolled back"
-                + " automatically; change the spec to deploy again.")));
+                + " automatically; change the spec to deploy again.")), apis));
         return patch(resource, status);
       }
       if (!(sameRevision && "Failed".equals(previous.get("phase")))) {
@@ -396,7 +477,9 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       // After an automatic rollback the phase says so until the spec changes, whatever the
       // rollout of the revision rolled back to is doing.
       status.put("phase", "RolledBack");
-      status.put("conditions", previous.get("conditions"));
+      status.put("conditions", withApis(((List<?>) previous.get("conditions")).stream()
+          .filter(c -> !(c instanceof Map<?, ?> m && APIS_SERVED.equals(m.get("type"))))
+          .toList(), apis));
       return patch(resource, status);
     }
     status.put("phase", switch (rollout.phase()) {
@@ -405,12 +488,46 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       case DEGRADED -> "Degraded";
       case FAILED -> "Failed";
     });
-    status.put("conditions", List.of(
+    status.put("conditions", withApis(List.of(
         condition(previous, "Applied", "True", "Applied", "Revision " + outcome.revision()
             + " is applied."),
         condition(previous, "Ready", rollout.phase() == Rollout.Phase.AVAILABLE ? "True"
-            : "False", rollout.reason(), rollout.message())));
+            : "False", rollout.reason(), StatusText.oneLine(rollout.message()))), apis));
     return patch(resource, status);
+  }
+
+  /** Condition type saying whether every optional API the Application renders is served. */
+  static final String APIS_SERVED = "ApisServed";
+
+  /**
+   * The condition naming the APIs whose objects were skipped (the cluster does not serve
+   * them), with an Event when that is news; null when nothing was skipped. Skipping never
+   * fails the Application: the rest is applied and its rollout followed as usual.
+   */
+  private Map<String, Object> optionalApis(ApplicationResource resource, String envName,
+      Map<String, Object> previous, Releases.Outcome outcome, PlatformEvents events) {
+    List<Applier.Result> skipped = outcome.results().stream()
+        .filter(r -> r.action() == Applier.Action.SKIPPED).toList();
+    if (skipped.isEmpty()) {
+      return null;
+    }
+    String message = OptionalApis.summary(skipped);
+    boolean known = previous.get("conditions") instanceof List<?> l && l.stream().anyMatch(c ->
+        c instanceof Map<?, ?> m && APIS_SERVED.equals(m.get("type"))
+            && message.equals(m.get("message")));
+    if (!known) {
+      events.emit(resource, envName, PlatformEvents.Reason.ApiNotServed, message,
+          outcome.revision(), null);
+    }
+    return condition(previous, APIS_SERVED, "False", "ApiNotServed", message);
+  }
+
+  private static List<Object> withApis(List<?> conditions, Map<String, Object> apis) {
+    List<Object> out = new ArrayList<>(conditions);
+    if (apis != null) {
+      out.add(apis);
+    }
+    return out;
   }
 
   private Releases.Outcome rollbackOrReapply(Releases.Target target, int revision,
@@ -458,24 +575,6 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     }
     return new Releases.Applied(revision.intValue(), (String) status.get("revisionHash"),
         refs);
-  }
-
-  private static List<Map<String, Object>> objectStatus(List<Applier.Result> results) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Applier.Result r : results) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("kind", r.kind());
-      if (r.namespace() != null && !r.namespace().isEmpty()) {
-        m.put("namespace", r.namespace());
-      }
-      m.put("name", r.name());
-      m.put("action", r.action().name().toLowerCase(java.util.Locale.ROOT));
-      if (r.message() != null) {
-        m.put("message", r.message());
-      }
-      out.add(m);
-    }
-    return out;
   }
 
   private static List<Map<String, Object>> driftStatus(List<Applier.Result> results) {

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -36,7 +37,10 @@ import java.util.Set;
  * merge of what Pave wants, what it applied last time (kept in an annotation on the object)
  * and what is live, written with update-with-resourceVersion and retried on conflict. Fields
  * others own are left alone; objects Pave rendered before and no longer renders are pruned,
- * found by equality label selectors only.
+ * found by equality label selectors only. Every object carries its owning Application
+ * ({@link Owner}): pruning and deleting select by it, and an object another Application owns is
+ * never taken over. Kinds outside the built-in APIs are applied only where the cluster serves
+ * them ({@link ApiDiscovery}); elsewhere they are skipped, never failed.
  */
 public final class Applier {
   /** Where the last applied state is kept on each object, as kubectl keeps it. */
@@ -74,6 +78,8 @@ public final class Applier {
     /** Live differs from what Pave applied, and the environment only reports drift. */
     DRIFTED,
     PRUNED,
+    /** The cluster does not serve the object's API (an optional kind): not applied. */
+    SKIPPED,
     FAILED
   }
 
@@ -98,6 +104,7 @@ public final class Applier {
 
   private final KubernetesClient client;
   private final boolean correctDrift;
+  private final ApiDiscovery discovery;
 
   public Applier(KubernetesClient client) {
     this(client, true);
@@ -105,8 +112,14 @@ public final class Applier {
 
   /** With {@code correctDrift} false, objects that drifted are reported and left as they are. */
   public Applier(KubernetesClient client, boolean correctDrift) {
+    this(client, correctDrift, ApiDiscovery.of(client));
+  }
+
+  /** As above, asking {@code discovery} which optional APIs the cluster serves. */
+  public Applier(KubernetesClient client, boolean correctDrift, ApiDiscovery discovery) {
     this.client = client;
     this.correctDrift = correctDrift;
+    this.discovery = discovery;
   }
 
   /**
@@ -116,16 +129,26 @@ public final class Applier {
    * objects in it are pruned, so a reconcile never lists whole kinds across the cluster.
    */
   public List<Result> apply(String instance, List<HasMetadata> desired, Collection<Ref> before) {
+    return apply(null, instance, desired, before);
+  }
+
+  /**
+   * As above, for the Application {@code owner}: every object is stamped with it, only objects
+   * it owns are pruned, and an object another Application owns is reported and left alone.
+   * Without an owner (objects applied outside an Application), the instance label decides.
+   */
+  public List<Result> apply(Owner owner, String instance, List<HasMetadata> desired,
+      Collection<Ref> before) {
     List<Result> out = new ArrayList<>();
     Set<Ref> wanted = new HashSet<>();
     Set<Ref> known = new HashSet<>(before);
     for (HasMetadata o : desired) {
       wanted.add(Ref.of(o));
-      out.add(applyOne(o, !known.contains(Ref.of(o))));
+      out.add(applyOne(o, owner, !known.contains(Ref.of(o))));
     }
     for (Ref r : known) {
       if (!wanted.contains(r)) {
-        out.addAll(pruneOne(instance, r));
+        out.addAll(pruneOne(owner, instance, r));
       }
     }
     return out;
@@ -141,26 +164,49 @@ public final class Applier {
     Set<String> wanted = new HashSet<>();
     for (HasMetadata o : desired) {
       wanted.add(key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName()));
-      out.add(applyOne(o, false));
+      out.add(applyOne(o, null, false));
     }
-    out.addAll(prune(instance, wanted));
+    out.addAll(prune(null, instance, wanted));
     return out;
   }
 
   /** Deletes every object of the instance, found by label: what deleting an Application does. */
   public List<Result> deleteAll(String instance) {
-    return prune(instance, Set.of());
+    return prune(null, instance, Set.of());
   }
 
-  private Result applyOne(HasMetadata o, boolean createFirst) {
-    Map<String, Object> desired = withLastApplied(Manifests.toMap(o));
+  /**
+   * Deletes every object {@code owner} applied, found by its UID label, so an Application
+   * whose name and environment join to another's instance never deletes the other's objects.
+   */
+  public List<Result> deleteAll(Owner owner, String instance) {
+    return prune(owner, instance, Set.of());
+  }
+
+  private Result applyOne(HasMetadata o, Owner owner, boolean createFirst) {
+    String ns = o.getMetadata().getNamespace();
+    String name = o.getMetadata().getName();
+    if (!discovery.served(o.getApiVersion(), o.getKind())) {
+      return new Result(o.getKind(), ns, name, Action.SKIPPED,
+          OptionalApis.notServed(o.getApiVersion(), o.getKind()));
+    }
+    try {
+      return write(o, owner, createFirst);
+    } catch (RuntimeException e) {
+      // Anything the client throws ends in status as one readable line, never an object dump.
+      return new Result(o.getKind(), ns, name, Action.FAILED, describe(e));
+    }
+  }
+
+  private Result write(HasMetadata o, Owner owner, boolean createFirst) {
+    Map<String, Object> desired = withLastApplied(Ownership.stamp(Manifests.toMap(o), owner));
     String ns = o.getMetadata().getNamespace();
     String name = o.getMetadata().getName();
     if (createFirst) {
       // Not applied before: most likely absent, so create without reading first. If it is
       // there after all (a reconcile cut short before its status was written), merge below.
       try {
-        client.resource(typed(desired, o)).create();
+        handle(typed(desired, o)).create();
         return new Result(o.getKind(), ns, name, Action.CREATED, null);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
@@ -170,12 +216,16 @@ public final class Applier {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        HasMetadata live = client.resource(o).get();
+        HasMetadata live = handle(o).get();
         if (live == null) {
-          client.resource(typed(desired, o)).create();
+          handle(typed(desired, o)).create();
           return new Result(o.getKind(), ns, name, Action.CREATED, null);
         }
         Map<String, Object> liveMap = Manifests.toMap(live);
+        String other = Ownership.ownedByAnother(live, owner);
+        if (other != null) {
+          return new Result(o.getKind(), ns, name, Action.FAILED, other);
+        }
         Map<String, Object> last = lastApplied(liveMap);
         // Drift: fields Pave wrote last time that are no longer what it wrote.
         List<Drift.Change> drift = last == null ? List.of()
@@ -190,7 +240,7 @@ public final class Applier {
               + " field(s) differ from what Pave applied; drift is reported, not corrected,"
               + " in this environment", drift);
         }
-        client.resource(typed(merged, o)).update();
+        handle(typed(merged, o)).update();
         return new Result(o.getKind(), ns, name, Action.UPDATED, drift.isEmpty() ? null
             : "corrected drift in " + drift.size() + " field(s)", drift);
       } catch (KubernetesClientException e) {
@@ -203,11 +253,14 @@ public final class Applier {
     }
   }
 
-  private List<Result> pruneOne(String instance, Ref r) {
+  private List<Result> pruneOne(Owner owner, String instance, Ref r) {
     Class<? extends HasMetadata> type = PRUNABLE.stream()
         .filter(k -> k.getSimpleName().equals(r.kind())).findFirst().orElse(null);
     if (type == null && !GENERIC.containsKey(r.kind())) {
       return List.of();
+    }
+    if (type == null && !served(GENERIC.get(r.kind()))) {
+      return List.of(); // Its API is not served, so there is nothing to delete.
     }
     try {
       io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> one;
@@ -219,39 +272,45 @@ public final class Applier {
             : client.resources(type).inNamespace(r.namespace()).withName(r.name());
       }
       HasMetadata live = one.get();
-      Map<String, String> labels = live == null || live.getMetadata().getLabels() == null
-          ? Map.of() : live.getMetadata().getLabels();
-      // Only what still carries this instance's labels: an object someone took over stays.
-      if (!instance.equals(labels.get(Identity.INSTANCE))
-          || !Identity.MANAGER.equals(labels.get(Identity.MANAGED_BY))) {
+      // Only what is still this Application's: an object someone took over stays.
+      if (live == null || !Ownership.mayPrune(live, owner, instance)) {
         return List.of();
       }
       one.delete();
       return List.of(new Result(r.kind(), r.namespace(), r.name(), Action.PRUNED, null));
-    } catch (KubernetesClientException e) {
+    } catch (RuntimeException e) {
       return List.of(new Result(r.kind(), r.namespace(), r.name(), Action.FAILED, describe(e)));
     }
   }
 
-  private List<Result> prune(String instance, Set<String> wanted) {
+  private boolean served(ResourceDefinitionContext kind) {
+    return discovery.served(kind.getGroup() + "/" + kind.getVersion(), kind.getKind());
+  }
+
+  private List<Result> prune(Owner owner, String instance, Set<String> wanted) {
     List<Result> out = new ArrayList<>();
     List<HasMetadata> owned = new ArrayList<>();
+    // By the owner's UID when there is one: unique, where the instance label is not.
+    String label = owner != null ? Owner.UID_LABEL : Identity.INSTANCE;
+    String value = owner != null ? owner.uid() : instance;
     for (Class<? extends HasMetadata> kind : PRUNABLE) {
       try {
-        owned.addAll(client.resources(kind).inAnyNamespace()
-            .withLabel(Identity.INSTANCE, instance)
+        owned.addAll(client.resources(kind).inAnyNamespace().withLabel(label, value)
             .withLabel(Identity.MANAGED_BY, Identity.MANAGER).list().getItems());
       } catch (KubernetesClientException e) {
         out.add(new Result(kind.getSimpleName(), "", "", Action.FAILED, describe(e)));
       }
     }
     for (var kind : GENERIC.values()) {
+      if (!served(kind)) {
+        continue; // Not served, so there is none.
+      }
       try {
         owned.addAll(client.genericKubernetesResources(kind).inAnyNamespace()
-            .withLabel(Identity.INSTANCE, instance)
+            .withLabel(label, value)
             .withLabel(Identity.MANAGED_BY, Identity.MANAGER).list().getItems());
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) { // 404: the CRD is not installed, so there is none.
+        if (e.getCode() != 404) { // 404: removed since discovery answered, so there is none.
           out.add(new Result(kind.getKind(), "", "", Action.FAILED, describe(e)));
         }
       }
@@ -259,8 +318,8 @@ public final class Applier {
     for (HasMetadata o : owned) {
       String k = key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
       if (!wanted.contains(k)) {
-        out.addAll(pruneOne(instance, new Ref(o.getKind(), o.getMetadata().getNamespace(),
-            o.getMetadata().getName())));
+        out.addAll(pruneOne(owner, instance, new Ref(o.getKind(),
+            o.getMetadata().getNamespace(), o.getMetadata().getName())));
       }
     }
     return out;
@@ -302,6 +361,19 @@ public final class Applier {
     }
   }
 
+  /**
+   * The client's handle on one object; optional kinds through their known definition, since
+   * the client would otherwise run its own discovery for every generic object.
+   */
+  private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> handle(HasMetadata o) {
+    ResourceDefinitionContext generic = GENERIC.get(o.getKind());
+    if (generic != null && o instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource g) {
+      return client.genericKubernetesResources(generic).inNamespace(o.getMetadata().getNamespace())
+          .resource(g);
+    }
+    return client.resource(o);
+  }
+
   private HasMetadata typed(Map<String, Object> tree, HasMetadata like) {
     // Through JSON text: the model's IntOrString reads int tokens, not the Longs of the maps.
     try {
@@ -316,9 +388,13 @@ public final class Applier {
     return kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
   }
 
-  private static String describe(KubernetesClientException e) {
-    String m = e.getStatus() != null && e.getStatus().getMessage() != null
-        ? e.getStatus().getMessage() : e.getMessage();
-    return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + m;
+  static String describe(RuntimeException e) {
+    if (e instanceof KubernetesClientException k) {
+      String m = k.getStatus() != null && k.getStatus().getMessage() != null
+          ? k.getStatus().getMessage() : k.getMessage();
+      return StatusText.oneLine((k.getCode() > 0 ? "HTTP " + k.getCode() + ": " : "") + m);
+    }
+    return StatusText.oneLine(e.getMessage() == null ? e.getClass().getSimpleName()
+        : e.getMessage());
   }
 }

@@ -31,6 +31,7 @@ public final class PlatformEvents {
     DriftDetected(true),
     DriftCorrected(true),
     InvalidSpec(true),
+    ApiNotServed(true),
     AdmissionDenied(true),
     ExceptionUsed(false);
 
@@ -116,7 +117,7 @@ public final class PlatformEvents {
         .withNewInvolvedObject().withApiVersion("pave.dev/v1alpha1").withKind("Application")
         .withName(app.getMetadata().getName()).withNamespace(app.getMetadata().getNamespace())
         .withUid(app.getMetadata().getUid()).endInvolvedObject()
-        .withReason(reason.name()).withMessage(message)
+        .withReason(reason.name()).withMessage(StatusText.oneLine(message, 1024))
         .withType(reason.warning ? "Warning" : "Normal")
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT)

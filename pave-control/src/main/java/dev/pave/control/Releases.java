@@ -54,8 +54,15 @@ public final class Releases {
     }
   }
 
-  /** Names the application and environment, and where they live. */
-  public record Target(String app, String environment, String namespace) {
+  /**
+   * Names the application and environment, where its revisions live, and the Application that
+   * owns its objects (null when none does: objects applied outside an Application).
+   */
+  public record Target(String app, String environment, String namespace, Owner owner) {
+    public Target(String app, String environment, String namespace) {
+      this(app, environment, namespace, null);
+    }
+
     String instance() {
       return app + "-" + environment;
     }
@@ -69,9 +76,15 @@ public final class Releases {
   private final int retention;
 
   public Releases(KubernetesClient client, Clock clock, LongSupplier ticker, int retention) {
+    this(client, clock, ticker, retention, ApiDiscovery.of(client));
+  }
+
+  /** As above, asking {@code discovery} which optional APIs the cluster serves. */
+  public Releases(KubernetesClient client, Clock clock, LongSupplier ticker, int retention,
+      ApiDiscovery discovery) {
     this.client = client;
-    this.applier = new Applier(client);
-    this.reporter = new Applier(client, false);
+    this.applier = new Applier(client, true, discovery);
+    this.reporter = new Applier(client, false, discovery);
     this.clock = clock;
     this.ticker = ticker;
     this.retention = retention;
@@ -96,12 +109,12 @@ public final class Releases {
     if (before.revision() > 0 && hash.equals(before.hash())) {
       // The output is what the current revision holds: apply (drift) and record nothing.
       return new Outcome(before.revision(), hash, false,
-          apply.apply(t.instance(), objects, before.objects()), since(start));
+          apply.apply(t.owner(), t.instance(), objects, before.objects()), since(start));
     }
     List<Revision> history = history(t);
     Set<Applier.Ref> known = new java.util.LinkedHashSet<>(before.objects());
     history.stream().reduce((a, b) -> b).ifPresent(r -> known.addAll(refs(r)));
-    List<Applier.Result> results = apply.apply(t.instance(), objects, known);
+    List<Applier.Result> results = apply.apply(t.owner(), t.instance(), objects, known);
     if (results.stream().anyMatch(r -> r.action() == Applier.Action.FAILED)) {
       return new Outcome(current(history), currentHash(history), false, results,
           since(start));
@@ -130,8 +143,12 @@ public final class Releases {
     List<HasMetadata> objects = objectsOf(target);
     Set<Applier.Ref> known = new java.util.LinkedHashSet<>();
     history.stream().reduce((a, b) -> b).ifPresent(r -> known.addAll(refs(r)));
-    List<Applier.Result> results = applier.apply(t.instance(), objects, known);
+    List<Applier.Result> results = applier.apply(t.owner(), t.instance(), objects, known);
     Duration took = since(start);
+    if (results.stream().anyMatch(r -> r.action() == Applier.Action.FAILED)) {
+      // Not rolled back, so not recorded as one: the history keeps saying what is current.
+      return new Outcome(current, currentHash(history), false, results, took);
+    }
     Optional<Revision> next = Revisions.next(history, Revisions.objects(target), target.spec(),
         changedBy + " (rollback to " + target.number() + ")", clock.instant(),
         target.sourceCommit());
@@ -176,21 +193,24 @@ public final class Releases {
         new IllegalArgumentException("revision " + number + " is not kept"));
     int current = before.revision() > 0 ? before.revision() : current(t);
     return new Outcome(current, r.hash(), false,
-        applier.apply(t.instance(), objectsOf(r), before.objects()), since(start));
+        applier.apply(t.owner(), t.instance(), objectsOf(r), before.objects()), since(start));
   }
 
   /** One kept revision, read by name. */
   public Optional<Revision> revision(Target t, int number) {
     GenericKubernetesResource g = client.genericKubernetesResources(REVISIONS)
         .inNamespace(t.namespace()).withName(t.instance() + "-" + number).get();
-    return Optional.ofNullable(g).map(Releases::revisionOf);
+    return Optional.ofNullable(g).filter(x -> ownedBy(x, t.owner())).map(Releases::revisionOf);
   }
 
   /** Deletes every object of the application in this environment, and its revisions. */
   public List<Applier.Result> delete(Target t) {
-    List<Applier.Result> results = applier.deleteAll(t.instance());
-    client.genericKubernetesResources(REVISIONS).inAnyNamespace()
-        .withLabel(Identity.INSTANCE, t.instance()).delete();
+    List<Applier.Result> results = t.owner() == null ? applier.deleteAll(t.instance())
+        : applier.deleteAll(t.owner(), t.instance());
+    // By the owner's UID when there is one: another Application's instance may read the same.
+    var revisions = client.genericKubernetesResources(REVISIONS).inAnyNamespace();
+    (t.owner() == null ? revisions.withLabel(Identity.INSTANCE, t.instance())
+        : revisions.withLabel(Owner.UID_LABEL, t.owner().uid())).delete();
     return results;
   }
 
@@ -218,8 +238,19 @@ public final class Releases {
   public List<Revision> history(Target t) {
     return client.genericKubernetesResources(REVISIONS).inNamespace(t.namespace())
         .withLabel(Identity.INSTANCE, t.instance()).list().getItems().stream()
+        .filter(g -> ownedBy(g, t.owner()))
         .map(Releases::revisionOf)
         .sorted(Comparator.comparingInt(Revision::number)).toList();
+  }
+
+  /**
+   * Whether a revision is the owner's: it carries the owner's UID, or none (recorded before
+   * owners were), so another Application with the same instance name never lends its history.
+   */
+  private static boolean ownedBy(GenericKubernetesResource g, Owner owner) {
+    String uid = g.getMetadata().getLabels() == null ? null
+        : g.getMetadata().getLabels().get(Owner.UID_LABEL);
+    return owner == null || uid == null || uid.equals(owner.uid());
   }
 
   private void store(Target t, Revision r) {
@@ -232,8 +263,13 @@ public final class Releases {
     labels.put(Identity.ENVIRONMENT, t.environment());
     labels.put(Identity.MANAGED_BY, Identity.MANAGER);
     labels.put(REVISION_LABEL, String.valueOf(r.number()));
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (t.owner() != null) {
+      labels.put(Owner.UID_LABEL, t.owner().uid());
+      annotations.put(Owner.ANNOTATION, t.owner().reference());
+    }
     g.setMetadata(new ObjectMetaBuilder().withName(t.instance() + "-" + r.number())
-        .withNamespace(t.namespace()).withLabels(labels).build());
+        .withNamespace(t.namespace()).withLabels(labels).withAnnotations(annotations).build());
     g.setAdditionalProperty("spec", MAPS.convertValue(RevisionSpec.of(t.app(), t.environment(),
         r), Map.class));
     try {

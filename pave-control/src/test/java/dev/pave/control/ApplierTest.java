@@ -274,6 +274,8 @@ class ApplierTest {
             "checkout-dev", dev.pave.identity.Identity.MANAGED_BY, "pave")).build());
     var routes = client.genericKubernetesResources(Applier.GENERIC.get("HTTPRoute"));
     routes.inNamespace("checkout-dev").resource(route).create();
+    // A cluster that serves the Gateway API (the in-process API's discovery serves nothing).
+    applier = new Applier(client, true, ApiDiscovery.EVERYTHING);
     List<Applier.Result> results = applier.apply("checkout-dev", render("port: 8080"),
         List.of(new Applier.Ref("HTTPRoute", "checkout-dev", "checkout")));
     assertThat(results).filteredOn(r -> r.kind().equals("HTTPRoute"))
@@ -286,5 +288,102 @@ class ApplierTest {
       assertThat(r.action()).isEqualTo(Applier.Action.PRUNED);
     });
     assertThat(routes.inNamespace("checkout-dev").withName("checkout").get()).isNull();
+  }
+
+  static io.fabric8.kubernetes.api.model.GenericKubernetesResource serviceMonitor(String name) {
+    var sm = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    sm.setApiVersion("monitoring.coreos.com/v1");
+    sm.setKind("ServiceMonitor");
+    sm.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+        .withNamespace("checkout-dev").withLabels(Map.of(dev.pave.identity.Identity.INSTANCE,
+            "checkout-dev", dev.pave.identity.Identity.MANAGED_BY, "pave")).build());
+    sm.setAdditionalProperty("spec", Map.of("selector", Map.of("matchLabels",
+        Map.of("app", name))));
+    return sm;
+  }
+
+  @Test
+  void anOptionalKindWhoseApiIsNotServedIsSkippedAndNamesTheMissingApi() {
+    // No CRD for monitoring.coreos.com: the cluster does not serve ServiceMonitors.
+    List<HasMetadata> objects = new java.util.ArrayList<>(render("port: 8080"));
+    objects.add(serviceMonitor("checkout"));
+    List<Applier.Result> results = applier.apply("checkout-dev", objects, List.of());
+    assertThat(results).noneMatch(r -> r.action() == Applier.Action.FAILED);
+    assertThat(results).filteredOn(r -> r.kind().equals("ServiceMonitor")).singleElement()
+        .satisfies(r -> {
+          assertThat(r.action()).isEqualTo(Applier.Action.SKIPPED);
+          assertThat(r.message()).contains("monitoring.coreos.com/v1")
+              .contains("Prometheus Operator").doesNotContain("GenericKubernetesResource");
+        });
+    assertThat(deployment()).isNotNull();
+  }
+
+  @Test
+  void discoveryIsAskedOncePerGroupVersionNotOncePerObject() {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.fabric8.kubernetes.client.http.Interceptor count = new io.fabric8.kubernetes.client.http
+        .Interceptor() {
+      @Override
+      public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+          io.fabric8.kubernetes.client.http.HttpRequest request, RequestTags tags) {
+        if (request.uri().getPath().equals("/apis/monitoring.coreos.com/v1")) {
+          asked.incrementAndGet();
+        }
+      }
+    };
+    try (KubernetesClient counted = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(client.getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", count)).build()) {
+      Applier a = new Applier(counted);
+      for (int round = 0; round < 3; round++) {
+        a.apply("checkout-dev", List.of(serviceMonitor("a"), serviceMonitor("b"),
+            serviceMonitor("c")), List.of());
+      }
+    }
+    assertThat(asked.get()).isEqualTo(1);
+  }
+
+  @Test
+  void statusTextIsOneShortLineWithoutObjectDumps() {
+    String dump = "Could not find a registered handler for item: [GenericKubernetesResource("
+        + "apiVersion=monitoring.coreos.com/v1, kind=ServiceMonitor, metadata=ObjectMeta(\n"
+        + "annotations={token=s3cr3t}), additionalProperties={spec={}})].";
+    assertThat(StatusText.oneLine(dump))
+        .isEqualTo("Could not find a registered handler for item: (object)");
+    assertThat(StatusText.oneLine("a\nb")).isEqualTo("a b");
+    assertThat(StatusText.oneLine("x".repeat(1000))).hasSize(300).endsWith("...");
+  }
+
+  static final Owner WEB = new Owner("uid-web", "apps", "web");
+  static final Owner WEB_PROD = new Owner("uid-web-prod", "apps", "web-prod");
+
+  @Test
+  void everyObjectNamesItsOwnerAndAnotherApplicationsObjectIsNeitherTakenNorPruned() {
+    List<Applier.Result> first = applier.apply(WEB, "checkout-dev", render("port: 8080"),
+        List.of());
+    assertThat(actions(first)).containsOnly(Applier.Action.CREATED);
+    assertThat(deployment().getMetadata().getLabels())
+        .containsEntry(Owner.UID_LABEL, "uid-web");
+    assertThat(deployment().getMetadata().getAnnotations())
+        .containsEntry(Owner.ANNOTATION, "apps/web");
+    // Another Application renders the same objects (the same instance name): it may not take
+    // them over, and what it believes it applied before is not pruned on its behalf.
+    List<Applier.Result> other = applier.apply(WEB_PROD, "checkout-dev", render("port: 8080"),
+        List.of());
+    assertThat(other).allSatisfy(r -> {
+      assertThat(r.action()).isEqualTo(Applier.Action.FAILED);
+      assertThat(r.message()).contains("belongs to Application apps/web");
+    });
+    List<Applier.Ref> refs = first.stream().map(Applier.Result::ref).toList();
+    assertThat(applier.apply(WEB_PROD, "checkout-dev", List.of(), refs)).isEmpty();
+    assertThat(applier.deleteAll(WEB_PROD, "checkout-dev")).isEmpty();
+    assertThat(deployment()).isNotNull();
+    assertThat(deployment().getMetadata().getLabels()).containsEntry(Owner.UID_LABEL,
+        "uid-web");
+    // Its own owner deletes them.
+    assertThat(applier.deleteAll(WEB, "checkout-dev")).extracting(Applier.Result::action)
+        .containsOnly(Applier.Action.PRUNED);
+    assertThat(deployment()).isNull();
   }
 }
