@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         "  pave deploy pave.yaml -e prod --wait",
         "  pave deploy pave.yaml -e staging --commit $(git rev-parse HEAD) --context staging",
         "", "Exit codes: 0 deployed (and available with --wait), 1 the rollout failed, was"
-            + " rolled back or timed out, 2 invalid input or usage."})
+            + " rolled back or timed out, or the namespace does not exist, 2 invalid input or"
+            + " usage."})
 final class DeployCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -46,6 +47,10 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = {"-n", "--namespace"}, defaultValue = "pave-apps", paramLabel = "NS",
       description = "Namespace of the Application resource (default ${DEFAULT-VALUE}).")
   String namespace;
+
+  @Option(names = "--create-namespace", description = "Create the namespace of the Application"
+      + " resource if it does not exist (the install creates pave-apps).")
+  boolean createNamespace;
 
   @Option(names = "--commit", paramLabel = "SHA", description = "Source commit to record.")
   String commit;
@@ -75,6 +80,9 @@ final class DeployCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (KubernetesClient client = cluster.client()) {
+      if (createNamespace) {
+        ensureNamespace(client);
+      }
       String name = doc.value().name();
       var ref = client.resources(ApplicationResource.class).inNamespace(namespace)
           .withName(name);
@@ -95,7 +103,7 @@ final class DeployCommand implements Callable<Integer> {
       app.getMetadata().setLabels(labels);
       app.getMetadata().setAnnotations(annotations);
       app.setSpec(spec(doc));
-      ApplicationResource written = existing == null ? client.resource(app).create()
+      ApplicationResource written = existing == null ? create(client, app)
           : client.resource(app).update();
       long generation = written.getMetadata().getGeneration() == null ? 1
           : written.getMetadata().getGeneration();
@@ -108,6 +116,45 @@ final class DeployCommand implements Callable<Integer> {
       }
       return follow(ref::get, generation, limit, err, out);
     }
+  }
+
+  /** Creates the namespace unless it exists, as Helm's --create-namespace does. */
+  private void ensureNamespace(KubernetesClient client) {
+    if (client.namespaces().withName(namespace).get() != null) {
+      return;
+    }
+    try {
+      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+          .withNewMetadata().withName(namespace).endMetadata().build()).create();
+      spec.commandLine().getErr().println("namespace " + namespace + " created");
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 409) { // 409: created in between, which is as good.
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Creates the Application; a namespace that does not exist is said in one line with what to
+   * do, not as the API server's bare 404.
+   */
+  private ApplicationResource create(KubernetesClient client, ApplicationResource app) {
+    try {
+      return client.resource(app).create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (missingNamespace(e)) {
+        throw new UserError("namespace \"" + namespace + "\" does not exist; create it with"
+            + " \"kubectl create namespace " + namespace + "\" or deploy with --create-namespace"
+            + " (the install manifests and the Helm chart create pave-apps)", ExitCode.FAILURE);
+      }
+      throw e;
+    }
+  }
+
+  /** A create in a missing namespace is 404 naming the namespace (kind "namespaces"). */
+  static boolean missingNamespace(io.fabric8.kubernetes.client.KubernetesClientException e) {
+    return e.getCode() == 404 && e.getStatus() != null && e.getStatus().getDetails() != null
+        && "namespaces".equals(e.getStatus().getDetails().getKind());
   }
 
   /** The spec as the author wrote it (short forms kept), read again from the file. */

@@ -4,6 +4,9 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import dev.pave.apply.ThreeWayMerge;
 import dev.pave.control.Applier;
+import dev.pave.control.ApplicationResource;
+import dev.pave.control.ApplicationTargets;
+import dev.pave.control.Owner;
 import dev.pave.render.Manifests;
 import dev.pave.render.Renderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -42,6 +45,11 @@ final class DiffCommand implements Callable<Integer> {
   @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "Environment.")
   String environment;
 
+  @Option(names = {"-n", "--namespace"}, defaultValue = ApplicationTargets.DEFAULT_NAMESPACE,
+      paramLabel = "NS",
+      description = "Namespace of the Application resource (default ${DEFAULT-VALUE}).")
+  String namespace;
+
   @Option(names = "--color", defaultValue = "auto",
       description = "auto, always or never (default ${DEFAULT-VALUE}).")
   String color;
@@ -62,11 +70,17 @@ final class DiffCommand implements Callable<Integer> {
     int changed = 0;
     try (KubernetesClient client = cluster.client()) {
       for (var doc : ws.applications) {
+        // The operator records the owning Application on every object; so does the merge here,
+        // or every object would seem to lose those marks.
+        ApplicationResource existing = client.resources(ApplicationResource.class)
+            .inNamespace(namespace).withName(doc.value().name()).get();
+        Owner owner = existing == null ? null : Owner.of(existing);
         for (HasMetadata o : Renderer.render(doc.value(), env)) {
           HasMetadata live = client.resource(o).get();
           String name = o.getKind() + "/" + (o.getMetadata().getNamespace() == null ? ""
               : o.getMetadata().getNamespace() + "/") + o.getMetadata().getName();
-          Map<String, Object> desired = Manifests.toMap(o);
+          Map<String, Object> desired = owner == null ? Manifests.toMap(o)
+              : owner.stamp(Manifests.toMap(o));
           String before = live == null ? "" : Manifests.yamlOf(clean(Manifests.toMap(live)));
           String after = Manifests.yamlOf(clean(live == null ? desired : ThreeWayMerge.merge(
               lastApplied(Manifests.toMap(live)), desired, Manifests.toMap(live))));

@@ -2,6 +2,7 @@ package dev.pave.cli;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pave.control.ApplicationTargets;
 import dev.pave.control.Releases;
 import dev.pave.release.Revision;
 import dev.pave.render.Manifests;
@@ -35,8 +36,9 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "Environment.")
   String environment;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-      description = "Namespace of the application's objects (default <app>-<env>).")
+  @Option(names = {"-n", "--namespace"}, defaultValue = ApplicationTargets.DEFAULT_NAMESPACE,
+      paramLabel = "NS",
+      description = "Namespace of the Application resource (default ${DEFAULT-VALUE}).")
   String namespace;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table",
@@ -49,9 +51,8 @@ final class HistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Releases.Target t = new Releases.Target(app, environment,
-        namespace != null ? namespace : app + "-" + environment);
     if (server.enabled()) {
+      Releases.Target t = new Releases.Target(app, environment, null);
       List<Revision> history = new java.util.ArrayList<>();
       for (var r : server.get(ServerOptions.path(app, environment) + "/revisions")
           .path("items")) {
@@ -64,6 +65,13 @@ final class HistoryCommand implements Callable<Integer> {
       return print(history, t);
     }
     try (KubernetesClient client = cluster.client()) {
+      Releases.Target t;
+      try {
+        // From the Application: its environment, its UID and where its revisions are kept.
+        t = ApplicationTargets.of(client, namespace, app, environment);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
       return print(new Releases(client, Clock.systemUTC(), System::nanoTime, 20).history(t), t);
     }
   }
@@ -72,7 +80,7 @@ final class HistoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (history.isEmpty()) {
       spec.commandLine().getErr().println("no revisions of " + app + " in " + environment
-          + " (namespace " + t.namespace() + ")");
+          + (t.namespace() == null ? "" : " (namespace " + t.namespace() + ")"));
       spec.commandLine().getErr().flush();
       return ExitCode.FAILURE;
     }

@@ -1,6 +1,7 @@
 package dev.pave.cli;
 
 import dev.pave.control.Applier;
+import dev.pave.control.ApplicationTargets;
 import dev.pave.control.Releases;
 import dev.pave.control.Rollbacks;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,13 +39,10 @@ final class RollbackCommand implements Callable<Integer> {
       + " the previous one).")
   Integer to;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-      description = "Namespace of the application's objects (default <app>-<env>).")
+  @Option(names = {"-n", "--namespace"}, defaultValue = ApplicationTargets.DEFAULT_NAMESPACE,
+      paramLabel = "NS",
+      description = "Namespace of the Application resource (default ${DEFAULT-VALUE}).")
   String namespace;
-
-  @Option(names = "--app-namespace", paramLabel = "NS",
-      description = "Namespace of the Application resource, to pin it (default: the objects').")
-  String appNamespace;
 
   @Mixin ClusterOptions cluster;
 
@@ -52,8 +50,8 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Releases.Target t = new Releases.Target(app, environment,
-        namespace != null ? namespace : app + "-" + environment);
+    // Where the revisions are is the Application's to say: its status names their namespace.
+    Releases.Target t = new Releases.Target(app, environment, null);
     String user = System.getProperty("user.name", "cli");
     if (server.enabled()) {
       return throughServer();
@@ -62,7 +60,9 @@ final class RollbackCommand implements Callable<Integer> {
       Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
       Rollbacks.Result result;
       try {
-        result = new Rollbacks(client, releases).rollback(t, to, appNamespace, user);
+        result = new Rollbacks(client, releases).rollback(t, to, namespace, user);
+      } catch (Rollbacks.Failed e) {
+        throw new UserError(e.getMessage(), ExitCode.FAILURE);
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
@@ -81,7 +81,8 @@ final class RollbackCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (o.failed()) {
         out.println(app + " in " + environment + ": rollback to revision " + target
-            + " failed after " + o.took().toMillis() + " ms");
+            + " failed after " + o.took().toMillis() + " ms; "
+            + (result.pinWarning() == null ? "the pin was removed" : "see the warning above"));
         out.flush();
         return ExitCode.FAILURE;
       }

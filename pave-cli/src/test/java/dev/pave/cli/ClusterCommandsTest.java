@@ -2,10 +2,14 @@ package dev.pave.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pave.control.ApplicationReconciler;
+import dev.pave.control.ApplicationResource;
+import dev.pave.control.Owner;
 import dev.pave.control.Releases;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.Map;
 import dev.pave.render.Renderer;
 import dev.pave.render.Specs;
-import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.spec.Environments;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -26,18 +30,41 @@ class ClusterCommandsTest {
   Path kubeconfig;
   InProcessCluster cluster;
 
+  ApplicationResource application;
+
   @BeforeEach
   void start() throws Exception {
-    cluster = new InProcessCluster(tmp, List.of(CustomResourceDefinitions.applicationRevision()));
+    cluster = new InProcessCluster(tmp, InProcessCluster.paveCrds());
     server = cluster.server;
     client = cluster.client;
     kubeconfig = cluster.kubeconfig;
+    // The Application as the operator leaves it: in pave-apps, its revisions in checkout-dev.
+    ApplicationResource a = new ApplicationResource();
+    a.setMetadata(new ObjectMetaBuilder().withName("checkout").withNamespace("pave-apps")
+        .withLabels(Map.of(ApplicationReconciler.ENVIRONMENT_LABEL, "dev")).build());
+    a.setSpec(Map.of("team", "payments"));
+    application = client.resource(a).create();
+    application.setStatus(Map.of("revisionNamespace", "checkout-dev", "revision", 2));
+    application = client.resource(application).updateStatus();
     Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
-    Releases.Target t = new Releases.Target("checkout", "dev", "checkout-dev");
+    Releases.Target t = new Releases.Target("checkout", "dev", "checkout-dev",
+        Owner.of(application));
     releases.deploy(t, Renderer.render(Specs.app("port: 8080\nenv: {LOG_LEVEL: info}"),
         Environments.builtIn().get("dev")), "v1", "ana", "abc123");
     releases.deploy(t, Renderer.render(Specs.app("port: 8080\nenv: {LOG_LEVEL: debug}"),
         Environments.builtIn().get("dev")), "v2", "bo", "def456");
+  }
+
+  Map<String, String> annotations() {
+    Map<String, String> a = client.resources(ApplicationResource.class).inNamespace("pave-apps")
+        .withName("checkout").get().getMetadata().getAnnotations();
+    return a == null ? Map.of() : a;
+  }
+
+  String logLevel() {
+    return client.apps().deployments().inNamespace("checkout-dev").withName("checkout")
+        .get().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("LOG_LEVEL")).findFirst().orElseThrow().getValue();
   }
 
   @AfterEach
@@ -55,23 +82,69 @@ class ClusterCommandsTest {
   }
 
   @Test
-  void rollbackAppliesThePreviousRevisionAndSaysHowLongItTook() {
+  void rollbackPinsTheApplicationAppliesThePreviousRevisionAndSaysHowLongItTook() {
     Cli r = Cli.run("rollback", "checkout", "-e", "dev", "--kubeconfig", kubeconfig.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("checkout in dev rolled back to revision 1 in \\d+ ms"
         + " \\(recorded as revision 3\\)");
-    String level = client.apps().deployments().inNamespace("checkout-dev").withName("checkout")
-        .get().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> e.getName().equals("LOG_LEVEL")).findFirst().orElseThrow().getValue();
-    assertThat(level).isEqualTo("info");
+    assertThat(logLevel()).isEqualTo("info");
+    assertThat(annotations()).containsEntry(ApplicationReconciler.PINNED_REVISION, "1")
+        .containsEntry(ApplicationReconciler.PINNED_GENERATION,
+            String.valueOf(application.getMetadata().getGeneration()));
   }
 
   @Test
-  void aRevisionThatIsNotKeptIsAUsageError() {
+  void dashNIsTheApplicationsNamespaceInHistoryAndRollback() {
+    Cli history = Cli.run("history", "checkout", "-e", "dev", "-n", "pave-apps",
+        "--kubeconfig", kubeconfig.toString());
+    assertThat(history.exit()).as(history.err()).isZero();
+    assertThat(history.out()).containsPattern("(?m)^2 +bo ");
+    Cli r = Cli.run("rollback", "checkout", "-e", "dev", "-n", "pave-apps", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(annotations()).containsEntry(ApplicationReconciler.PINNED_REVISION, "1");
+    Cli elsewhere = Cli.run("history", "checkout", "-e", "dev", "-n", "checkout-dev",
+        "--kubeconfig", kubeconfig.toString());
+    assertThat(elsewhere.exit()).isEqualTo(2);
+    assertThat(elsewhere.err()).startsWith("error: application checkout-dev/checkout not"
+        + " found; pass -n with the namespace of the Application resource");
+  }
+
+  @Test
+  void aRevisionThatIsNotKeptIsAUsageErrorAndChangesNothing() {
     Cli r = Cli.run("rollback", "checkout", "-e", "dev", "--to", "9", "--kubeconfig",
         kubeconfig.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("error: revision 9 is not kept; kept revisions: [1, 2]\n");
+    assertThat(annotations()).doesNotContainKeys(ApplicationReconciler.PINNED_REVISION,
+        ApplicationReconciler.PINNED_GENERATION);
+    assertThat(logLevel()).isEqualTo("debug");
+  }
+
+  @Test
+  void anotherEnvironmentThanTheApplicationsIsAUsageError() {
+    Cli r = Cli.run("rollback", "checkout", "-e", "prod", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: application pave-apps/checkout is deployed to dev,"
+        + " not prod; use -e dev\n");
+    assertThat(annotations()).doesNotContainKey(ApplicationReconciler.PINNED_REVISION);
+  }
+
+  @Test
+  void aRollbackWhoseApplyFailsFailsAndLeavesNoPin() {
+    // Another Application has taken the Deployment: Pave may not write it back.
+    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").edit(d -> {
+      d.getMetadata().getLabels().put(Owner.UID_LABEL, "someone-else");
+      return d;
+    });
+    Cli r = Cli.run("rollback", "checkout", "-e", "dev", "--kubeconfig", kubeconfig.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("error: Deployment/checkout: Deployment/checkout belongs to");
+    assertThat(r.out()).contains("rollback to revision 1 failed").contains("pin was removed");
+    assertThat(annotations()).doesNotContainKeys(ApplicationReconciler.PINNED_REVISION,
+        ApplicationReconciler.PINNED_GENERATION);
+    assertThat(logLevel()).isEqualTo("debug");
   }
 
   @Test

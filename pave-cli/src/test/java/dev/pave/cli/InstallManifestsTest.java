@@ -111,13 +111,25 @@ class InstallManifestsTest {
       assertThat(rules).as("a rule for %s", plural).anySatisfy(r -> {
         assertThat((List<String>) r.get("apiGroups")).contains(group);
         assertThat((List<String>) r.get("resources")).contains(plural);
-        assertThat((List<String>) r.get("verbs")).contains("get", "create", "update",
-            "delete");
+        // watch: hand edits of any kind Pave applies are seen at once, not at the resync.
+        assertThat((List<String>) r.get("verbs")).contains("get", "list", "watch", "create",
+            "update", "delete");
       });
     }
     assertThat(rules).noneMatch(r -> ((List<String>) r.get("resources")).contains("secrets")
         || ((List<String>) r.get("verbs")).contains("*")
         || ((List<String>) r.get("resources")).contains("*"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theInstallCreatesTheApplicationsNamespaceAndHelmKeepsIt() throws Exception {
+    Map<String, Object> ns = named(documents(), "Namespace", "pave-apps");
+    Map<String, Object> meta = (Map<String, Object>) ns.get("metadata");
+    assertThat((Map<String, Object>) meta.get("annotations"))
+        .containsEntry("helm.sh/resource-policy", "keep");
+    assertThat(Files.readString(CHART.resolve("templates/applications.yaml")))
+        .contains("name: {{ .Values.applicationNamespace }}");
   }
 
   @Test
