@@ -67,6 +67,8 @@ public final class Cluster implements AutoCloseable {
     Discovery discovery = new Discovery(types, "127.0.0.1:" + server.getAddress().getPort());
     api = new Api(types, discovery, new Reads(store), new Writes(store, strategies, admission,
         fields), watches);
+    strategies.add(new BuiltInStrategy());
+    strategies.add(new CustomSchema(store));
     pool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "pave-cluster-http");
       t.setDaemon(true);

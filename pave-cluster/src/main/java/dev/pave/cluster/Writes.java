@@ -501,6 +501,7 @@ final class Writes {
     if (!(o.get("metadata") instanceof ObjectNode)) {
       o.putObject("metadata");
     }
+    FieldValidation.apply(store, t, r, o, warnings);
     return o;
   }
 

@@ -1,0 +1,923 @@
+package dev.pave.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The built-in kinds' own rules as a real server's registry strategies and API defaulting
+ * apply them: the defaults that appear in every answer (pod templates, Deployments, Services
+ * with their allocated cluster IP, Namespaces) and the validation whose messages clients and
+ * tests read. Custom resources are {@link CustomSchema}'s.
+ */
+final class BuiltInStrategy implements Strategy {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern SUBDOMAIN = Pattern.compile(
+      "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  static final String LABEL_MESSAGE = "a lowercase RFC 1123 label must consist of lower case "
+      + "alphanumeric characters or '-', and must start and end with an alphanumeric character "
+      + "(e.g. 'my-name',  or '123-abc', regex used for validation is "
+      + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  static final String SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower "
+      + "case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
+      + "character (e.g. 'example.com', regex used for validation is "
+      + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+  private static final String IMMUTABLE_WHEN_SET = "field is immutable when `immutable` is set";
+  private static final String SERVICE_ACCOUNT_MOUNT =
+      "/var/run/secrets/kubernetes.io/serviceaccount";
+
+  /** Cluster IPs handed out, so that no two Services share one. */
+  private final Set<String> allocated = new HashSet<>(Set.of("10.96.0.1", "10.96.0.10"));
+  private final Set<Integer> nodePorts = new HashSet<>();
+
+  // ---- defaults ----
+
+  @Override
+  public void defaults(ResourceType t, ObjectNode o, ObjectNode old, List<String> warnings) {
+    if (t.custom()) {
+      return;
+    }
+    ObjectNode spec = o.get("spec") instanceof ObjectNode s ? s : null;
+    switch (t.group() + "/" + t.kind()) {
+      case "/Namespace" -> namespace(o, old);
+      case "/Service" -> service(o, old);
+      case "/Pod" -> pod(o, old);
+      case "/Secret" -> {
+        if (!o.hasNonNull("type") || o.get("type").asText().isEmpty()) {
+          o.put("type", "Opaque");
+        }
+      }
+      case "/ReplicationController" -> {
+        if (spec != null) {
+          putIfAbsent(spec, "replicas", 1);
+          template(spec);
+          JsonNode labels = spec.path("template").path("metadata").path("labels");
+          if (spec.path("selector").isEmpty() && labels.isObject()) {
+            spec.set("selector", labels.deepCopy());
+          }
+        }
+      }
+      case "apps/Deployment" -> {
+        if (spec != null) {
+          deployment(spec);
+        }
+      }
+      case "apps/ReplicaSet" -> {
+        if (spec != null) {
+          putIfAbsent(spec, "replicas", 1);
+          template(spec);
+        }
+      }
+      case "apps/StatefulSet" -> {
+        if (spec != null) {
+          statefulSet(spec);
+        }
+      }
+      case "apps/DaemonSet" -> {
+        if (spec != null) {
+          daemonSet(spec);
+        }
+      }
+      case "batch/Job" -> {
+        if (spec != null) {
+          job(o, spec, old);
+        }
+      }
+      case "batch/CronJob" -> {
+        if (spec != null) {
+          cronJob(spec);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private static void namespace(ObjectNode o, ObjectNode old) {
+    ObjectNode meta = Json.meta(o);
+    meta.with("labels").put("kubernetes.io/metadata.name", meta.path("name").asText());
+    if (old == null) {
+      ObjectNode spec = o.with("spec");
+      ArrayNode finalizers = spec.get("finalizers") instanceof ArrayNode a ? a
+          : spec.putArray("finalizers");
+      if (!contains(finalizers, "kubernetes")) {
+        finalizers.add("kubernetes");
+      }
+      if (!o.path("status").hasNonNull("phase")) {
+        o.with("status").put("phase", "Active");
+      }
+    }
+  }
+
+  private void service(ObjectNode o, ObjectNode old) {
+    ObjectNode spec = o.with("spec");
+    JsonNode oldSpec = old == null ? null : old.path("spec");
+    String type = text(spec, "type");
+    if (type == null) {
+      type = "ClusterIP";
+      spec.put("type", type);
+    }
+    putIfAbsent(spec, "sessionAffinity", "None");
+    if (spec.get("ports") instanceof ArrayNode ports) {
+      for (JsonNode p : ports) {
+        if (p instanceof ObjectNode port) {
+          putIfAbsent(port, "protocol", "TCP");
+          if (!port.has("targetPort") && port.has("port")) {
+            port.set("targetPort", port.get("port"));
+          }
+        }
+      }
+    }
+    if (type.equals("ExternalName")) {
+      return;
+    }
+    // An update that leaves the allocated values out keeps them, as the real registry does.
+    if (oldSpec != null) {
+      for (String f : List.of("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy")) {
+        if (!spec.hasNonNull(f) && oldSpec.hasNonNull(f)) {
+          spec.set(f, oldSpec.get(f).deepCopy());
+        }
+      }
+    }
+    if (spec.hasNonNull("clusterIP") && !spec.hasNonNull("clusterIPs")) {
+      spec.putArray("clusterIPs").add(spec.get("clusterIP").asText());
+    } else if (!spec.hasNonNull("clusterIP") && spec.path("clusterIPs").size() > 0) {
+      spec.put("clusterIP", spec.get("clusterIPs").get(0).asText());
+    }
+    if (!spec.hasNonNull("clusterIP") || spec.get("clusterIP").asText().isEmpty()) {
+      String ip = allocateIp();
+      spec.put("clusterIP", ip);
+      spec.putArray("clusterIPs").add(ip);
+    }
+    if (!spec.has("ipFamilies")) {
+      spec.putArray("ipFamilies").add("IPv4");
+    }
+    putIfAbsent(spec, "ipFamilyPolicy", "SingleStack");
+    putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
+    if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+      putIfAbsent(spec, "externalTrafficPolicy", "Cluster");
+      if (type.equals("LoadBalancer")) {
+        putIfAbsent(spec, "allocateLoadBalancerNodePorts", true);
+      }
+      for (JsonNode p : spec.path("ports")) {
+        if (p instanceof ObjectNode port && !port.has("nodePort")) {
+          port.put("nodePort", oldNodePort(oldSpec, port));
+        }
+      }
+    }
+    if (old == null && !o.has("status")) {
+      o.putObject("status").putObject("loadBalancer");
+    }
+  }
+
+  private int oldNodePort(JsonNode oldSpec, ObjectNode port) {
+    if (oldSpec != null) {
+      for (JsonNode p : oldSpec.path("ports")) {
+        if (p.path("port").equals(port.path("port")) && p.has("nodePort")) {
+          return p.get("nodePort").asInt();
+        }
+      }
+    }
+    synchronized (nodePorts) {
+      int n;
+      do {
+        n = 30000 + RANDOM.nextInt(2768);
+      } while (!nodePorts.add(n));
+      return n;
+    }
+  }
+
+  /** A free address of the service range 10.96.0.0/12. */
+  private String allocateIp() {
+    synchronized (allocated) {
+      while (true) {
+        int host = 1 + RANDOM.nextInt((1 << 20) - 2);
+        String ip = "10." + (96 + (host >> 16)) + "." + ((host >> 8) & 255) + "." + (host & 255);
+        if (allocated.add(ip)) {
+          return ip;
+        }
+      }
+    }
+  }
+
+  private static void pod(ObjectNode o, ObjectNode old) {
+    ObjectNode spec = o.with("spec");
+    podSpec(spec);
+    if (old != null) {
+      return;
+    }
+    // What the ServiceAccount, Priority and DefaultTolerationSeconds admission plugins add.
+    putIfAbsent(spec, "serviceAccountName", spec.hasNonNull("serviceAccount")
+        ? spec.get("serviceAccount").asText() : "default");
+    putIfAbsent(spec, "serviceAccount", spec.get("serviceAccountName").asText());
+    if (spec.path("automountServiceAccountToken").asBoolean(true) && !mountsToken(spec)) {
+      String volume = "kube-api-access-" + suffix();
+      ArrayNode volumes = spec.get("volumes") instanceof ArrayNode a ? a
+          : Json.array();
+      volumes.insert(0, tokenVolume(volume));
+      spec.set("volumes", volumes);
+      for (String list : List.of("initContainers", "containers")) {
+        for (JsonNode c : spec.path(list)) {
+          if (c instanceof ObjectNode container) {
+            ArrayNode mounts = container.get("volumeMounts") instanceof ArrayNode m ? m
+                : container.putArray("volumeMounts");
+            mounts.addObject().put("name", volume).put("readOnly", true)
+                .put("mountPath", SERVICE_ACCOUNT_MOUNT);
+          }
+        }
+      }
+    }
+    ArrayNode tolerations = spec.get("tolerations") instanceof ArrayNode a ? a : null;
+    for (String key : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")) {
+      if (!tolerates(tolerations, key)) {
+        if (tolerations == null) {
+          tolerations = spec.putArray("tolerations");
+        }
+        tolerations.addObject().put("key", key).put("operator", "Exists")
+            .put("effect", "NoExecute").put("tolerationSeconds", 300);
+      }
+    }
+    putIfAbsent(spec, "priority", 0);
+    putIfAbsent(spec, "enableServiceLinks", true);
+    putIfAbsent(spec, "preemptionPolicy", "PreemptLowerPriority");
+    ObjectNode status = o.with("status");
+    putIfAbsent(status, "phase", "Pending");
+    putIfAbsent(status, "qosClass", qosClass(spec));
+  }
+
+  private static boolean mountsToken(ObjectNode spec) {
+    for (JsonNode c : spec.path("containers")) {
+      for (JsonNode m : c.path("volumeMounts")) {
+        if (SERVICE_ACCOUNT_MOUNT.equals(m.path("mountPath").asText())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static ObjectNode tokenVolume(String name) {
+    ObjectNode v = Json.object();
+    v.put("name", name);
+    ObjectNode projected = v.putObject("projected");
+    ArrayNode sources = projected.putArray("sources");
+    sources.addObject().putObject("serviceAccountToken").put("expirationSeconds", 3607)
+        .put("path", "token");
+    ObjectNode ca = sources.addObject().putObject("configMap");
+    ca.put("name", "kube-root-ca.crt");
+    ca.putArray("items").addObject().put("key", "ca.crt").put("path", "ca.crt");
+    ObjectNode ns = sources.addObject().putObject("downwardAPI");
+    ns.putArray("items").addObject().put("path", "namespace").putObject("fieldRef")
+        .put("apiVersion", "v1").put("fieldPath", "metadata.namespace");
+    ObjectNode serviceCa = sources.addObject().putObject("configMap");
+    serviceCa.put("name", "openshift-service-ca.crt");
+    serviceCa.putArray("items").addObject().put("key", "service-ca.crt")
+        .put("path", "service-ca.crt");
+    projected.put("defaultMode", 420);
+    return v;
+  }
+
+  private static boolean tolerates(ArrayNode tolerations, String key) {
+    if (tolerations == null) {
+      return false;
+    }
+    for (JsonNode t : tolerations) {
+      String k = t.path("key").asText("");
+      String effect = t.path("effect").asText("");
+      if ((k.isEmpty() && "Exists".equals(t.path("operator").asText()) || k.equals(key))
+          && (effect.isEmpty() || effect.equals("NoExecute"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String qosClass(JsonNode spec) {
+    boolean any = false;
+    boolean guaranteed = true;
+    for (String list : List.of("initContainers", "containers")) {
+      for (JsonNode c : spec.path(list)) {
+        JsonNode requests = c.path("resources").path("requests");
+        JsonNode limits = c.path("resources").path("limits");
+        if (requests.size() > 0 || limits.size() > 0) {
+          any = true;
+        }
+        for (String r : List.of("cpu", "memory")) {
+          if (!limits.has(r) || requests.has(r) && !requests.get(r).equals(limits.get(r))) {
+            guaranteed = false;
+          }
+        }
+      }
+    }
+    return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
+  }
+
+  private static void deployment(ObjectNode spec) {
+    putIfAbsent(spec, "replicas", 1);
+    template(spec);
+    ObjectNode strategy = spec.with("strategy");
+    putIfAbsent(strategy, "type", "RollingUpdate");
+    if (strategy.path("type").asText().equals("RollingUpdate")) {
+      ObjectNode rolling = strategy.with("rollingUpdate");
+      putIfAbsent(rolling, "maxUnavailable", "25%");
+      putIfAbsent(rolling, "maxSurge", "25%");
+    }
+    putIfAbsent(spec, "revisionHistoryLimit", 10);
+    putIfAbsent(spec, "progressDeadlineSeconds", 600);
+  }
+
+  private static void statefulSet(ObjectNode spec) {
+    putIfAbsent(spec, "replicas", 1);
+    template(spec);
+    putIfAbsent(spec, "podManagementPolicy", "OrderedReady");
+    ObjectNode strategy = spec.with("updateStrategy");
+    putIfAbsent(strategy, "type", "RollingUpdate");
+    if (strategy.path("type").asText().equals("RollingUpdate")) {
+      putIfAbsent(strategy.with("rollingUpdate"), "partition", 0);
+    }
+    putIfAbsent(spec, "revisionHistoryLimit", 10);
+    ObjectNode retention = spec.with("persistentVolumeClaimRetentionPolicy");
+    putIfAbsent(retention, "whenDeleted", "Retain");
+    putIfAbsent(retention, "whenScaled", "Retain");
+    for (JsonNode claim : spec.path("volumeClaimTemplates")) {
+      if (claim.path("spec") instanceof ObjectNode s) {
+        putIfAbsent(s, "volumeMode", "Filesystem");
+      }
+      if (claim instanceof ObjectNode c && !c.has("status")) {
+        c.putObject("status").put("phase", "Pending");
+      }
+    }
+  }
+
+  private static void daemonSet(ObjectNode spec) {
+    template(spec);
+    ObjectNode strategy = spec.with("updateStrategy");
+    putIfAbsent(strategy, "type", "RollingUpdate");
+    if (strategy.path("type").asText().equals("RollingUpdate")) {
+      ObjectNode rolling = strategy.with("rollingUpdate");
+      putIfAbsent(rolling, "maxUnavailable", 1);
+      putIfAbsent(rolling, "maxSurge", 0);
+    }
+    putIfAbsent(spec, "revisionHistoryLimit", 10);
+  }
+
+  private static void job(ObjectNode o, ObjectNode spec, ObjectNode old) {
+    template(spec);
+    if (!spec.has("parallelism")) {
+      spec.put("parallelism", 1);
+    }
+    if (!spec.has("completions") && !"Indexed".equals(text(spec, "completionMode"))) {
+      spec.put("completions", 1);
+    }
+    putIfAbsent(spec, "backoffLimit", 6);
+    putIfAbsent(spec, "completionMode", "NonIndexed");
+    putIfAbsent(spec, "suspend", false);
+    putIfAbsent(spec, "podReplacementPolicy", "TerminatingOrFailed");
+    if (spec.path("manualSelector").asBoolean(false) || old != null) {
+      return;
+    }
+    // Without a manual selector the Job's uid selects its pods, as the real registry generates.
+    JsonNode meta = o.path("metadata");
+    String uid = meta.path("uid").asText();
+    String name = meta.path("name").asText();
+    if (!spec.has("selector")) {
+      spec.putObject("selector").putObject("matchLabels")
+          .put("batch.kubernetes.io/controller-uid", uid);
+    }
+    ObjectNode labels = spec.with("template").with("metadata").with("labels");
+    putIfAbsent(labels, "batch.kubernetes.io/controller-uid", uid);
+    putIfAbsent(labels, "batch.kubernetes.io/job-name", name);
+    putIfAbsent(labels, "controller-uid", uid);
+    putIfAbsent(labels, "job-name", name);
+  }
+
+  private static void cronJob(ObjectNode spec) {
+    putIfAbsent(spec, "concurrencyPolicy", "Allow");
+    putIfAbsent(spec, "suspend", false);
+    putIfAbsent(spec, "successfulJobsHistoryLimit", 3);
+    putIfAbsent(spec, "failedJobsHistoryLimit", 1);
+    if (spec.path("jobTemplate").path("spec") instanceof ObjectNode jobSpec) {
+      template(jobSpec);
+    }
+  }
+
+  private static void template(ObjectNode spec) {
+    if (spec.path("template").path("spec") instanceof ObjectNode podSpec) {
+      podSpec(podSpec);
+    }
+  }
+
+  /** What SetDefaults_PodSpec and the container defaulters fill in, templates included. */
+  static void podSpec(ObjectNode spec) {
+    putIfAbsent(spec, "restartPolicy", "Always");
+    putIfAbsent(spec, "terminationGracePeriodSeconds", 30);
+    putIfAbsent(spec, "dnsPolicy", "ClusterFirst");
+    putIfAbsent(spec, "securityContext", Json.object());
+    putIfAbsent(spec, "schedulerName", "default-scheduler");
+    for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
+      for (JsonNode c : spec.path(list)) {
+        if (c instanceof ObjectNode container) {
+          container(container);
+        }
+      }
+    }
+    for (JsonNode v : spec.path("volumes")) {
+      for (String source : List.of("configMap", "secret", "downwardAPI", "projected")) {
+        if (v.path(source) instanceof ObjectNode s) {
+          putIfAbsent(s, "defaultMode", 420);
+        }
+      }
+      if (v.path("hostPath") instanceof ObjectNode h) {
+        putIfAbsent(h, "type", "");
+      }
+    }
+  }
+
+  private static void container(ObjectNode c) {
+    putIfAbsent(c, "resources", Json.object());
+    putIfAbsent(c, "terminationMessagePath", "/dev/termination-log");
+    putIfAbsent(c, "terminationMessagePolicy", "File");
+    putIfAbsent(c, "imagePullPolicy", pullPolicy(c.path("image").asText("")));
+    for (JsonNode p : c.path("ports")) {
+      if (p instanceof ObjectNode port) {
+        putIfAbsent(port, "protocol", "TCP");
+      }
+    }
+    for (JsonNode e : c.path("env")) {
+      if (e.path("valueFrom").path("fieldRef") instanceof ObjectNode ref) {
+        putIfAbsent(ref, "apiVersion", "v1");
+      }
+    }
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      if (c.path(probe) instanceof ObjectNode p) {
+        putIfAbsent(p, "timeoutSeconds", 1);
+        putIfAbsent(p, "periodSeconds", 10);
+        putIfAbsent(p, "successThreshold", 1);
+        putIfAbsent(p, "failureThreshold", 3);
+        if (p.path("httpGet") instanceof ObjectNode get) {
+          putIfAbsent(get, "scheme", "HTTP");
+        }
+      }
+    }
+  }
+
+  /** Always for images without a tag or tagged latest (and not pinned by digest). */
+  static String pullPolicy(String image) {
+    if (image.contains("@")) {
+      return "IfNotPresent";
+    }
+    int slash = image.lastIndexOf('/');
+    int colon = image.lastIndexOf(':');
+    if (colon <= slash || image.substring(colon + 1).equals("latest")) {
+      return "Always";
+    }
+    return "IfNotPresent";
+  }
+
+  // ---- validation ----
+
+  @Override
+  public List<ApiException.Cause> validate(ResourceType t, ObjectNode o, ObjectNode old) {
+    List<ApiException.Cause> causes = new ArrayList<>();
+    if (t.custom()) {
+      return causes;
+    }
+    String kind = t.group() + "/" + t.kind();
+    // Events are named and checked by their own strategy (Events), as on a real server.
+    if (!kind.endsWith("/Event")) {
+      name(t, o, causes);
+    }
+    JsonNode spec = o.path("spec");
+    JsonNode oldSpec = old == null ? null : old.path("spec");
+    switch (kind) {
+      case "/ConfigMap", "/Secret" -> immutable(o, old, causes);
+      case "/Service" -> service(spec, oldSpec, causes);
+      case "/Pod" -> podSpec(spec, "spec", causes);
+      case "/ReplicationController" -> {
+        replicas(spec, causes);
+        podSpec(spec.path("template").path("spec"), "spec.template.spec", causes);
+      }
+      case "apps/Deployment" -> deployment(spec, oldSpec, causes);
+      case "apps/ReplicaSet", "apps/DaemonSet", "apps/StatefulSet" ->
+          workload(kind, spec, oldSpec, causes);
+      case "batch/Job" -> job(spec, oldSpec, causes);
+      case "batch/CronJob" -> {
+        JsonNode template = spec.path("jobTemplate").path("spec").path("template");
+        podSpec(template.path("spec"), "spec.jobTemplate.spec.template.spec", causes);
+        restartPolicy(template.path("spec"), "spec.jobTemplate.spec.template.spec", causes);
+      }
+      default -> { }
+    }
+    return causes;
+  }
+
+  /** metadata.name as each kind's registry checks it. */
+  private static void name(ResourceType t, ObjectNode o, List<ApiException.Cause> causes) {
+    String name = o.path("metadata").path("name").asText("");
+    if (name.isEmpty()) {
+      return;
+    }
+    boolean label = t.group().isEmpty()
+        && (t.plural().equals("namespaces") || t.plural().equals("services"));
+    if (t.group().startsWith("rbac.")) {
+      pathSegment(name, causes);
+      return;
+    }
+    for (String problem : label ? labelProblems(name) : subdomainProblems(name)) {
+      causes.add(invalid("metadata.name", Json.MAPPER.getNodeFactory().textNode(name), problem));
+    }
+  }
+
+  private static void pathSegment(String name, List<ApiException.Cause> causes) {
+    if (name.equals(".") || name.equals("..")) {
+      causes.add(invalid("metadata.name", Json.MAPPER.getNodeFactory().textNode(name),
+          "may not be '" + name + "'"));
+    }
+    for (String bad : List.of("/", "%")) {
+      if (name.contains(bad)) {
+        causes.add(invalid("metadata.name", Json.MAPPER.getNodeFactory().textNode(name),
+            "may not contain '" + bad + "'"));
+      }
+    }
+  }
+
+  static List<String> labelProblems(String value) {
+    List<String> problems = new ArrayList<>();
+    if (value.length() > 63) {
+      problems.add("must be no more than 63 characters");
+    }
+    if (!LABEL.matcher(value).matches()) {
+      problems.add(LABEL_MESSAGE);
+    }
+    return problems;
+  }
+
+  static List<String> subdomainProblems(String value) {
+    List<String> problems = new ArrayList<>();
+    if (value.length() > 253) {
+      problems.add("must be no more than 253 characters");
+    }
+    if (!SUBDOMAIN.matcher(value).matches()) {
+      problems.add(SUBDOMAIN_MESSAGE);
+    }
+    return problems;
+  }
+
+  private static void immutable(ObjectNode o, ObjectNode old, List<ApiException.Cause> causes) {
+    if (old == null || !old.path("immutable").asBoolean(false)) {
+      return;
+    }
+    for (String f : List.of("data", "stringData", "binaryData")) {
+      if (!empty(o.path(f)).equals(empty(old.path(f)))) {
+        causes.add(forbidden(f, IMMUTABLE_WHEN_SET));
+      }
+    }
+    if (!o.path("immutable").asBoolean(false)) {
+      causes.add(forbidden("immutable", IMMUTABLE_WHEN_SET));
+    }
+  }
+
+  private static JsonNode empty(JsonNode n) {
+    return n.isMissingNode() || n.isNull() || n.isEmpty() ? Json.object() : n;
+  }
+
+  private static void service(JsonNode spec, JsonNode oldSpec, List<ApiException.Cause> causes) {
+    if (oldSpec == null) {
+      return;
+    }
+    JsonNode before = oldSpec.path("clusterIPs");
+    JsonNode now = spec.path("clusterIPs");
+    boolean wasExternalName = "ExternalName".equals(oldSpec.path("type").asText());
+    if (!wasExternalName && before.size() > 0 && now.size() > 0
+        && !before.get(0).equals(now.get(0))) {
+      causes.add(invalid("spec.clusterIPs[0]", now, "may not change once set"));
+    }
+  }
+
+  private static void replicas(JsonNode spec, List<ApiException.Cause> causes) {
+    JsonNode r = spec.path("replicas");
+    if (r.isNumber() && r.asLong() < 0) {
+      causes.add(invalid("spec.replicas", r, "must be greater than or equal to 0"));
+    }
+  }
+
+  private static void deployment(JsonNode spec, JsonNode oldSpec,
+      List<ApiException.Cause> causes) {
+    replicas(spec, causes);
+    selector(spec, "deployment", causes);
+    templateMatches(spec, causes);
+    podSpec(spec.path("template").path("spec"), "spec.template.spec", causes);
+    String restart = spec.path("template").path("spec").path("restartPolicy").asText("Always");
+    if (!restart.equals("Always")) {
+      causes.add(notSupported("spec.template.spec.restartPolicy", restart, List.of("Always")));
+    }
+    JsonNode strategy = spec.path("strategy");
+    if ("Recreate".equals(strategy.path("type").asText()) && strategy.has("rollingUpdate")) {
+      causes.add(forbidden("spec.strategy.rollingUpdate",
+          "may not be specified when strategy `type` is 'Recreate'"));
+    }
+    JsonNode rolling = strategy.path("rollingUpdate");
+    if (rolling.isObject() && intOrPercent(rolling.path("maxUnavailable")) == 0
+        && intOrPercent(rolling.path("maxSurge")) == 0) {
+      causes.add(invalid("spec.strategy.rollingUpdate.maxUnavailable",
+          rolling.path("maxUnavailable").isMissingNode() ? NullNode.instance
+              : rolling.path("maxUnavailable"), "may not be 0 when `maxSurge` is 0"));
+    }
+    for (String f : List.of("minReadySeconds", "revisionHistoryLimit",
+        "progressDeadlineSeconds")) {
+      JsonNode v = spec.path(f);
+      if (v.isNumber() && v.asLong() < 0) {
+        causes.add(invalid("spec." + f, v, "must be greater than or equal to 0"));
+      }
+    }
+    JsonNode deadline = spec.path("progressDeadlineSeconds");
+    if (deadline.isNumber() && deadline.asLong() <= spec.path("minReadySeconds").asLong(0)) {
+      causes.add(invalid("spec.progressDeadlineSeconds", deadline,
+          "must be greater than minReadySeconds"));
+    }
+    if (oldSpec != null) {
+      immutableField(spec, oldSpec, "selector", causes);
+    }
+  }
+
+  private static void workload(String kind, JsonNode spec, JsonNode oldSpec,
+      List<ApiException.Cause> causes) {
+    if (!kind.equals("apps/DaemonSet")) {
+      replicas(spec, causes);
+    }
+    // ReplicaSets word their empty selector as Deployments do.
+    selector(spec, kind.equals("apps/ReplicaSet") ? "deployment"
+        : kind.substring(5).toLowerCase(), causes);
+    templateMatches(spec, causes);
+    podSpec(spec.path("template").path("spec"), "spec.template.spec", causes);
+    String restart = spec.path("template").path("spec").path("restartPolicy").asText("Always");
+    if (!restart.equals("Always")) {
+      causes.add(notSupported("spec.template.spec.restartPolicy", restart, List.of("Always")));
+    }
+    if (oldSpec == null) {
+      return;
+    }
+    if (kind.equals("apps/StatefulSet")) {
+      ObjectNode a = ((ObjectNode) spec).deepCopy();
+      ObjectNode b = ((ObjectNode) oldSpec).deepCopy();
+      for (String f : List.of("replicas", "ordinals", "template", "updateStrategy",
+          "persistentVolumeClaimRetentionPolicy", "minReadySeconds")) {
+        a.remove(f);
+        b.remove(f);
+      }
+      if (!a.equals(b)) {
+        causes.add(forbidden("spec", "updates to statefulset spec for fields other than "
+            + "'replicas', 'ordinals', 'template', 'updateStrategy', "
+            + "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+      }
+    } else {
+      immutableField(spec, oldSpec, "selector", causes);
+    }
+  }
+
+  private static void job(JsonNode spec, JsonNode oldSpec, List<ApiException.Cause> causes) {
+    JsonNode parallelism = spec.path("parallelism");
+    if (parallelism.isNumber() && parallelism.asLong() < 0) {
+      causes.add(invalid("spec.parallelism", parallelism, "must be greater than or equal to 0"));
+    }
+    if (!spec.has("selector")) {
+      causes.add(required("spec.selector", ""));
+    } else {
+      templateMatches(spec, causes);
+    }
+    podSpec(spec.path("template").path("spec"), "spec.template.spec", causes);
+    restartPolicy(spec.path("template").path("spec"), "spec.template.spec", causes);
+    if (oldSpec != null) {
+      immutableField(spec, oldSpec, "selector", causes);
+      immutableField(spec, oldSpec, "completionMode", causes);
+    }
+  }
+
+  private static void restartPolicy(JsonNode podSpec, String path,
+      List<ApiException.Cause> causes) {
+    String restart = podSpec.path("restartPolicy").asText("Always");
+    if (!restart.equals("OnFailure") && !restart.equals("Never")) {
+      causes.add(notSupported(path + ".restartPolicy", restart, List.of("OnFailure", "Never")));
+    }
+  }
+
+  private static void selector(JsonNode spec, String what, List<ApiException.Cause> causes) {
+    JsonNode selector = spec.path("selector");
+    if (selector.isMissingNode() || selector.isNull()) {
+      causes.add(required("spec.selector", ""));
+    } else if (selector.path("matchLabels").size() + selector.path("matchExpressions").size()
+        == 0) {
+      causes.add(invalid("spec.selector", selector, "empty selector is invalid for " + what));
+    }
+  }
+
+  /** Whether the selector selects the template's labels; no selector selects nothing. */
+  private static void templateMatches(JsonNode spec, List<ApiException.Cause> causes) {
+    JsonNode selector = spec.path("selector");
+    JsonNode labels = spec.path("template").path("metadata").path("labels");
+    boolean none = selector.isMissingNode() || selector.isNull();
+    boolean empty = !none && selector.path("matchLabels").size()
+        + selector.path("matchExpressions").size() == 0;
+    if (empty) {
+      return;
+    }
+    if (none || !selects(selector, labels)) {
+      causes.add(invalid("spec.template.metadata.labels",
+          labels.isMissingNode() ? NullNode.instance : labels,
+          "`selector` does not match template `labels`"));
+    }
+  }
+
+  private static boolean selects(JsonNode selector, JsonNode labels) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = selector.path("matchLabels").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) {
+        return false;
+      }
+    }
+    for (JsonNode r : selector.path("matchExpressions")) {
+      String key = r.path("key").asText();
+      boolean has = labels.has(key);
+      String value = labels.path(key).asText();
+      Set<String> values = new HashSet<>();
+      r.path("values").forEach(v -> values.add(v.asText()));
+      boolean ok = switch (r.path("operator").asText()) {
+        case "In" -> has && values.contains(value);
+        case "NotIn" -> !has || !values.contains(value);
+        case "Exists" -> has;
+        case "DoesNotExist" -> !has;
+        default -> false;
+      };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void immutableField(JsonNode spec, JsonNode oldSpec, String field,
+      List<ApiException.Cause> causes) {
+    JsonNode now = spec.path(field);
+    if (!now.equals(oldSpec.path(field))) {
+      causes.add(invalid("spec." + field, now.isMissingNode() ? NullNode.instance : now,
+          "field is immutable"));
+    }
+  }
+
+  /** The checks of ValidatePodSpec whose messages clients meet most. */
+  private static void podSpec(JsonNode spec, String path, List<ApiException.Cause> causes) {
+    JsonNode containers = spec.path("containers");
+    Set<String> names = new HashSet<>();
+    if (containers.isEmpty()) {
+      causes.add(required(path + ".containers", ""));
+    } else {
+      container(containers, path + ".containers", names, causes);
+    }
+    container(spec.path("initContainers"), path + ".initContainers", names, causes);
+  }
+
+  private static void container(JsonNode list, String path, Set<String> names,
+      List<ApiException.Cause> causes) {
+    int i = 0;
+    for (JsonNode c : list) {
+      String at = path + "[" + i++ + "]";
+      String name = c.path("name").asText("");
+      if (name.isEmpty()) {
+        causes.add(required(at + ".name", ""));
+      } else {
+        for (String problem : labelProblems(name)) {
+          causes.add(invalid(at + ".name", c.get("name"), problem));
+        }
+      }
+      if (!name.isEmpty() && !names.add(name)) {
+        causes.add(duplicate(at + ".name", c.get("name")));
+      }
+      if (c.path("image").asText("").isEmpty()) {
+        causes.add(required(at + ".image", ""));
+      }
+      int p = 0;
+      for (JsonNode port : c.path("ports")) {
+        String portPath = at + ".ports[" + p++ + "].containerPort";
+        JsonNode n = port.path("containerPort");
+        if (!n.isNumber() || n.asLong() == 0) {
+          causes.add(required(portPath, ""));
+        } else if (n.asLong() < 1 || n.asLong() > 65535) {
+          causes.add(invalid(portPath, n, "must be between 1 and 65535, inclusive"));
+        }
+      }
+    }
+  }
+
+  // ---- field errors, worded as the real server words them ----
+
+  static ApiException.Cause required(String field, String detail) {
+    return new ApiException.Cause("FieldValueRequired",
+        "Required value" + (detail.isEmpty() ? "" : ": " + detail), field);
+  }
+
+  static ApiException.Cause invalid(String field, JsonNode value, String detail) {
+    return new ApiException.Cause("FieldValueInvalid", "Invalid value: " + value(value)
+        + (detail.isEmpty() ? "" : ": " + detail), field);
+  }
+
+  static ApiException.Cause typeInvalid(String field, JsonNode value, String detail) {
+    return new ApiException.Cause("FieldValueTypeInvalid", "Invalid value: " + value(value)
+        + ": " + detail, field);
+  }
+
+  static ApiException.Cause forbidden(String field, String detail) {
+    return new ApiException.Cause("FieldValueForbidden", "Forbidden: " + detail, field);
+  }
+
+  static ApiException.Cause duplicate(String field, JsonNode value) {
+    return new ApiException.Cause("FieldValueDuplicate", "Duplicate value: " + value(value),
+        field);
+  }
+
+  static ApiException.Cause notSupported(String field, String value, List<String> supported) {
+    StringBuilder m = new StringBuilder("Unsupported value: ").append(quote(value))
+        .append(": supported values: ");
+    for (int i = 0; i < supported.size(); i++) {
+      m.append(i == 0 ? "" : ", ").append(quote(supported.get(i)));
+    }
+    return new ApiException.Cause("FieldValueNotSupported", m.toString(), field);
+  }
+
+  /** A value as field errors print it: strings quoted, everything else as compact JSON. */
+  static String value(JsonNode v) {
+    if (v == null || v.isMissingNode() || v.isNull()) {
+      return "null";
+    }
+    return v.toString();
+  }
+
+  static String quote(String s) {
+    return Json.MAPPER.getNodeFactory().textNode(s).toString();
+  }
+
+  // ---- helpers ----
+
+  private static String text(JsonNode n, String field) {
+    return Json.text(n, field);
+  }
+
+  private static void putIfAbsent(ObjectNode o, String field, Object value) {
+    if (o.has(field) && !(o.get(field).isNull() && value != null)) {
+      return;
+    }
+    if (value == null) {
+      o.putNull(field);
+    } else if (value instanceof String s) {
+      o.put(field, s);
+    } else if (value instanceof Integer i) {
+      o.put(field, i);
+    } else if (value instanceof Boolean b) {
+      o.put(field, b);
+    } else {
+      o.set(field, ((JsonNode) value).deepCopy());
+    }
+  }
+
+  private static boolean contains(ArrayNode a, String v) {
+    for (JsonNode n : a) {
+      if (n.asText().equals(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int intOrPercent(JsonNode n) {
+    if (n.isNumber()) {
+      return n.asInt();
+    }
+    String s = n.asText("");
+    if (s.endsWith("%")) {
+      try {
+        return Integer.parseInt(s.substring(0, s.length() - 1));
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return n.isMissingNode() || n.isNull() ? 0 : -1;
+  }
+
+  private static String suffix() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      b.append(SUFFIX_CHARS.charAt(RANDOM.nextInt(SUFFIX_CHARS.length())));
+    }
+    return b.toString();
+  }
+}

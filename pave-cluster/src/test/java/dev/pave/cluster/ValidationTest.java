@@ -1,0 +1,133 @@
+package dev.pave.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Built-in kinds' validation, worded as the recorded v1.36.2 server words it. */
+class ValidationTest {
+  private static final String DEPLOYMENT = """
+      {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s"},
+       "spec":{"replicas":%d,%s"template":{"metadata":{"labels":{"app":"%s"}},
+        "spec":{"containers":[{"name":"%s","image":"nginx:1.27"}]}}%s}}""";
+  private Cluster cluster;
+
+  @BeforeEach
+  void start() {
+    cluster = Cluster.start();
+    assertThat(call("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"v\"}}").status())
+        .isEqualTo(201);
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void namespaceNameMustBeAnRfc1123Label() throws Exception {
+    JsonNode s = refused(call("POST", "/api/v1/namespaces",
+        "{\"metadata\":{\"name\":\"TX_Bad.Name\"}}"), 422);
+    assertThat(s.path("message").asText()).isEqualTo("Namespace \"TX_Bad.Name\" is invalid: "
+        + "metadata.name: Invalid value: \"TX_Bad.Name\": a lowercase RFC 1123 label must "
+        + "consist of lower case alphanumeric characters or '-', and must start and end with an "
+        + "alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+    assertThat(s.path("details").path("causes").get(0).path("reason").asText())
+        .isEqualTo("FieldValueInvalid");
+  }
+
+  @Test
+  void configMapNameMustBeASubdomain() throws Exception {
+    JsonNode s = refused(call("POST", "/api/v1/namespaces/v/configmaps",
+        "{\"metadata\":{\"name\":\"Bad_Name\"}}"), 422);
+    assertThat(s.path("message").asText()).contains("a lowercase RFC 1123 subdomain");
+    assertThat(call("POST", "/api/v1/namespaces/v/configmaps",
+        "{\"metadata\":{\"name\":\"a.b-c\"}}").status()).isEqualTo(201);
+  }
+
+  @Test
+  void deploymentWithoutSelectorNamesBothProblems() throws Exception {
+    JsonNode s = refused(call("POST", "/apis/apps/v1/namespaces/v/deployments",
+        DEPLOYMENT.formatted("v-nosel", 1, "", "v-nosel", "web", "")), 422);
+    assertThat(s.path("message").asText()).isEqualTo("Deployment.apps \"v-nosel\" is invalid: "
+        + "[spec.selector: Required value, spec.template.metadata.labels: Invalid value: "
+        + "{\"app\":\"v-nosel\"}: `selector` does not match template `labels`]");
+  }
+
+  @Test
+  void deploymentChecksReplicasContainersAndStrategy() throws Exception {
+    String selector = "\"selector\":{\"matchLabels\":{\"app\":\"x\"}},";
+    assertThat(refused(call("POST", "/apis/apps/v1/namespaces/v/deployments",
+        DEPLOYMENT.formatted("v-neg", -1, selector, "x", "web", "")), 422)
+        .path("message").asText()).isEqualTo("Deployment.apps \"v-neg\" is invalid: "
+        + "spec.replicas: Invalid value: -1: must be greater than or equal to 0");
+    assertThat(refused(call("POST", "/apis/apps/v1/namespaces/v/deployments",
+        DEPLOYMENT.formatted("v-badname", 1, selector, "x", "Web_1", "")), 422)
+        .path("details").path("causes").get(0).path("field").asText())
+        .isEqualTo("spec.template.spec.containers[0].name");
+    assertThat(refused(call("POST", "/apis/apps/v1/namespaces/v/deployments",
+        DEPLOYMENT.formatted("v-strategy", 1, selector, "x", "web",
+            ",\"strategy\":{\"type\":\"Recreate\",\"rollingUpdate\":{\"maxSurge\":1}}")), 422)
+        .path("message").asText()).endsWith("spec.strategy.rollingUpdate: Forbidden: may not be "
+        + "specified when strategy `type` is 'Recreate'");
+    assertThat(refused(call("POST", "/apis/apps/v1/namespaces/v/deployments",
+        DEPLOYMENT.formatted("v-surge0", 1, selector, "x", "web",
+            ",\"strategy\":{\"rollingUpdate\":{\"maxSurge\":0,\"maxUnavailable\":0}}")), 422)
+        .path("message").asText()).endsWith("spec.strategy.rollingUpdate.maxUnavailable: "
+        + "Invalid value: 0: may not be 0 when `maxSurge` is 0");
+  }
+
+  @Test
+  void deploymentSelectorIsImmutable() throws Exception {
+    String selector = "\"selector\":{\"matchLabels\":{\"app\":\"x\"}},";
+    assertThat(call("POST", "/apis/apps/v1/namespaces/v/deployments",
+        DEPLOYMENT.formatted("imm", 1, selector, "x", "web", "")).status()).isEqualTo(201);
+    JsonNode s = refused(call("PUT", "/apis/apps/v1/namespaces/v/deployments/imm",
+        DEPLOYMENT.formatted("imm", 1, "\"selector\":{\"matchLabels\":{\"app\":\"y\"}},", "y",
+            "web", "")), 422);
+    assertThat(s.path("message").asText()).isEqualTo("Deployment.apps \"imm\" is invalid: "
+        + "spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"y\"}}: field is immutable");
+  }
+
+  @Test
+  void serviceClusterIpMayNotChange() throws Exception {
+    assertThat(call("POST", "/api/v1/namespaces/v/services", """
+        {"metadata":{"name":"svc"},"spec":{"ports":[{"port":80}]}}""").status()).isEqualTo(201);
+    JsonNode s = refused(call("PUT", "/api/v1/namespaces/v/services/svc", """
+        {"metadata":{"name":"svc"},"spec":{"ports":[{"port":80}],
+         "clusterIP":"10.96.33.243","clusterIPs":["10.96.33.243"]}}"""), 422);
+    assertThat(s.path("message").asText()).isEqualTo("Service \"svc\" is invalid: "
+        + "spec.clusterIPs[0]: Invalid value: [\"10.96.33.243\"]: may not change once set");
+  }
+
+  @Test
+  void immutableConfigMapRefusesDataChanges() throws Exception {
+    assertThat(call("POST", "/api/v1/namespaces/v/configmaps",
+        "{\"metadata\":{\"name\":\"frozen\"},\"data\":{\"a\":\"1\"},\"immutable\":true}")
+        .status()).isEqualTo(201);
+    JsonNode s = refused(cluster.handle(new Request("PATCH",
+        "/api/v1/namespaces/v/configmaps/frozen", Map.of(),
+        Map.of("content-type", "application/merge-patch+json"),
+        "{\"data\":{\"a\":\"2\"}}".getBytes(), User.ADMIN)), 422);
+    assertThat(s.path("message").asText()).isEqualTo("ConfigMap \"frozen\" is invalid: data: "
+        + "Forbidden: field is immutable when `immutable` is set");
+    assertThat(s.path("details").path("causes").get(0).path("reason").asText())
+        .isEqualTo("FieldValueForbidden");
+  }
+
+  private Response call(String method, String path, String body) {
+    return cluster.handle(new Request(method, path, Map.of(),
+        Map.of("content-type", "application/json"), body.getBytes(), User.ADMIN));
+  }
+
+  private static JsonNode refused(Response r, int status) throws Exception {
+    JsonNode n = Json.parse(r.body());
+    assertThat(r.status()).as(n.toString()).isEqualTo(status);
+    return n;
+  }
+}
