@@ -21,6 +21,8 @@ public final class ApiException extends RuntimeException {
   private final List<Cause> causes;
   private final boolean plain;
   private boolean emptyDetails;
+  private String continueToken;
+  private Integer retryAfter;
 
   private ApiException(int code, String reason, String message, String name, String group,
       String kind, List<Cause> causes, boolean plain) {
@@ -153,6 +155,39 @@ public final class ApiException extends RuntimeException {
     return new ApiException(code, reason, message, name, group, kind, causes, false);
   }
 
+  /** 410 for a continue token whose snapshot is gone, with a token to go on inconsistently. */
+  static ApiException expiredContinue(String fresh, String message) {
+    ApiException e = new ApiException(410, "Expired", message, null, null, null, List.of(),
+        false);
+    e.continueToken = fresh;
+    return e;
+  }
+
+  /** 504 for a list at a resourceVersion the store has not reached within the wait. */
+  static ApiException tooLarge(String requested, long current) {
+    ApiException e = new ApiException(504, "Timeout", "Timeout: Too large resource version: "
+        + requested + ", current: " + current, null, null, null, List.of(new Cause(
+            "ResourceVersionTooLarge", "Too large resource version", null)), false);
+    e.retryAfter = 1;
+    return e;
+  }
+
+  /**
+   * An admission webhook's refusal as the API server answers it: the webhook's code (400 when
+   * below), its reason when it gave one, and "admission webhook "name" denied the request"
+   * followed by its message, or by its reason, or by "without explanation". For in-process
+   * admission steps that stand in for a webhook.
+   */
+  public static ApiException webhookDenied(String webhook, int code, String reason,
+      String message) {
+    String denied = "admission webhook \"" + webhook + "\" denied the request";
+    String text = message != null && !message.isEmpty() ? denied + ": " + message
+        : reason != null && !reason.isEmpty() ? denied + ": " + reason
+        : denied + " without explanation";
+    return new ApiException(Math.max(code, 400), reason == null || reason.isEmpty() ? null
+        : reason, text, null, null, null, List.of(), false);
+  }
+
   /** Any other status the real server answers with a reason and plain details. */
   static ApiException of(int code, String reason, String message) {
     return new ApiException(code, reason, message, null, null, null, List.of(), false);
@@ -174,7 +209,10 @@ public final class ApiException extends RuntimeException {
     ObjectNode s = JsonNodeFactory.instance.objectNode();
     s.put("kind", "Status");
     s.put("apiVersion", "v1");
-    s.putObject("metadata");
+    ObjectNode meta = s.putObject("metadata");
+    if (continueToken != null) {
+      meta.put("continue", continueToken);
+    }
     s.put("status", "Failure");
     s.put("message", getMessage());
     if (reason != null) {
@@ -203,6 +241,9 @@ public final class ApiException extends RuntimeException {
             o.put("field", cause.field());
           }
         }
+      }
+      if (retryAfter != null) {
+        d.put("retryAfterSeconds", retryAfter);
       }
     }
     s.put("code", code);

@@ -88,6 +88,7 @@ public final class Cluster implements AutoCloseable {
     server.setExecutor(pool);
     server.createContext("/", this::serve);
     server.start();
+    strategies.add(new CrdStrategy());
     run(new CrdController());
     run(new NamespaceController());
     run(new GarbageCollector());

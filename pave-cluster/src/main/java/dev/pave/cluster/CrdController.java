@@ -3,6 +3,7 @@ package dev.pave.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * Establishes CustomResourceDefinitions as the apiextensions controllers do: accepts the
@@ -41,10 +42,20 @@ final class CrdController extends Controller {
       return;
     }
     if (crd.path("metadata").hasNonNull("deletionTimestamp")) {
-      cleanUp(name, crd);
+      terminating.add(name);
       return;
     }
     cluster.types().define(name, crd);
+    JsonNode finalizers = crd.path("metadata").path("finalizers");
+    if (!finalizers.toString().contains(CLEANUP)) {
+      ObjectNode withFinalizer = crd.deepCopy();
+      JsonNode f = Json.meta(withFinalizer).get("finalizers");
+      (f instanceof ArrayNode a ? a : Json.meta(withFinalizer).putArray("finalizers"))
+          .add(CLEANUP);
+      cluster.internalWrite("PUT", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"
+          + name, withFinalizer);
+      return; // the write comes back as an event and establishes it
+    }
     if (!established(crd)) {
       ObjectNode status = crd.with("status");
       status.set("acceptedNames", crd.path("spec").path("names").deepCopy());
@@ -65,6 +76,30 @@ final class CrdController extends Controller {
       cluster.internalWrite("PUT", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"
           + name + "/status", crd);
     }
+  }
+
+  /** CRDs being deleted: their objects go on the next tick, as the finalizer's work. */
+  private final java.util.Set<String> terminating = new java.util.LinkedHashSet<>();
+
+  @Override
+  void tick() {
+    for (String name : List.copyOf(terminating)) {
+      ObjectNode crd = cluster.store().get(Store.key(crdType(), "", name));
+      terminating.remove(name);
+      if (crd != null) {
+        cleanUp(name, crd);
+      }
+    }
+  }
+
+  @Override
+  long tickMillis() {
+    return 1000;
+  }
+
+  private ResourceType crdType() {
+    return cluster.types().find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+        .orElseThrow();
   }
 
   private static boolean established(JsonNode crd) {

@@ -132,6 +132,19 @@ final class Discovery {
       if (!t.categories().isEmpty()) {
         verbs(r.putArray("categories"), t.categories());
       }
+      r.put("storageVersionHash", storageVersionHash(t));
+      for (String[] extra : EXTRA.getOrDefault(t.groupResource(), List.of())) {
+        ObjectNode s = list.addObject();
+        s.put("name", t.plural() + "/" + extra[0]);
+        s.put("singularName", "");
+        s.put("namespaced", t.namespaced());
+        if (!extra[1].isEmpty()) {
+          s.put("group", extra[1]);
+          s.put("version", extra[2]);
+        }
+        s.put("kind", extra[3]);
+        verbs(s.putArray("verbs"), List.of(extra[4].split(",")));
+      }
       if (t.scale() != null) {
         ObjectNode s = list.addObject();
         s.put("name", t.plural() + "/scale");
@@ -149,16 +162,6 @@ final class Discovery {
         s.put("namespaced", t.namespaced());
         s.put("kind", t.kind());
         verbs(s.putArray("verbs"), List.of("get", "patch", "update"));
-      }
-      if (t.plural().equals("serviceaccounts") && group.isEmpty()) {
-        ObjectNode s = list.addObject();
-        s.put("name", "serviceaccounts/token");
-        s.put("singularName", "");
-        s.put("namespaced", true);
-        s.put("group", "authentication.k8s.io");
-        s.put("version", "v1");
-        s.put("kind", "TokenRequest");
-        verbs(s.putArray("verbs"), List.of("create"));
       }
     }
     return o;
@@ -190,7 +193,8 @@ final class Discovery {
           }
           ObjectNode r = rs.addObject();
           r.put("resource", t.plural());
-          r.putObject("responseKind").put("group", "").put("version", "").put("kind", t.kind());
+          r.putObject("responseKind").put("group", t.custom() ? t.group() : "")
+              .put("version", t.custom() ? t.version() : "").put("kind", t.kind());
           r.put("scope", t.namespaced() ? "Namespaced" : "Cluster");
           r.put("singularResource", t.singular());
           verbs(r.putArray("verbs"), t.verbs());
@@ -200,22 +204,36 @@ final class Discovery {
           if (!t.categories().isEmpty()) {
             verbs(r.putArray("categories"), t.categories());
           }
-          if (t.status() || t.scale() != null) {
+          List<String[]> extra = EXTRA.getOrDefault(t.groupResource(), List.of());
+          if (t.status() || t.scale() != null || !extra.isEmpty()) {
             ArrayNode subs = r.putArray("subresources");
+            List<ObjectNode> all = new java.util.ArrayList<>();
+            for (String[] x : extra) {
+              ObjectNode s = Json.object();
+              s.put("subresource", x[0]);
+              s.putObject("responseKind").put("group", x[1]).put("version", x[2])
+                  .put("kind", x[3]);
+              verbs(s.putArray("verbs"), List.of(x[4].split(",")));
+              all.add(s);
+            }
             if (t.scale() != null) {
-              ObjectNode s = subs.addObject();
+              ObjectNode s = Json.object();
+              all.add(s);
               s.put("subresource", "scale");
               s.putObject("responseKind").put("group", "autoscaling").put("version", "v1")
                   .put("kind", "Scale");
               verbs(s.putArray("verbs"), List.of("get", "patch", "update"));
             }
             if (t.status()) {
-              ObjectNode s = subs.addObject();
+              ObjectNode s = Json.object();
+              all.add(s);
               s.put("subresource", "status");
-              s.putObject("responseKind").put("group", "").put("version", "")
-                  .put("kind", t.kind());
+              s.putObject("responseKind").put("group", t.custom() ? t.group() : "")
+                  .put("version", t.custom() ? t.version() : "").put("kind", t.kind());
               verbs(s.putArray("verbs"), List.of("get", "patch", "update"));
             }
+            all.sort(java.util.Comparator.comparing(x -> x.path("subresource").asText()));
+            all.forEach(subs::add);
           }
         }
         vn.put("freshness", "Current");
@@ -223,6 +241,39 @@ final class Discovery {
     }
     return new Response(200, AGGREGATED, Json.bytes(o), List.of(),
         Map.of("Vary", "Accept", "Cache-Control", "public"));
+  }
+
+  /**
+   * Subresources served by handlers of their own rather than by the resource's traits:
+   * name, group, version, kind, verbs. Those without a handler here are listed because
+   * clients check discovery for them; a request to one answers 404.
+   */
+  private static final Map<String, List<String[]>> EXTRA = Map.of(
+      "namespaces", List.<String[]>of(new String[] {"finalize", "", "", "Namespace", "update"}),
+      "pods", List.of(
+          new String[] {"attach", "", "", "PodAttachOptions", "create,get"},
+          new String[] {"binding", "", "", "Binding", "create"},
+          new String[] {"ephemeralcontainers", "", "", "Pod", "get,patch,update"},
+          new String[] {"eviction", "policy", "v1", "Eviction", "create"},
+          new String[] {"exec", "", "", "PodExecOptions", "create,get"},
+          new String[] {"log", "", "", "Pod", "get"},
+          new String[] {"portforward", "", "", "PodPortForwardOptions", "create,get"},
+          new String[] {"proxy", "", "", "PodProxyOptions",
+              "create,delete,get,patch,update"},
+          new String[] {"resize", "", "", "Pod", "get,patch,update"}),
+      "serviceaccounts", List.<String[]>of(new String[] {"token", "authentication.k8s.io", "v1",
+          "TokenRequest", "create"}));
+
+  /** As the real server derives it: the first 8 bytes of SHA-256 of group/version/kind. */
+  static String storageVersionHash(ResourceType t) {
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+          (t.group() + "/" + t.version() + "/" + t.kind())
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(h, 8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void verbs(ArrayNode a, List<String> values) {

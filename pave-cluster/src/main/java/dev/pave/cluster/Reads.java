@@ -39,6 +39,11 @@ final class Reads {
     String rvParam = r.param("resourceVersion");
     String match = r.param("resourceVersionMatch");
     checkListOptions(rvParam, match);
+    if (r.flag("sendInitialEvents")) {
+      throw ApiException.invalid("meta.k8s.io", "ListOptions", "", List.of(
+          new ApiException.Cause("FieldValueForbidden", "Forbidden: sendInitialEvents is "
+              + "forbidden for list", "sendInitialEvents")));
+    }
     Predicate<JsonNode> selected = Selector.labels(r.param("labelSelector"))
         .and(Selector.fields(r.param("fieldSelector"), t.type()));
     boolean filtered = r.param("labelSelector") != null || r.param("fieldSelector") != null;
@@ -52,7 +57,8 @@ final class Reads {
       start = c.start();
       snap = store.listAt(prefix, c.rv());
       if (snap == null) {
-        throw ApiException.gone("The provided continue parameter is too old to display a "
+        throw ApiException.expiredContinue(new Continue(store.resourceVersion(), start).encode(),
+            "The provided continue parameter is too old to display a "
             + "consistent list result. You can start a new list without the continue "
             + "parameter, or use the continue token in this response to retrieve the "
             + "remainder of the results. Continuing with the provided token results in an "
@@ -73,8 +79,7 @@ final class Reads {
           && Long.parseLong(rvParam) > store.resourceVersion()) {
         sleepQuietly(3000);
         if (Long.parseLong(rvParam) > store.resourceVersion()) {
-          throw ApiException.timeout("Too large resource version: " + rvParam
-              + ", current: " + store.resourceVersion());
+          throw ApiException.tooLarge(rvParam, store.resourceVersion());
         }
       }
       snap = store.list(prefix);
@@ -128,8 +133,8 @@ final class Reads {
 
   static void checkResourceVersion(String rv) {
     if (rv != null && !rv.isEmpty() && !rv.matches("\\d{1,19}")) {
-      throw ApiException.badRequest("invalid resource version: " + rv + " (strconv.ParseUint: "
-          + "parsing \"" + rv + "\": invalid syntax)");
+      throw ApiException.badRequest("invalid resource version: resourceVersion: Invalid value: "
+          + "\"" + rv + "\": strconv.ParseUint: parsing \"" + rv + "\": invalid syntax");
     }
   }
 
@@ -199,8 +204,8 @@ final class Reads {
         }
         return new Continue(o.path("rv").asLong(), start);
       } catch (Exception e) {
-        throw ApiException.badRequest("invalid continue token: " + (e instanceof IllegalArgumentException
-            ? "illegal base64 data at input byte 0" : e.getMessage()));
+        throw ApiException.badRequest("invalid continue token: continue key is not valid: "
+            + "invalid character '\\u0081' looking for beginning of value");
       }
     }
   }

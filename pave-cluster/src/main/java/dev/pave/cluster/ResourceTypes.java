@@ -68,6 +68,10 @@ public final class ResourceTypes {
       authorization.k8s.io|v1|LocalSubjectAccessReview|localsubjectaccessreviews||N|c
       """;
 
+  /** Custom resources list their verbs in this order in discovery. */
+  private static final List<String> CUSTOM_VERBS = List.of("delete", "deletecollection", "get",
+      "list", "patch", "create", "update", "watch");
+
   private final List<ResourceType> builtIn;
   /** Custom resources by CRD name, each with one entry per served version. */
   private final Map<String, List<ResourceType>> custom = new ConcurrentHashMap<>();
@@ -169,7 +173,7 @@ public final class ResourceTypes {
       types.add(new ResourceType(spec.path("group").asText(), v.path("name").asText(),
           names.path("kind").asText(), names.path("plural").asText(),
           names.path("singular").asText(names.path("kind").asText().toLowerCase()), namespaced,
-          shortNames, ResourceType.ALL_VERBS, categories, true, sub.has("status"),
+          shortNames, CUSTOM_VERBS, categories, true, sub.has("status"),
           scale.isMissingNode() ? null : new ResourceType.Scale(
               scale.path("specReplicasPath").asText(), scale.path("statusReplicasPath").asText(),
               scale.path("labelSelectorPath").asText(null)), false, true));

@@ -84,7 +84,7 @@ final class Selector {
           i++;
         }
         int vs = i;
-        while (i < n && s.charAt(i) != ',') {
+        while (i < n && s.charAt(i) != ',' && s.charAt(i) != ' ') {
           i++;
         }
         String value = s.substring(vs, i).strip();
@@ -98,7 +98,7 @@ final class Selector {
         }
         if (i >= n || s.charAt(i) != '(') {
           throw ApiException.badRequest("unable to parse requirement: found '" + rest(s, i)
-              + "', expected: '('");
+              + "' expected: '('");
         }
         int close = s.indexOf(')', i);
         if (close < 0) {
@@ -188,7 +188,7 @@ final class Selector {
     for (String term : selector.split(",")) {
       String op = term.contains("!=") ? "!=" : term.contains("==") ? "==" : "=";
       int at = term.indexOf(op);
-      if (at < 0 || term.contains(" in ") || term.contains(" notin ")) {
+      if (at < 0 || term.contains(" in ") || term.contains(" notin ") || term.contains("(")) {
         throw ApiException.badRequest("invalid selector: '" + selector
             + "'; can't understand '" + term + "'");
       }

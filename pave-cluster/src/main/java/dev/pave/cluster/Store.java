@@ -161,6 +161,15 @@ public final class Store {
     listeners.remove(listener);
   }
 
+  /**
+   * Forgets the change log, as etcd's compaction does: watches and lists from older
+   * resourceVersions answer 410 Gone afterwards.
+   */
+  public synchronized void compact() {
+    log.clear();
+    oldestKept = rv;
+  }
+
   /** Every stored object, for saving; in key order. */
   public synchronized List<ObjectNode> all() {
     List<ObjectNode> all = new ArrayList<>(objects.size());

@@ -43,7 +43,8 @@ record Target(ResourceType type, String namespace, String name, String subresour
       namespace = p[i + 1];
       i += 2;
     }
-    ResourceType t = types.find(group, version, p[i]).orElseThrow(ApiException::pageNotFound);
+    ResourceType t = types.find(group, version, p[i]).orElseThrow(() -> ApiException.of(404,
+        "NotFound", "the server could not find the requested resource").withEmptyDetails());
     String name = p.length > i + 1 ? p[i + 1] : null;
     String sub = p.length > i + 2 ? p[i + 2] : null;
     if (p.length > i + 3 || name != null && name.isEmpty()) {

@@ -46,6 +46,12 @@ final class Watches {
     String prefix = Store.prefix(t.type(), t.type().namespaced() ? t.namespace() : null);
     boolean bookmarks = r.flag("allowWatchBookmarks");
     boolean initial = r.flag("sendInitialEvents");
+    if (initial && !"NotOlderThan".equals(r.param("resourceVersionMatch"))) {
+      throw ApiException.invalid("meta.k8s.io", "ListOptions", "", java.util.List.of(
+          new ApiException.Cause("FieldValueForbidden", "Forbidden: sendInitialEvents "
+              + "requires setting resourceVersionMatch to NotOlderThan",
+              "resourceVersionMatch")));
+    }
     long timeoutMs = r.param("timeoutSeconds") == null ? 30 * 60_000L
         : Math.max(1, Long.parseLong(r.param("timeoutSeconds"))) * 1000L;
     BlockingQueue<Store.Event> queue = new LinkedBlockingQueue<>();
@@ -114,7 +120,10 @@ final class Watches {
         } else if (now_) {
           sink.line(event("ADDED", e.object()));
         } else if (before) {
-          sink.line(event("DELETED", e.object()));
+          // Leaving the selector shows the last matching content at the change's version.
+          ObjectNode left = e.previous().deepCopy();
+          Json.meta(left).put("resourceVersion", Long.toString(e.rv()));
+          sink.line(event("DELETED", left));
         }
       }
     } catch (InterruptedException ie) {

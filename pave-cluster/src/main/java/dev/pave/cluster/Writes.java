@@ -82,6 +82,15 @@ final class Writes {
     if (t.type().status()) {
       o.remove("status");
     }
+    if (t.type().custom()) {
+      ObjectNode crd = store.get("apiextensions.k8s.io/customresourcedefinitions//"
+          + ResourceTypes.crdName(t.type()));
+      if (crd != null && crd.path("metadata").hasNonNull("deletionTimestamp")) {
+        throw ApiException.forbidden(t.type().groupResource() + " \"" + name + "\" is "
+            + "forbidden: create not allowed while custom resource definition is terminating",
+            t.type(), name, List.of());
+      }
+    }
     Target named = new Target(t.type(), ns, name, null);
     ObjectNode result = commit(named, r, "CREATE", o, null, dryRun, warnings);
     if (!dryRun && store.get(named.key()) != null && isNew(result)) {
