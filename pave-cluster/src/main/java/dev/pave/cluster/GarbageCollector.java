@@ -281,7 +281,13 @@ final class GarbageCollector extends Controller {
         .put("type", "Warning").putNull("eventTime");
     event.put("reportingComponent", "garbage-collector-controller")
         .put("reportingInstance", "");
-    cluster.internalWrite("POST", "/api/v1/namespaces/" + ns + "/events", event);
+    try {
+      cluster.internalWrite("POST", "/api/v1/namespaces/" + ns + "/events", event);
+    } catch (RuntimeException e) {
+      // An event that cannot be recorded must not keep the collector from its work.
+      System.getLogger("garbage-collector").log(System.Logger.Level.DEBUG,
+          "event not recorded", e);
+    }
   }
 
   private boolean hasDependents(String uid) {

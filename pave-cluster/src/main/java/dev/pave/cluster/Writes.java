@@ -395,8 +395,11 @@ final class Writes {
       return object;
     }
     JsonNode meta = object.path("metadata");
+    // As the registry's ShouldDeleteDuringUpdate: only an object already due (grace 0) goes
+    // when its last finalizer does; a namespace or a pod in its grace period stays.
     if (old != null && meta.hasNonNull("deletionTimestamp")
-        && meta.path("finalizers").isEmpty()) {
+        && meta.path("finalizers").isEmpty()
+        && old.path("metadata").path("deletionGracePeriodSeconds").asLong(-1) == 0) {
       store.put(t.key(), object);
       return store.remove(t.key());
     }

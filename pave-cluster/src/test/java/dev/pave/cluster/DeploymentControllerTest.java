@@ -186,7 +186,8 @@ class DeploymentControllerTest {
     assertThat(patched.body().path("metadata").path("generation").asInt()).isEqualTo(2);
     JsonNode d = awaitDeployment("web-r", 8000, x -> x.path("status")
         .path("observedGeneration").asInt() == 2 && String.valueOf(condition(x, "Progressing"))
-        .contains("NewReplicaSetAvailable") && x.path("status").path("replicas").asInt() == 3);
+        .contains("NewReplicaSetAvailable") && x.path("status").path("replicas").asInt() == 3
+        && x.path("status").path("updatedReplicas").asInt() == 3);
     assertThat(revision(d)).isEqualTo("2");
     List<JsonNode> rss = replicaSets("web-r");
     assertThat(rss).hasSize(2);
@@ -205,9 +206,12 @@ class DeploymentControllerTest {
         + "\"path\":\"/metadata/annotations\",\"value\":{\"deployment.kubernetes.io/revision\":"
         + "\"2\"}}]", "application/json-patch+json");
     assertThat(undo.status()).as(undo.toString()).isEqualTo(200);
+    // Right after the undo the old condition (NewReplicaSetAvailable) still stands, as
+    // recorded; the rollout is done once the reused ReplicaSet holds all replicas.
     d = awaitDeployment("web-r", 8000, x -> "3".equals(revision(x)) && String.valueOf(
         condition(x, "Progressing")).contains("NewReplicaSetAvailable")
         && x.path("status").path("observedGeneration").asInt() == 3
+        && x.path("status").path("updatedReplicas").asInt() == 3
         && x.path("status").path("replicas").asInt() == 3);
     assertThat(d.path("spec").path("template").path("spec").path("containers").get(0)
         .path("image").asText()).isEqualTo("nginx:1.27");
@@ -232,7 +236,8 @@ class DeploymentControllerTest {
         x -> String.valueOf(condition(x, "Progressing")).contains("NewReplicaSetAvailable"));
     api.call("PATCH", DEPLOYS + "/web-p", "{\"spec\":{\"paused\":true}}", MERGE);
     JsonNode d = awaitDeployment("web-p", 3000,
-        x -> String.valueOf(condition(x, "Progressing")).contains("DeploymentPaused"));
+        x -> String.valueOf(condition(x, "Progressing")).contains("DeploymentPaused")
+            && x.path("status").path("observedGeneration").asInt() == 2);
     assertThat(condition(d, "Progressing")).isEqualTo("Unknown DeploymentPaused Deployment is "
         + "paused");
     assertThat(d.path("status").path("observedGeneration").asInt()).isEqualTo(2);
