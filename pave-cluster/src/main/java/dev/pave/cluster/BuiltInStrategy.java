@@ -49,6 +49,21 @@ final class BuiltInStrategy implements Strategy {
       return;
     }
     ObjectNode spec = o.get("spec") instanceof ObjectNode s ? s : null;
+    if (old == null && !o.has("status")) {
+      // Status structs that are not pointers: a new object answers with them, empty.
+      switch (t.group() + "/" + t.kind()) {
+        case "apps/Deployment", "batch/Job", "batch/CronJob" -> o.putObject("status");
+        case "apps/ReplicaSet", "/ReplicationController" -> o.putObject("status")
+            .put("replicas", 0);
+        case "apps/StatefulSet" -> o.putObject("status").put("replicas", 0)
+            .put("availableReplicas", 0);
+        case "apps/DaemonSet" -> o.putObject("status").put("currentNumberScheduled", 0)
+            .put("numberMisscheduled", 0).put("desiredNumberScheduled", 0)
+            .put("numberReady", 0);
+        case "/PersistentVolumeClaim" -> o.putObject("status").put("phase", "Pending");
+        default -> { }
+      }
+    }
     switch (t.group() + "/" + t.kind()) {
       case "/Namespace" -> namespace(o, old);
       case "/Service" -> service(o, old);

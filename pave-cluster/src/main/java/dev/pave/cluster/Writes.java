@@ -342,7 +342,8 @@ final class Writes {
       throw ApiException.modified(t.type(), t.name());
     }
     JsonNode replicas = scale.path("spec").path("replicas");
-    if (replicas.isNumber() && replicas.asLong() < 0) {
+    // A custom resource's replicas are checked by its own schema and scale paths instead.
+    if (!t.type().custom() && replicas.isNumber() && replicas.asLong() < 0) {
       throw ApiException.invalid("autoscaling", "Scale", t.name(), List.of(
           new ApiException.Cause("FieldValueInvalid", "Invalid value: " + replicas.asLong()
               + ": must be greater than or equal to 0", "spec.replicas")));
