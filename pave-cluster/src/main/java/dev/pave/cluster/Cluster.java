@@ -83,7 +83,13 @@ public final class Cluster implements AutoCloseable {
     api.route((t, r) -> "token".equals(t.subresource()) && "POST".equals(r.method())
         && t.type().group().isEmpty() && t.type().plural().equals("serviceaccounts")
         ? tokens.request(t, r) : null);
+    admission.add(new PodSecurity(store, types));
+    AdmissionPolicies policies = new AdmissionPolicies(store, types);
+    strategies.add(policies);
+    admission.add(policies);
     admission.add(new Webhooks(store, types));
+    strategies.add(new Events());
+    api.route((t, r) -> Events.route(t, r, api::handle));
     api.route((t, r) -> DeleteAdmission.check(store, admission, t, r));
     server.setExecutor(pool);
     server.createContext("/", this::serve);
