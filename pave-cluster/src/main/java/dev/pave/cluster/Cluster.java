@@ -90,6 +90,8 @@ public final class Cluster implements AutoCloseable {
     admission.add(new Webhooks(store, types));
     strategies.add(new Events());
     api.route((t, r) -> Events.route(t, r, api::handle));
+    OpenApi openApi = new OpenApi(types, store);
+    api.path(openApi::answer);
     api.route((t, r) -> DeleteAdmission.check(store, admission, t, r));
     server.setExecutor(pool);
     server.createContext("/", this::serve);
