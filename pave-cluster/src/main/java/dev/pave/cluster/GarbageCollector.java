@@ -278,7 +278,7 @@ final class GarbageCollector extends Controller {
         + ns + "\"");
     event.putObject("source").put("component", "garbage-collector-controller");
     event.put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1)
-        .put("type", "Warning").putNull("eventTime");
+        .put("type", "Warning");
     event.put("reportingComponent", "garbage-collector-controller")
         .put("reportingInstance", "");
     try {

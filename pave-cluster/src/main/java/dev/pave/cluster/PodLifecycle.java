@@ -359,7 +359,7 @@ final class PodLifecycle extends Controller {
       ObjectNode c = conditions.addObject().put("type", type);
       boolean waits = !unready.isEmpty() && (type.equals("Ready")
           || type.equals("ContainersReady"));
-      c.put("status", waits ? "False" : "True").putNull("lastProbeTime")
+      c.put("status", waits ? "False" : "True")
           .put("lastTransitionTime", now);
       if (waits) {
         c.put("reason", "ContainersNotReady").put("message", "containers with unready status: ["
@@ -370,7 +370,7 @@ final class PodLifecycle extends Controller {
       conditions.add(scheduled);
     } else {
       conditions.addObject().put("type", "PodScheduled").put("status", "True")
-          .putNull("lastProbeTime").put("lastTransitionTime", now);
+          .put("lastTransitionTime", now);
     }
     status.put("hostIP", "127.0.0.1");
     status.putArray("hostIPs").addObject().put("ip", "127.0.0.1");
@@ -436,7 +436,7 @@ final class PodLifecycle extends Controller {
     if (observedGeneration != null) {
       c.put("observedGeneration", observedGeneration);
     }
-    c.put("status", value).putNull("lastProbeTime").put("lastTransitionTime", Json.now());
+    c.put("status", value).put("lastTransitionTime", Json.now());
     if (reason != null) {
       c.put("reason", reason).put("message", message);
     }
