@@ -38,7 +38,10 @@ class ClusterCommandsTest {
     server = cluster.server;
     client = cluster.client;
     kubeconfig = cluster.kubeconfig;
-    // The Application as the operator leaves it: in pave-apps, its revisions in checkout-dev.
+    // The namespace the install creates, and the Application as the operator leaves it there,
+    // its revisions in checkout-dev.
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName("pave-apps").endMetadata().build()).create();
     ApplicationResource a = new ApplicationResource();
     a.setMetadata(new ObjectMetaBuilder().withName("checkout").withNamespace("pave-apps")
         .withLabels(Map.of(ApplicationReconciler.ENVIRONMENT_LABEL, "dev")).build());
@@ -174,5 +177,44 @@ class ClusterCommandsTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).startsWith("error: cannot reach the Kubernetes API")
         .contains("check the kubeconfig context").doesNotContain("\tat ");
+  }
+
+  // needs the conformant test API
+  @Test
+  @org.junit.jupiter.api.Disabled("needs the conformant test API: RBAC and ServiceAccount"
+      + " tokens, for a user who may roll out objects but not update Applications")
+  void aRollbackThatCannotPinFailsAndChangesNothing() throws Exception {
+    client.serviceAccounts().inNamespace("pave-apps").resource(
+        new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata()
+            .withName("deployer").endMetadata().build()).create();
+    client.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac
+        .ClusterRoleBuilder().withNewMetadata().withName("deployer").endMetadata()
+        .addNewRule().withApiGroups("pave.dev").withResources("applications",
+            "applicationrevisions").withVerbs("get", "list").endRule()
+        .addNewRule().withApiGroups("", "apps", "networking.k8s.io", "policy")
+        .withResources("namespaces", "serviceaccounts", "services", "deployments", "ingresses",
+            "networkpolicies", "poddisruptionbudgets", "configmaps")
+        .withVerbs("get", "list", "create", "update", "delete").endRule().build()).create();
+    client.rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac
+        .ClusterRoleBindingBuilder().withNewMetadata().withName("deployer").endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "deployer")
+        .addNewSubject().withKind("ServiceAccount").withName("deployer")
+        .withNamespace("pave-apps").endSubject().build()).create();
+    String token = client.serviceAccounts().inNamespace("pave-apps").withName("deployer")
+        .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+            .withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+        .getStatus().getToken();
+    Path asDeployer = tmp.resolve("deployer");
+    Files.writeString(asDeployer, Files.readString(kubeconfig)
+        .replace("token: not-a-secret", "token: " + token));
+    Cli r = Cli.run("rollback", "checkout", "-e", "dev", "--kubeconfig", asDeployer.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: could not pin application pave-apps/checkout to"
+        + " revision 1 (HTTP 403").contains("nothing was rolled back");
+    assertThat(annotations()).doesNotContainKey(ApplicationReconciler.PINNED_REVISION);
+    assertThat(logLevel()).isEqualTo("debug");
+    assertThat(new Releases(client, Clock.systemUTC(), System::nanoTime, 20).history(
+        new Releases.Target("checkout", "dev", "checkout-dev", Owner.of(application))))
+        .hasSize(2);
   }
 }

@@ -37,6 +37,9 @@ class DeployCommandTest {
     server = cluster.server;
     client = cluster.client;
     kubeconfig = cluster.kubeconfig;
+    // As the install leaves it: the namespace of Applications exists.
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName("pave-apps").endMetadata().build()).create();
     operator = dev.pave.control.Operators.create(client, 10, null,
         new dev.pave.control.OperatorMetrics());
     operator.register(new ApplicationReconciler(new Releases(client, Clock.systemUTC(),

@@ -335,6 +335,8 @@ class ApplicationLifecycleTest {
   @Test
   void applicationsNamedAlikeInTwoNamespacesNeverDeleteEachOthersObjects() throws Exception {
     deployCheckout();
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName("apps2").endMetadata().build()).create();
     client.resource(named("apps2", "checkout", "dev")).create();
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       ApplicationResource other = app("apps2", "checkout");
