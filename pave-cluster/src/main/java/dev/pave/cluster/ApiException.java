@@ -92,16 +92,10 @@ public final class ApiException extends RuntimeException {
   static ApiException invalid(String group, String kind, String name, List<Cause> causes) {
     StringBuilder m = new StringBuilder(group.isEmpty() ? kind : kind + "." + group);
     m.append(" \"").append(name).append("\" is invalid: ");
-    if (causes.size() == 1) {
-      m.append(causes.get(0).field()).append(": ").append(causes.get(0).message());
-    } else {
-      m.append('[');
-      for (int i = 0; i < causes.size(); i++) {
-        m.append(i == 0 ? "" : ", ").append(causes.get(i).field()).append(": ")
-            .append(causes.get(i).message());
-      }
-      m.append(']');
-    }
+    // The message names each distinct error once (as ErrorList.ToAggregate); causes keep all.
+    List<String> parts = causes.stream().map(c -> c.field() + ": " + c.message()).distinct()
+        .toList();
+    m.append(parts.size() == 1 ? parts.get(0) : "[" + String.join(", ", parts) + "]");
     return new ApiException(422, "Invalid", m.toString(), name, group, kind, causes, false);
   }
 

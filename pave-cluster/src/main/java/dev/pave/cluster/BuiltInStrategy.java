@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,14 @@ final class BuiltInStrategy implements Strategy {
       + "case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
       + "character (e.g. 'example.com', regex used for validation is "
       + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+  private static final Pattern QUALIFIED_NAME = Pattern.compile(
+      "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+  private static final Pattern LABEL_VALUE = Pattern.compile(
+      "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+  private static final String LABEL_VALUE_MESSAGE = "a valid label must be an empty string or "
+      + "consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+      + "alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for "
+      + "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
   private static final String IMMUTABLE_WHEN_SET = "field is immutable when `immutable` is set";
   private static final String SERVICE_ACCOUNT_MOUNT =
       "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -509,9 +518,13 @@ final class BuiltInStrategy implements Strategy {
     }
     String kind = t.group() + "/" + t.kind();
     // Events are named and checked by their own strategy (Events), as on a real server.
-    if (!kind.endsWith("/Event")) {
-      name(t, o, causes);
+    if (kind.endsWith("/Event")) {
+      return causes;
     }
+    metadataUpdate(o, old, causes);
+    metadataUpdate(o, old, causes);
+    name(t, o, causes);
+    metadata(o, old, causes);
     JsonNode spec = o.path("spec");
     JsonNode oldSpec = old == null ? null : old.path("spec");
     switch (kind) {
@@ -522,6 +535,8 @@ final class BuiltInStrategy implements Strategy {
         replicas(spec, causes);
         podSpec(spec.path("template").path("spec"), "spec.template.spec", causes);
       }
+      case "rbac.authorization.k8s.io/RoleBinding",
+          "rbac.authorization.k8s.io/ClusterRoleBinding" -> roleRef(o, old, causes);
       case "apps/Deployment" -> deployment(spec, oldSpec, causes);
       case "apps/ReplicaSet", "apps/DaemonSet", "apps/StatefulSet" ->
           workload(kind, spec, oldSpec, causes);
@@ -534,6 +549,127 @@ final class BuiltInStrategy implements Strategy {
       default -> { }
     }
     return causes;
+  }
+
+  /**
+   * What the registry's common update checks find in metadata. The real server makes them
+   * twice, once for every kind and once in the kind's own rules, and reports both.
+   */
+  static void metadataUpdate(ObjectNode o, ObjectNode old, List<ApiException.Cause> causes) {
+    if (old == null || !old.path("metadata").hasNonNull("deletionTimestamp")) {
+      return;
+    }
+    Set<String> before = new HashSet<>();
+    old.path("metadata").path("finalizers").forEach(f -> before.add(f.asText()));
+    TreeSet<String> added = new TreeSet<>();
+    o.path("metadata").path("finalizers").forEach(f -> {
+      if (!before.contains(f.asText())) {
+        added.add(f.asText());
+      }
+    });
+    if (!added.isEmpty()) {
+      StringBuilder list = new StringBuilder("[]string{");
+      int i = 0;
+      for (String f : added) {
+        list.append(i++ == 0 ? "" : ", ").append(quote(f));
+      }
+      causes.add(forbidden("metadata.finalizers", "no new finalizers can be added if the "
+          + "object is being deleted, found new finalizers " + list + "}"));
+    }
+  }
+
+  /** ValidateObjectMeta's checks beyond the name: labels and owner references. */
+  static void metadata(ObjectNode o, ObjectNode old, List<ApiException.Cause> causes) {
+    JsonNode meta = o.path("metadata");
+    for (Iterator<Map.Entry<String, JsonNode>> it = meta.path("labels").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      for (String problem : qualifiedNameProblems(e.getKey())) {
+        causes.add(invalid("metadata.labels", text(e.getKey()), problem));
+      }
+      String v = e.getValue().asText("");
+      if (v.length() > 63) {
+        causes.add(invalid("metadata.labels", e.getValue(),
+            "must be no more than 63 characters"));
+      }
+      if (!LABEL_VALUE.matcher(v).matches()) {
+        causes.add(invalid("metadata.labels", e.getValue(), LABEL_VALUE_MESSAGE));
+      }
+    }
+    JsonNode refs = meta.path("ownerReferences");
+    String firstController = null;
+    for (JsonNode ref : refs) {
+      String apiVersion = ref.path("apiVersion").asText("");
+      String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+      if (version.isEmpty()) {
+        causes.add(invalid("metadata.ownerReferences.apiVersion", text(apiVersion),
+            "version must not be empty"));
+      }
+      for (String f : List.of("kind", "name", "uid")) {
+        if (ref.path(f).asText("").isEmpty()) {
+          causes.add(invalid("metadata.ownerReferences." + f, text(ref.path(f).asText("")),
+              "must not be empty"));
+        }
+      }
+      if (ref.path("controller").asBoolean(false)) {
+        String name = ref.path("kind").asText("") + "/" + ref.path("name").asText("");
+        if (firstController == null) {
+          firstController = name;
+        } else {
+          causes.add(invalid("metadata.ownerReferences", ownerReferences(refs), "Only one "
+              + "reference can have Controller set to true. Found \"true\" in references for "
+              + firstController + " and " + name));
+        }
+      }
+    }
+  }
+
+  /** Owner references as Go writes them: its field order, unset pointers left out. */
+  private static JsonNode ownerReferences(JsonNode refs) {
+    ArrayNode out = Json.array();
+    for (JsonNode ref : refs) {
+      ObjectNode r = out.addObject();
+      for (String f : List.of("apiVersion", "kind", "name", "uid")) {
+        r.put(f, ref.path(f).asText(""));
+      }
+      for (String f : List.of("controller", "blockOwnerDeletion")) {
+        if (ref.path(f).isBoolean()) {
+          r.put(f, ref.get(f).asBoolean());
+        }
+      }
+    }
+    return out;
+  }
+
+  static List<String> qualifiedNameProblems(String key) {
+    List<String> problems = new ArrayList<>();
+    String name = key;
+    int slash = key.indexOf('/');
+    if (slash >= 0) {
+      String prefix = key.substring(0, slash);
+      name = key.substring(slash + 1);
+      if (prefix.isEmpty()) {
+        problems.add("prefix part must be non-empty");
+      } else {
+        for (String p : subdomainProblems(prefix)) {
+          problems.add("prefix part " + p);
+        }
+      }
+    }
+    if (name.isEmpty()) {
+      problems.add("name part must be non-empty");
+    } else {
+      if (name.length() > 63) {
+        problems.add("name part must be no more than 63 characters");
+      }
+      if (!QUALIFIED_NAME.matcher(name).matches()) {
+        problems.add("name part must consist of alphanumeric characters, '-', '_' or '.', and "
+            + "must start and end with an alphanumeric character (e.g. 'MyName',  or "
+            + "'my.name',  or '123-abc', regex used for validation is "
+            + "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
+      }
+    }
+    return problems;
   }
 
   /** metadata.name as each kind's registry checks it. */
@@ -617,6 +753,19 @@ final class BuiltInStrategy implements Strategy {
         && !before.get(0).equals(now.get(0))) {
       causes.add(invalid("spec.clusterIPs[0]", now, "may not change once set"));
     }
+  }
+
+  /** A binding's role is fixed once made; the value is shown with the Go field names. */
+  private static void roleRef(ObjectNode o, ObjectNode old, List<ApiException.Cause> causes) {
+    if (old == null || o.path("roleRef").equals(old.path("roleRef"))) {
+      return;
+    }
+    JsonNode ref = o.path("roleRef");
+    ObjectNode shown = Json.object();
+    shown.put("APIGroup", ref.path("apiGroup").asText(""));
+    shown.put("Kind", ref.path("kind").asText(""));
+    shown.put("Name", ref.path("name").asText(""));
+    causes.add(invalid("roleRef", shown, "cannot change roleRef"));
   }
 
   private static void replicas(JsonNode spec, List<ApiException.Cause> causes) {
@@ -879,6 +1028,10 @@ final class BuiltInStrategy implements Strategy {
 
   static String quote(String s) {
     return Json.MAPPER.getNodeFactory().textNode(s).toString();
+  }
+
+  private static JsonNode text(String s) {
+    return Json.MAPPER.getNodeFactory().textNode(s);
   }
 
   // ---- helpers ----

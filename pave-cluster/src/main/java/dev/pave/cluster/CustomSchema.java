@@ -185,6 +185,8 @@ final class CustomSchema implements Strategy {
     if (!t.custom()) {
       return causes;
     }
+    BuiltInStrategy.metadataUpdate(o, old, causes);
+    BuiltInStrategy.metadataUpdate(o, old, causes);
     String name = o.path("metadata").path("name").asText("");
     if (!name.isEmpty()) {
       for (String problem : BuiltInStrategy.subdomainProblems(name)) {
@@ -192,6 +194,7 @@ final class CustomSchema implements Strategy {
             problem));
       }
     }
+    BuiltInStrategy.metadata(o, old, causes);
     Version v = version(store, t);
     if (v == null || v.schema() == null) {
       return causes;

@@ -120,6 +120,69 @@ class ValidationTest {
         .isEqualTo("FieldValueForbidden");
   }
 
+  @Test
+  void onlyOneOwnerReferenceMayBeTheController() throws Exception {
+    JsonNode s = refused(call("POST", "/api/v1/namespaces/v/configmaps", """
+        {"metadata":{"name":"two-ctl","ownerReferences":[
+         {"uid":"u1","apiVersion":"tx.example.com/v1","kind":"Widget","name":"wown",
+          "controller":true,"blockOwnerDeletion":true},
+         {"apiVersion":"tx.example.com/v1","kind":"Widget","name":"other","uid":"u2",
+          "controller":true}]}}"""), 422);
+    assertThat(s.path("message").asText()).isEqualTo("ConfigMap \"two-ctl\" is invalid: "
+        + "metadata.ownerReferences: Invalid value: [{\"apiVersion\":\"tx.example.com/v1\","
+        + "\"kind\":\"Widget\",\"name\":\"wown\",\"uid\":\"u1\",\"controller\":true,"
+        + "\"blockOwnerDeletion\":true},{\"apiVersion\":\"tx.example.com/v1\",\"kind\":"
+        + "\"Widget\",\"name\":\"other\",\"uid\":\"u2\",\"controller\":true}]: Only one "
+        + "reference can have Controller set to true. Found \"true\" in references for "
+        + "Widget/wown and Widget/other");
+  }
+
+  @Test
+  void noFinalizerMayBeAddedWhileDeletingAndTheErrorComesTwice() throws Exception {
+    assertThat(call("POST", "/api/v1/namespaces/v/configmaps",
+        "{\"metadata\":{\"name\":\"held\",\"finalizers\":[\"tx.example.com/hold\"]}}")
+        .status()).isEqualTo(201);
+    assertThat(call("DELETE", "/api/v1/namespaces/v/configmaps/held", "").status())
+        .isEqualTo(200);
+    JsonNode s = refused(cluster.handle(new Request("PATCH",
+        "/api/v1/namespaces/v/configmaps/held", Map.of(),
+        Map.of("content-type", "application/merge-patch+json"),
+        "{\"metadata\":{\"finalizers\":[\"tx.example.com/hold\",\"tx.example.com/more\"]}}"
+            .getBytes(), User.ADMIN)), 422);
+    String one = "Forbidden: no new finalizers can be added if the object is being deleted, "
+        + "found new finalizers []string{\"tx.example.com/more\"}";
+    assertThat(s.path("message").asText())
+        .isEqualTo("ConfigMap \"held\" is invalid: metadata.finalizers: " + one);
+    assertThat(s.path("details").path("causes").size()).isEqualTo(2);
+    assertThat(s.path("details").path("causes").get(1).path("message").asText()).isEqualTo(one);
+  }
+
+  @Test
+  void aBindingKeepsItsRole() throws Exception {
+    assertThat(call("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/v/rolebindings", """
+        {"metadata":{"name":"rb"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io",
+         "kind":"Role","name":"reader"},"subjects":[{"kind":"User","name":"u"}]}""").status())
+        .isEqualTo(201);
+    JsonNode s = refused(cluster.handle(new Request("PATCH",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/v/rolebindings/rb", Map.of(),
+        Map.of("content-type", "application/merge-patch+json"),
+        "{\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"Role\",\"name\":\"other\"}}"
+            .getBytes(), User.ADMIN)), 422);
+    assertThat(s.path("message").asText()).isEqualTo("RoleBinding.rbac.authorization.k8s.io "
+        + "\"rb\" is invalid: roleRef: Invalid value: {\"APIGroup\":\"rbac.authorization.k8s.io\","
+        + "\"Kind\":\"Role\",\"Name\":\"other\"}: cannot change roleRef");
+  }
+
+  @Test
+  void labelValuesAreChecked() throws Exception {
+    JsonNode s = refused(call("POST", "/api/v1/namespaces/v/configmaps",
+        "{\"metadata\":{\"name\":\"lbl\",\"labels\":{\"app\":\"bad value\"}}}"), 422);
+    assertThat(s.path("details").path("causes").get(0).path("field").asText())
+        .isEqualTo("metadata.labels");
+    assertThat(s.path("details").path("causes").get(0).path("message").asText())
+        .startsWith("Invalid value: \"bad value\": a valid label must be an empty string");
+  }
+
   private Response call(String method, String path, String body) {
     return cluster.handle(new Request(method, path, Map.of(),
         Map.of("content-type", "application/json"), body.getBytes(), User.ADMIN));
