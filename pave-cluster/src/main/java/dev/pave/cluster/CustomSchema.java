@@ -57,10 +57,31 @@ final class CustomSchema implements Strategy {
   /** What a custom resource's version declares: its schema and subresources. */
   record Version(JsonNode schema, boolean status, JsonNode scale) {}
 
+  /** The last version read per kind and the store revision it was read at. */
+  private record Read(long rv, Version version) {}
+
+  private static final Map<Store, Map<String, Read>> READS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   static Version version(Store store, ResourceType t) {
     if (!t.custom()) {
       return null;
     }
+    // One write asks up to three times (decode, defaults, validation) with nothing stored in
+    // between; the CRD is read (and copied) once for all of them.
+    Map<String, Read> reads = READS.computeIfAbsent(store, s -> new ConcurrentHashMap<>());
+    String key = t.apiVersion() + "/" + t.plural();
+    long rv = store.resourceVersion();
+    Read read = reads.get(key);
+    if (read != null && read.rv() == rv) {
+      return read.version();
+    }
+    Version v = read(store, t);
+    reads.put(key, new Read(rv, v));
+    return v;
+  }
+
+  private static Version read(Store store, ResourceType t) {
     // Cluster-scoped objects are kept under an empty namespace segment.
     ObjectNode crd = store.get(CRDS + "/" + ResourceTypes.crdName(t));
     if (crd == null) {
