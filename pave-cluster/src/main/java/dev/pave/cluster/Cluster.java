@@ -132,6 +132,44 @@ public final class Cluster implements AutoCloseable {
     return types;
   }
 
+  /** Every stored object as stored (versions, uids, status), for saving across restarts. */
+  public List<com.fasterxml.jackson.databind.node.ObjectNode> objects() {
+    return store.all();
+  }
+
+  /**
+   * Puts saved objects back as they were, before any client reads: definitions first, so
+   * that the kinds they define are served and their objects find their keys; then the
+   * controllers look at everything again, as after a restart. Objects of kinds not served
+   * are skipped; returns how many were restored.
+   */
+  public int restore(List<com.fasterxml.jackson.databind.node.ObjectNode> saved) {
+    int n = 0;
+    for (boolean definitions : new boolean[] {true, false}) {
+      for (com.fasterxml.jackson.databind.node.ObjectNode o : saved) {
+        boolean crd = "CustomResourceDefinition".equals(o.path("kind").asText())
+            && "apiextensions.k8s.io/v1".equals(o.path("apiVersion").asText());
+        if (crd != definitions) {
+          continue;
+        }
+        ResourceType t = types.byKind(o.path("apiVersion").asText(), o.path("kind").asText())
+            .orElse(null);
+        JsonNode m = o.path("metadata");
+        if (t == null || m.path("name").asText("").isEmpty()) {
+          continue;
+        }
+        store.restore(Store.key(t, t.namespaced() ? m.path("namespace").asText("") : "",
+            m.path("name").asText()), o);
+        if (crd) {
+          types.define(m.path("name").asText(), o);
+        }
+        n++;
+      }
+    }
+    controllers.forEach(Controller::initial);
+    return n;
+  }
+
   /** Adds an admission step after those already there. */
   public void admit(Admission a) {
     admission.add(a);
@@ -183,6 +221,14 @@ public final class Cluster implements AutoCloseable {
   private void serve(HttpExchange ex) throws IOException {
     try (ex) {
       Request r = request(ex);
+      if (Api.isWatch(r) && "websocket".equalsIgnoreCase(r.headers().get("upgrade"))) {
+        // A WebSocket upgrade cannot be made on this HTTP server. A streaming 200 would leave a
+        // WebSocket client reading the body forever; a 503 makes fabric8's client fall back to
+        // a plain streaming watch, as it does with API servers that do not upgrade.
+        send(ex, Response.of(ApiException.of(503, "ServiceUnavailable",
+            "watches over WebSocket are not served here; watch over a plain HTTP stream")));
+        return;
+      }
       if (Api.isWatch(r)) {
         Response refused = api.watch(r, new Watches.Sink() {
           private OutputStream out;
