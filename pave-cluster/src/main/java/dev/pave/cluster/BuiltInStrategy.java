@@ -42,6 +42,7 @@ final class BuiltInStrategy implements Strategy {
       + "consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
       + "alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for "
       + "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+  private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
   private static final String IMMUTABLE_WHEN_SET = "field is immutable when `immutable` is set";
   private static final String SERVICE_ACCOUNT_MOUNT =
       "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -81,6 +82,7 @@ final class BuiltInStrategy implements Strategy {
         if (!o.hasNonNull("type") || o.get("type").asText().isEmpty()) {
           o.put("type", "Opaque");
         }
+        stringData(o);
       }
       case "/ReplicationController" -> {
         if (spec != null) {
@@ -125,6 +127,18 @@ final class BuiltInStrategy implements Strategy {
       }
       default -> { }
     }
+  }
+
+  /** stringData is write-only: its entries land in data, base64-encoded, over data's own. */
+  private static void stringData(ObjectNode o) {
+    if (!(o.get("stringData") instanceof ObjectNode strings)) {
+      o.remove("stringData");
+      return;
+    }
+    ObjectNode data = o.get("data") instanceof ObjectNode d ? d : o.putObject("data");
+    strings.fields().forEachRemaining(e -> data.put(e.getKey(), java.util.Base64.getEncoder()
+        .encodeToString(e.getValue().asText("").getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    o.remove("stringData");
   }
 
   private static void namespace(ObjectNode o, ObjectNode old) {
@@ -528,7 +542,14 @@ final class BuiltInStrategy implements Strategy {
     JsonNode spec = o.path("spec");
     JsonNode oldSpec = old == null ? null : old.path("spec");
     switch (kind) {
-      case "/ConfigMap", "/Secret" -> immutable(o, old, causes);
+      case "/ConfigMap", "/Secret" -> {
+        keys(o, causes);
+        immutable(o, old, causes);
+        if (kind.equals("/Secret") && old != null
+            && !o.path("type").equals(old.path("type"))) {
+          causes.add(invalid("type", o.path("type"), "field is immutable"));
+        }
+      }
       case "/Service" -> service(spec, oldSpec, causes);
       case "/Pod" -> podSpec(spec, "spec", causes);
       case "/ReplicationController" -> {
@@ -735,6 +756,28 @@ final class BuiltInStrategy implements Strategy {
     }
     if (!o.path("immutable").asBoolean(false)) {
       causes.add(forbidden("immutable", IMMUTABLE_WHEN_SET));
+    }
+  }
+
+  /** Keys of data and binaryData must be usable as file names. */
+  private static void keys(ObjectNode o, List<ApiException.Cause> causes) {
+    for (String f : List.of("data", "binaryData")) {
+      for (Iterator<String> it = o.path(f).fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        String at = f + "[" + key + "]";
+        if (!CONFIG_KEY.matcher(key).matches()) {
+          causes.add(invalid(at, text(key), "a valid config key must consist of alphanumeric "
+              + "characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', "
+              + "regex used for validation is '[-._a-zA-Z0-9]+')"));
+        } else if (key.equals(".") || key.equals("..")) {
+          causes.add(invalid(at, text(key), "must not be '" + key + "'"));
+        } else if (key.startsWith("..")) {
+          causes.add(invalid(at, text(key), "must not start with '..'"));
+        }
+        if (key.length() > 253) {
+          causes.add(invalid(at, text(key), "must be no more than 253 characters"));
+        }
+      }
     }
   }
 

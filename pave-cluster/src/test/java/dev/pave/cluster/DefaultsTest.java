@@ -137,6 +137,15 @@ class DefaultsTest {
     assertThat(j.path("spec").path("completions").asInt()).isEqualTo(1);
   }
 
+  @Test
+  void secretStringDataLandsInDataEncoded() throws Exception {
+    JsonNode s = body(call("POST", "/api/v1/namespaces/d/secrets", "", """
+        {"metadata":{"name":"s"},"data":{"a":"eA=="},"stringData":{"b":"hello","a":"y"}}"""));
+    assertThat(s.has("stringData")).isFalse();
+    assertThat(s.path("type").asText()).isEqualTo("Opaque");
+    assertThat(s.path("data").toString()).isEqualTo("{\"a\":\"eQ==\",\"b\":\"aGVsbG8=\"}");
+  }
+
   private Response call(String method, String path, String query, String body) {
     return cluster.handle(new Request(method, path, Cluster.query(query),
         Map.of("content-type", "application/json"), body.getBytes(), User.ADMIN));

@@ -183,6 +183,16 @@ class ValidationTest {
         .startsWith("Invalid value: \"bad value\": a valid label must be an empty string");
   }
 
+  @Test
+  void configKeysMustBeFileNames() throws Exception {
+    JsonNode s = refused(call("POST", "/api/v1/namespaces/v/configmaps",
+        "{\"metadata\":{\"name\":\"keys\"},\"data\":{\"bad key\":\"x\"}}"), 422);
+    assertThat(s.path("message").asText()).isEqualTo("ConfigMap \"keys\" is invalid: "
+        + "data[bad key]: Invalid value: \"bad key\": a valid config key must consist of "
+        + "alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or "
+        + "'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+  }
+
   private Response call(String method, String path, String body) {
     return cluster.handle(new Request(method, path, Map.of(),
         Map.of("content-type", "application/json"), body.getBytes(), User.ADMIN));
