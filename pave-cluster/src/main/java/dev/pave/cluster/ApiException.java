@@ -182,22 +182,6 @@ public final class ApiException extends RuntimeException {
         : reason, text, null, null, null, List.of(), false);
   }
 
-  /**
-   * An admission webhook's refusal as the API server answers it: the webhook's code (400 when
-   * below), its reason when it gave one, and "admission webhook "name" denied the request"
-   * followed by its message, or by its reason, or by "without explanation". For in-process
-   * admission steps that stand in for a webhook.
-   */
-  public static ApiException webhookDenied(String webhook, int code, String reason,
-      String message) {
-    String denied = "admission webhook \"" + webhook + "\" denied the request";
-    String text = message != null && !message.isEmpty() ? denied + ": " + message
-        : reason != null && !reason.isEmpty() ? denied + ": " + reason
-        : denied + " without explanation";
-    return new ApiException(Math.max(code, 400), reason == null || reason.isEmpty() ? null
-        : reason, text, null, null, null, List.of(), false);
-  }
-
   /** Any other status the real server answers with a reason and plain details. */
   static ApiException of(int code, String reason, String message) {
     return new ApiException(code, reason, message, null, null, null, List.of(), false);
