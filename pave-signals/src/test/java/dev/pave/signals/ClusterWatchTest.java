@@ -13,19 +13,13 @@ import dev.pave.signals.store.Database;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,13 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The catalog and the Events watch on fabric8's in-process API (CRUD mode): Applications,
+ * The catalog and the Events watch on the embedded Kubernetes API: Applications,
  * ApplicationRevisions and Deployments as the operator leaves them, Events as the operator and
  * the kubelet write them. The test writes what the operator would, acting as the operator.
  */
 class ClusterWatchTest {
   @TempDir Path dir;
-  private KubernetesMockServer server;
+  private TestApi api;
   private KubernetesClient client;
 
   private static final ResourceDefinitionContext APPS = new ResourceDefinitionContext.Builder()
@@ -52,24 +46,15 @@ class ClusterWatchTest {
 
   @BeforeEach
   void cluster() {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision())) {
-      client.apiextensions().v1().customResourceDefinitions().resource(client
-          .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
-          .create();
-    }
+    api = TestApi.start().namespaces("pave-apps", "payments")
+        .define(CustomResourceDefinitions.application(),
+            CustomResourceDefinitions.applicationRevision());
+    client = api.client;
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.destroy();
+    api.close();
   }
 
   private void application() {
@@ -87,7 +72,11 @@ class ClusterWatchTest {
         .withNewMetadata().withName("checkout").withNamespace("payments")
         .addToLabels("app.kubernetes.io/instance", "checkout-prod")
         .addToLabels("app.kubernetes.io/managed-by", "pave")
-        .addToLabels("app.kubernetes.io/version", "1.4.2").endMetadata().build()).create();
+        .addToLabels("app.kubernetes.io/version", "1.4.2").endMetadata().withNewSpec()
+        .withNewSelector().addToMatchLabels("app", "checkout").endSelector().withNewTemplate()
+        .withNewMetadata().addToLabels("app", "checkout").endMetadata().withNewSpec()
+        .addNewContainer().withName("app").withImage("registry.example.com/payments/checkout:1.4.2")
+        .endContainer().endSpec().endTemplate().endSpec().build()).create();
   }
 
   private void revision(int n, String by, Instant at) {
@@ -118,7 +107,7 @@ class ClusterWatchTest {
     SignalsConfig cfg = r.config();
     try (Database db = Postgres.fresh();
         Pipeline pipeline = Pipeline.start(cfg, db, Clock.systemUTC(), l -> { })) {
-      ClusterWatch watch = new ClusterWatch(server.createClient(), cfg.catalog().kubernetes(),
+      ClusterWatch watch = new ClusterWatch(api.newClient(), cfg.catalog().kubernetes(),
           List.of(), pipeline::catalog, pipeline.ingest()::submit, Clock.systemUTC(), l -> { })
           .start();
       pipeline.attach(watch);

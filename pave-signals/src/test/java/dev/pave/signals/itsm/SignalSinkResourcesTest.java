@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pave.signals.Fixtures;
 import dev.pave.signals.Postgres;
 import dev.pave.signals.Receiver;
+import dev.pave.signals.TestApi;
 import dev.pave.signals.cluster.SignalSinkResources;
 import dev.pave.signals.config.ConfigReader;
 import dev.pave.signals.config.SinkConfig;
@@ -14,12 +15,7 @@ import dev.pave.signals.store.Database;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SignalSink resources on fabric8's in-process API (CRUD mode, status subresource): a valid
+ * SignalSink resources on the embedded Kubernetes API (status subresource): a valid
  * one starts delivering without a restart, with its password read from a Secret; an invalid
  * one gets a Ready=False condition naming the field; a change of the resource or of its Secret
  * is applied while running; a deleted one stops.
@@ -46,28 +42,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalSinkResourcesTest {
   static final String NS = "pave-system";
   @TempDir Path dir;
-  private KubernetesMockServer server;
+  private TestApi api;
   private KubernetesClient client;
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void cluster() {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    client.apiextensions().v1().customResourceDefinitions().resource(client
-        .getKubernetesSerialization().convertValue(SignalSinkResources.definition(),
-            CustomResourceDefinition.class)).create();
+    api = TestApi.start().namespaces(NS).define(SignalSinkResources.definition());
+    client = api.client;
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.destroy();
+    api.close();
   }
 
   private void secret(String name, String key, String value) {
