@@ -315,7 +315,13 @@ final class FieldManager {
     }
 
     private boolean leaf(JsonNode l, JsonNode r, String sp) {
-      JsonNode v = present(r) && !r.isNull() ? r : l;
+      JsonNode v = present(r) && !r.isNull() ? r : present(l) && !l.isNull() ? l : null;
+      if (v == null) {
+        return true;
+      }
+      if (v == null || v.isNull()) {
+        return true; // an explicit null on one side, nothing on the other: a leaf either way
+      }
       if (present(l) && present(r) && !l.isNull() && !r.isNull()
           && l.getNodeType() != r.getNodeType()) {
         return true;
@@ -577,11 +583,14 @@ final class FieldManager {
      * Built-in kinds also lose maps and lists left empty, as Go leaves them out.
      */
     void prune(ObjectNode merged, FieldSet last, FieldSet owned, boolean dropEmpty) {
-      List<List<String>> paths = last.memberList();
-      for (int i = paths.size() - 1; i >= 0; i--) {
-        List<String> p = paths.get(i);
-        if (!p.isEmpty() && !owned.hasAtOrBelow(p)) {
+      List<String> gone = null;
+      for (List<String> p : last.memberList()) {
+        boolean below = gone != null && p.size() > gone.size()
+            && p.subList(0, gone.size()).equals(gone);
+        if (!p.isEmpty() && !below && !owned.hasAtOrBelow(p)) {
+          // parents come first, so a removed item goes whole, found by its keys
           remove(merged, p, dropEmpty);
+          gone = p;
         }
       }
     }

@@ -247,6 +247,12 @@ final class Writes {
         throw ApiException.notFound(t.type(), t.name());
       }
       JsonNode scale = patched(t, Scales.of(t.type(), old), type, r.body());
+      JsonNode was = old.path("metadata").path("resourceVersion");
+      if (scale.path("metadata") instanceof ObjectNode sm
+          && was.equals(sm.get("resourceVersion"))) {
+        // only a resourceVersion the patch itself sets is a precondition
+        sm.remove("resourceVersion");
+      }
       return scale(t, r, scale, dryRun);
     }
     checkSubresource(t);
