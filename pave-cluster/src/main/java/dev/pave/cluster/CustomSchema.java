@@ -221,15 +221,19 @@ final class CustomSchema implements Strategy {
       return causes;
     }
     boolean statusWrite = old != null && v.status() && statusOnly(o, old);
+    List<ApiException.Cause> checked = new ArrayList<>();
     if (statusWrite) {
       // /status validates the status against its own schema, named from there.
       JsonNode status = o.get("status");
       if (status != null) {
-        schema(status, v.schema().path("properties").path("status"), "", "status.", causes);
+        schema(status, v.schema().path("properties").path("status"), "", "status.", checked);
       }
     } else {
-      schema(o, v.schema(), "", "", causes);
+      schema(o, v.schema(), "", "", checked);
     }
+    // Ratcheting: an update is not refused for a value it leaves as it was.
+    checked.removeIf(c -> old != null && at(o, c.field()).equals(at(old, c.field())));
+    causes.addAll(checked);
     if (old != null && v.scale().isObject()) {
       if (!statusWrite) {
         scale(o, v.scale().path("specReplicasPath").asText(""), causes);
@@ -246,6 +250,31 @@ final class CustomSchema implements Strategy {
     }
     rules(o, old, v.schema(), "", causes);
     return causes;
+  }
+
+  /** The value at a cause's field path ({@code spec.ports[1].name}), missing if none. */
+  static JsonNode at(JsonNode n, String field) {
+    JsonNode cur = n;
+    for (String part : field.split("\\.")) {
+      int bracket = part.indexOf('[');
+      String name = bracket < 0 ? part : part.substring(0, bracket);
+      if (!name.isEmpty()) {
+        cur = cur.path(name);
+      }
+      while (bracket >= 0) {
+        int close = part.indexOf(']', bracket);
+        if (close < 0) {
+          return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        try {
+          cur = cur.path(Integer.parseInt(part.substring(bracket + 1, close)));
+        } catch (NumberFormatException e) {
+          return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        bracket = part.indexOf('[', close);
+      }
+    }
+    return cur;
   }
 
   /** Whether only the status differs from what is stored: a write through /status. */

@@ -136,6 +136,35 @@ class CustomSchemaTest {
         + "handled as a Widget: strict decoding error: unknown field \"spec.colour\"");
   }
 
+  @Test
+  void anUpdateIsNotRefusedForAValueItLeavesAsItWas() throws Exception {
+    assertThat(call("POST", WIDGETS, "", widget("w-old", "{\"size\":\"small\"}")).status())
+        .isEqualTo(201);
+    // An object stored before its schema said otherwise: written past validation.
+    String key = "tx.example.com/widgets/cs/w-old";
+    com.fasterxml.jackson.databind.node.ObjectNode stored = cluster.store().get(key);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) stored.get("spec")).put("color", 5);
+    cluster.store().put(key, stored);
+    Response labelled = cluster.handle(new Request("PATCH", WIDGETS + "/w-old", Map.of(),
+        Map.of("content-type", "application/merge-patch+json"),
+        "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}".getBytes(), User.ADMIN));
+    assertThat(labelled.status()).as(new String(labelled.body())).isEqualTo(200);
+    JsonNode s = refused(cluster.handle(new Request("PATCH", WIDGETS + "/w-old", Map.of(),
+        Map.of("content-type", "application/merge-patch+json"),
+        "{\"spec\":{\"color\":6}}".getBytes(), User.ADMIN)), 422);
+    assertThat(s.path("details").path("causes").get(0).path("field").asText())
+        .isEqualTo("spec.color");
+  }
+
+  @Test
+  void causeFieldsLeadBackToTheirValues() {
+    JsonNode o = Json.MAPPER.createObjectNode().set("spec", Json.MAPPER.createObjectNode()
+        .set("ports", Json.array().add(Json.object().put("name", "a"))
+            .add(Json.object().put("name", "b"))));
+    assertThat(CustomSchema.at(o, "spec.ports[1].name").asText()).isEqualTo("b");
+    assertThat(CustomSchema.at(o, "spec.size").isMissingNode()).isTrue();
+  }
+
   private static String widget(String name, String spec) {
     return "{\"apiVersion\":\"tx.example.com/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\""
         + name + "\"},\"spec\":" + spec + "}";
