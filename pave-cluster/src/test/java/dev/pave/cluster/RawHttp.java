@@ -44,6 +44,9 @@ final class RawHttp {
       out.flush();
       InputStream in = s.getInputStream();
       String status = line(in);
+      if (!status.startsWith("HTTP/")) {
+        return new Answer(0, Map.of(), ("no HTTP answer: " + status).getBytes(StandardCharsets.UTF_8));
+      }
       int code = Integer.parseInt(status.split(" ")[1]);
       Map<String, List<String>> h = new LinkedHashMap<>();
       for (String l = line(in); !l.isEmpty(); l = line(in)) {

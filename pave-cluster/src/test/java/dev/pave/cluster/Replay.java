@@ -90,11 +90,18 @@ final class Replay {
   private Outcome one(Recordings.Entry e) throws Exception {
     JsonNode req = e.json().path("request");
     String method = e.method();
-    if (method.equals("POLL") || method.equals("SEQUENCE") || e.path().startsWith("(")
-        || e.path().contains("(one per")) {
-      return new Outcome(e, Kind.NOT_REPLAYED, List.of("a " + (method.equals("POLL") ? "timeline"
-          : method.equals("SEQUENCE") ? "kubectl request sequence" : "webhook exchange")
-          + ", not a single request"));
+    if (method.equals("POLL")) {
+      // The timeline is not replayed, but its time is: later entries read the state it ends in.
+      Scenarios.sleep(Math.min(12_000, lastOffset(e.json().path("response").path("body"))) + 300);
+      return new Outcome(e, Kind.NOT_REPLAYED, List.of("a timeline of polled states; the "
+          + "replay waits as long as it lasted, and the controllers' tests check its states"));
+    }
+    if (method.equals("SEQUENCE")) {
+      return sequence(e);
+    }
+    if (e.path().startsWith("(") || e.path().contains("(one per")) {
+      return new Outcome(e, Kind.NOT_REPLAYED, List.of("a webhook exchange or concurrent "
+          + "requests, not a single request; WebhooksTest checks the review's shape"));
     }
     if (e.path().contains(" then ")) {
       return globalVersion(e);
@@ -103,7 +110,8 @@ final class Replay {
       return new Outcome(e, Kind.NOT_REPLAYED, List.of("a 65 s watch waiting for the "
           + "once-a-minute bookmark; WatchesTest covers bookmarks with a short interval"));
     }
-    String path = fillPath(e);
+    learnNames(e.path());
+    String path = translate(fillPath(e));
     Map<String, String> headers = new LinkedHashMap<>();
     req.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(),
         h.getValue().asText()));
@@ -139,8 +147,131 @@ final class Replay {
       writer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
     }
     remember(path, method, a);
-    List<String> diffs = compare(e.json().path("response"), a, watch);
+    JsonNode recorded = names.isEmpty() ? e.json().path("response")
+        : Json.parse(translate(e.json().path("response").toString())
+            .getBytes(StandardCharsets.UTF_8));
+    List<String> diffs = compare(recorded, a, watch);
     return new Outcome(e, diffs.isEmpty() ? Kind.MATCH : Kind.DIFF, diffs);
+  }
+
+  /** The latest offset a timeline names, in ms. */
+  private static long lastOffset(JsonNode n) {
+    long max = 0;
+    if (n.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if ((f.getKey().equals("atMs") || f.getKey().equals("answeredAtMs"))
+            && f.getValue().isNumber()) {
+          max = Math.max(max, f.getValue().asLong());
+        } else {
+          max = Math.max(max, lastOffset(f.getValue()));
+        }
+      }
+    } else if (n.isArray()) {
+      for (JsonNode c : n) {
+        max = Math.max(max, lastOffset(c));
+      }
+    }
+    return max;
+  }
+
+  /**
+   * The requests kubectl made, sent again in order with the names this cluster gave; the
+   * entry matches when every answer's status is the recorded one.
+   */
+  private Outcome sequence(Recordings.Entry e) throws Exception {
+    List<String> diffs = new ArrayList<>();
+    for (JsonNode q : e.json().path("response").path("body").path("requests")) {
+      String path = translate(q.path("path").asText());
+      Map<String, String> headers = new LinkedHashMap<>();
+      q.path("headers").fields().forEachRemaining(h -> {
+        if (!h.getKey().equalsIgnoreCase("Authorization")) {
+          headers.put(h.getKey(), h.getValue().asText());
+        }
+      });
+      headers.put("Authorization", "Bearer " + cluster.adminToken());
+      JsonNode b = q.get("body");
+      byte[] body = b == null || b.isNull() ? null : b.isTextual()
+          ? translate(b.asText()).getBytes(StandardCharsets.UTF_8)
+          : translate(b.toString()).getBytes(StandardCharsets.UTF_8);
+      String m = q.path("method").asText();
+      boolean watch = path.contains("watch=1") || path.contains("watch=true");
+      RawHttp.Answer a = send(m, path, headers, body, watch ? 3000 : 15000);
+      int want = q.path("responseStatus").asInt();
+      if (a.status() != want) {
+        diffs.add(m + " " + path + ": " + a.status() + ", recorded " + want + " "
+            + abbreviate(new String(a.body(), StandardCharsets.UTF_8)));
+      }
+    }
+    return new Outcome(e, diffs.isEmpty() ? Kind.MATCH : Kind.DIFF, diffs);
+  }
+
+  // ---- names the controllers made up ----
+
+  /** Recorded generated names (ReplicaSet hashes, pod suffixes) and this cluster's for them. */
+  private final Map<String, String> names = new LinkedHashMap<>();
+
+  private String translate(String text) {
+    String out = text;
+    for (Map.Entry<String, String> n : names.entrySet()) {
+      out = out.replace(n.getKey(), n.getValue());
+    }
+    return out;
+  }
+
+  private static final Pattern GENERATED = Pattern.compile(
+      "/namespaces/([a-z0-9-]+)/(replicasets|pods)/([a-z0-9-]+?)-([a-z0-9]{8,10})(?:-([a-z0-9]{5}))?(?=$|/|\\?)");
+
+  /**
+   * Learns what a recorded ReplicaSet or pod name stands for here: the newest ReplicaSet of
+   * the same Deployment (pod-template hashes are computed differently), and its first pod.
+   */
+  private void learnNames(String path) throws Exception {
+    String translated = translate(path);
+    Matcher m = GENERATED.matcher(translated);
+    if (!m.find() || fetch(translated.substring(0, m.end())) != null) {
+      return;
+    }
+    Matcher raw = GENERATED.matcher(path);
+    if (!raw.find()) {
+      return;
+    }
+    String ns = raw.group(1);
+    String deployment = raw.group(3);
+    String hash = raw.group(4);
+    Map<String, String> h = Map.of("Authorization", "Bearer " + cluster.adminToken());
+    JsonNode sets = Json.parse(send("GET", "/apis/apps/v1/namespaces/" + ns + "/replicasets", h,
+        null, 5000).body());
+    JsonNode best = null;
+    for (JsonNode rs : sets.path("items")) {
+      for (JsonNode o : rs.path("metadata").path("ownerReferences")) {
+        if (o.path("name").asText().equals(deployment) && (best == null
+            || revision(rs) > revision(best))) {
+          best = rs;
+        }
+      }
+    }
+    if (best == null) {
+      return;
+    }
+    String ours = best.path("metadata").path("labels").path("pod-template-hash").asText();
+    if (!ours.isEmpty() && !names.containsKey(hash)) {
+      names.put(deployment + "-" + hash, deployment + "-" + ours);
+      names.put(hash, ours);
+    }
+    if (raw.group(5) != null) {
+      JsonNode pods = Json.parse(send("GET", "/api/v1/namespaces/" + ns
+          + "/pods?labelSelector=pod-template-hash%3D" + ours, h, null, 5000).body());
+      if (pods.path("items").size() > 0) {
+        String recorded = deployment + "-" + ours + "-" + raw.group(5);
+        names.put(recorded, pods.path("items").get(0).path("metadata").path("name").asText());
+      }
+    }
+  }
+
+  private static long revision(JsonNode rs) {
+    return rs.path("metadata").path("annotations").path("deployment.kubernetes.io/revision")
+        .asLong(0);
   }
 
   /** The list resourceVersion is the store's one revision, the same for any two kinds. */
@@ -214,6 +345,11 @@ final class Replay {
     if (meta instanceof ObjectNode m && "<uid>".equals(m.path("uid").asText()) && current != null) {
       m.put("uid", current.path("metadata").path("uid").asText());
     }
+    for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
+      if (ref instanceof ObjectNode r && "<uid>".equals(r.path("uid").asText())) {
+        r.put("uid", ownerUid(path, r));
+      }
+    }
     JsonNode pre = o.path("preconditions");
     if (pre instanceof ObjectNode p && current != null) {
       if ("<uid>".equals(p.path("uid").asText())) {
@@ -224,6 +360,28 @@ final class Replay {
       }
     }
     return o;
+  }
+
+  /** The uid of a referenced owner: in the request's namespace, else in any, else made up. */
+  private String ownerUid(String path, JsonNode ref) throws Exception {
+    String kind = ref.path("kind").asText();
+    String apiVersion = ref.path("apiVersion").asText();
+    String plural = kind.toLowerCase() + (kind.endsWith("s") ? "es" : "s");
+    String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
+    Matcher ns = NAMESPACE.matcher(path);
+    if (ns.find()) {
+      JsonNode own = fetch(base + "/namespaces/" + ns.group(1) + "/" + plural + "/"
+          + ref.path("name").asText());
+      if (own != null) {
+        return own.path("metadata").path("uid").asText();
+      }
+    }
+    RawHttp.Answer all = send("GET", base + "/" + plural + "?fieldSelector=metadata.name%3D"
+        + ref.path("name").asText(), Map.of("Authorization", "Bearer " + cluster.adminToken()),
+        null, 5000);
+    JsonNode items = Json.parse(all.body()).path("items");
+    return items.size() > 0 ? items.get(0).path("metadata").path("uid").asText()
+        : java.util.UUID.randomUUID().toString();
   }
 
   /** The path of the object a write addresses (collections: by the body's name). */

@@ -18,6 +18,12 @@ final class Scenarios {
   private Scenarios() {}
 
   static void before(Recordings.Entry e, Cluster c) {
+    if (e.file().equals("deletion.json")) {
+      deletion(e, c);
+    }
+    if (e.file().equals("deployments.json")) {
+      deployments(e, c);
+    }
     if (e.file().equals("lists.json") && e.index() == 0) {
       ObjectNode ns = Json.object();
       ns.putObject("metadata").put("name", "tx-list-2");
@@ -49,6 +55,122 @@ final class Scenarios {
     }
     if (e.file().equals("lists.json") && e.name().equals("continue-expired")) {
       c.store().compact();
+    }
+  }
+
+  /** deletion.json: what its entries delete, read and own, made as the recorder made them. */
+  private static void deletion(Recordings.Entry e, Cluster c) {
+    String ns = "tx-del";
+    switch (e.name().isEmpty() ? "" : String.valueOf(e.index())) {
+      case "0" -> {
+        for (String d : List.of("fg", "bg", "orph")) {
+          deployment(c, ns, d, 2, "testbed/runs-pods");
+        }
+        waitFor(() -> List.of("fg", "bg", "orph").stream().allMatch(d -> ready(c, ns, d, 2)));
+      }
+      case "12" -> configMap(c, ns, "owner", "");
+      case "15" -> {
+        ObjectNode w = Json.object();
+        w.put("apiVersion", "tx.example.com/v1");
+        w.put("kind", "Widget");
+        w.putObject("metadata").put("name", "wown");
+        w.putObject("spec").put("size", "small");
+        write(c, "POST", "/apis/tx.example.com/v1/namespaces/" + ns + "/widgets", w);
+      }
+      case "21" -> {
+        ObjectNode other = Json.object();
+        other.putObject("metadata").put("name", "tx-del-other");
+        write(c, "POST", "/api/v1/namespaces", other);
+        configMap(c, "tx-del-other", "remote-owner", "");
+      }
+      case "33" -> {
+        configMap(c, ns, "fg-owner", "");
+        String uid = c.store().get("/configmaps/" + ns + "/fg-owner").path("metadata")
+            .path("uid").asText();
+        for (boolean block : List.of(true, false)) {
+          ObjectNode o = Json.object();
+          o.put("apiVersion", "v1");
+          o.put("kind", "ConfigMap");
+          ObjectNode m = o.putObject("metadata");
+          m.put("name", block ? "blocker" : "nonblocker");
+          if (block) {
+            m.putArray("finalizers").add("tx.example.com/hold");
+          }
+          m.putArray("ownerReferences").addObject().put("apiVersion", "v1")
+              .put("kind", "ConfigMap").put("name", "fg-owner").put("uid", uid)
+              .put("blockOwnerDeletion", block);
+          write(c, "POST", "/api/v1/namespaces/" + ns + "/configmaps", o);
+        }
+      }
+      case "36" -> c.handle(new Request("PATCH", "/api/v1/namespaces/" + ns
+          + "/configmaps/blocker", Map.of(), Map.of("content-type",
+          "application/merge-patch+json"), "{\"metadata\":{\"finalizers\":null}}"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8), User.ADMIN));
+      case "37" -> {
+        ObjectNode node = Json.object();
+        node.put("apiVersion", "v1");
+        node.put("kind", "Node");
+        node.putObject("metadata").put("name", "silent-node");
+        write(c, "POST", "/api/v1/nodes", node);
+        pod(c, ns, "bound", "silent-node", false);
+        pod(c, ns, "unbound", null, true);
+        pod(c, ns, "bound2", "silent-node", false);
+      }
+      case "41" -> sleep(5500); // the 5 s grace period runs out
+      case "47" -> {
+        configMap(c, ns, "dc-a1", "group=a");
+        configMap(c, ns, "dc-a2", "group=a");
+        ObjectNode held = Json.object();
+        held.put("apiVersion", "v1");
+        held.put("kind", "ConfigMap");
+        held.putObject("metadata").put("name", "dc-a3").putArray("finalizers")
+            .add("tx.example.com/hold");
+        ((ObjectNode) held.get("metadata")).putObject("labels").put("group", "a");
+        write(c, "POST", "/api/v1/namespaces/" + ns + "/configmaps", held);
+        configMap(c, ns, "dc-b1", "group=b");
+      }
+      default -> { }
+    }
+  }
+
+  /** deployments.json: the paused Deployment its later entries patch. */
+  private static void deployments(Recordings.Entry e, Cluster c) {
+    if (e.name().startsWith("") && e.index() == 25) {
+      deployment(c, "tx-dep", "web-p", 2, "testbed/runs-pods");
+      waitFor(() -> ready(c, "tx-dep", "web-p", 2));
+    }
+    if (e.index() == 28 || e.index() == 30) {
+      sleep(2500);
+    }
+  }
+
+  private static void deployment(Cluster c, String ns, String name, int replicas,
+      String nodeLabel) {
+    ObjectNode d = Json.object();
+    d.put("apiVersion", "apps/v1");
+    d.put("kind", "Deployment");
+    d.putObject("metadata").put("name", name);
+    ObjectNode spec = d.putObject("spec");
+    spec.put("replicas", replicas);
+    spec.putObject("selector").putObject("matchLabels").put("app", name);
+    ObjectNode template = spec.putObject("template");
+    template.putObject("metadata").putObject("labels").put("app", name);
+    ObjectNode ps = template.putObject("spec");
+    ps.putObject("nodeSelector").put(nodeLabel, "true");
+    ps.put("terminationGracePeriodSeconds", 5);
+    ps.putArray("containers").addObject().put("name", "c").put("image", "nginx:1.27");
+    write(c, "POST", "/apis/apps/v1/namespaces/" + ns + "/deployments", d);
+  }
+
+  private static boolean ready(Cluster c, String ns, String name, int replicas) {
+    ObjectNode d = c.store().get("apps/deployments/" + ns + "/" + name);
+    return d != null && d.path("status").path("availableReplicas").asInt() == replicas;
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done) {
+    long end = System.currentTimeMillis() + 20_000;
+    while (!done.getAsBoolean() && System.currentTimeMillis() < end) {
+      sleep(100);
     }
   }
 
@@ -104,17 +226,25 @@ final class Scenarios {
   }
 
   private static void pod(Cluster c, String name, boolean unschedulable) {
+    pod(c, "tx-list", name, null, unschedulable);
+  }
+
+  private static void pod(Cluster c, String ns, String name, String node,
+      boolean unschedulable) {
     ObjectNode o = Json.object();
     o.put("apiVersion", "v1");
     o.put("kind", "Pod");
     o.putObject("metadata").put("name", name).putObject("labels").put("app", "p");
     ObjectNode container = o.putObject("spec").putArray("containers").addObject();
     container.put("name", "c");
-    container.put("image", "registry.example/app:1.0");
+    container.put("image", ns.equals("tx-del") ? "nginx:1.27" : "registry.example/app:1.0");
     if (unschedulable) {
       container.putObject("resources").putObject("requests").put("cpu", "1000");
     }
-    write(c, "POST", "/api/v1/namespaces/tx-list/pods", o);
+    if (node != null) {
+      ((ObjectNode) o.get("spec")).put("nodeName", node);
+    }
+    write(c, "POST", "/api/v1/namespaces/" + ns + "/pods", o);
   }
 
   static void write(Cluster c, String method, String path, ObjectNode body) {
