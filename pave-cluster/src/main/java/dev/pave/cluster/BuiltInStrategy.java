@@ -786,9 +786,40 @@ final class BuiltInStrategy implements Strategy {
   }
 
   private static void service(JsonNode spec, JsonNode oldSpec, List<ApiException.Cause> causes) {
-    if (oldSpec == null) {
-      return;
+    if (oldSpec != null) {
+      clusterIp(spec, oldSpec, causes);
     }
+    JsonNode ports = spec.path("ports");
+    boolean headless = "None".equals(spec.path("clusterIP").asText());
+    if (ports.isEmpty() && !headless && !"ExternalName".equals(spec.path("type").asText())) {
+      causes.add(required("spec.ports", ""));
+    }
+    Set<String> names = new HashSet<>();
+    int i = 0;
+    for (JsonNode port : ports) {
+      String at = "spec.ports[" + i++ + "]";
+      String name = port.path("name").asText("");
+      if (ports.size() > 1 && name.isEmpty()) {
+        causes.add(required(at + ".name", ""));
+      } else if (!name.isEmpty()) {
+        for (String problem : labelProblems(name)) {
+          causes.add(invalid(at + ".name", port.get("name"), problem));
+        }
+        if (!names.add(name)) {
+          causes.add(duplicate(at + ".name", port.get("name")));
+        }
+      }
+      long number = port.path("port").asLong(0);
+      if (number < 1 || number > 65535) {
+        causes.add(invalid(at + ".port", port.path("port").isMissingNode()
+            ? Json.MAPPER.getNodeFactory().numberNode(0) : port.get("port"),
+            "must be between 1 and 65535, inclusive"));
+      }
+    }
+  }
+
+  private static void clusterIp(JsonNode spec, JsonNode oldSpec,
+      List<ApiException.Cause> causes) {
     JsonNode before = oldSpec.path("clusterIPs");
     JsonNode now = spec.path("clusterIPs");
     boolean wasExternalName = "ExternalName".equals(oldSpec.path("type").asText());

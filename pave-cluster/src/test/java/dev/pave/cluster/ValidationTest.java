@@ -193,6 +193,22 @@ class ValidationTest {
         + "'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
   }
 
+  @Test
+  void servicePortsAreRequiredNamedAndInRange() throws Exception {
+    assertThat(refused(call("POST", "/api/v1/namespaces/v/services",
+        "{\"metadata\":{\"name\":\"noports\"},\"spec\":{}}"), 422).path("message").asText())
+        .isEqualTo("Service \"noports\" is invalid: spec.ports: Required value");
+    JsonNode s = refused(call("POST", "/api/v1/namespaces/v/services", """
+        {"metadata":{"name":"ports"},"spec":{"ports":[{"port":80},{"name":"b","port":70000}]}}
+        """), 422);
+    assertThat(s.path("message").asText()).isEqualTo("Service \"ports\" is invalid: "
+        + "[spec.ports[0].name: Required value, spec.ports[1].port: Invalid value: 70000: must "
+        + "be between 1 and 65535, inclusive]");
+    assertThat(call("POST", "/api/v1/namespaces/v/services",
+        "{\"metadata\":{\"name\":\"headless\"},\"spec\":{\"clusterIP\":\"None\"}}")
+        .status()).isEqualTo(201);
+  }
+
   private Response call(String method, String path, String body) {
     return cluster.handle(new Request(method, path, Map.of(),
         Map.of("content-type", "application/json"), body.getBytes(), User.ADMIN));
