@@ -44,8 +44,11 @@ final class Events implements Strategy {
     if (!o.has("source") || o.get("source").isNull()) {
       o.putObject("source");
     }
-    // The real server also shows firstTimestamp, lastTimestamp and eventTime as null when
-    // unset; they are left out until field ownership tracking accepts null values.
+    for (String f : List.of("firstTimestamp", "lastTimestamp", "eventTime")) {
+      if (!o.has(f)) {
+        o.putNull(f);
+      }
+    }
     for (String f : List.of("reportingComponent", "reportingInstance")) {
       if (!o.has(f) || o.get(f).isNull()) {
         o.put(f, "");

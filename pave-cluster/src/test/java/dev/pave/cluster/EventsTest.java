@@ -47,6 +47,7 @@ class EventsTest {
     AuthHttp.Answer a = coreEvent("ev-pod.core1", "Info");
     assertThat(a.status()).isEqualTo(201);
     assertThat(a.body().path("source").path("component").asText()).isEqualTo("tx-tester");
+    assertThat(a.body().path("eventTime").isNull()).isTrue();
     assertThat(a.body().path("reportingComponent").asText("x")).isEmpty();
     AuthHttp.Answer empty = http.admin("POST", CORE, "{\"metadata\":{\"name\":\"ev-empty\"}}");
     assertThat(empty.status()).isEqualTo(422);
