@@ -94,7 +94,7 @@ final class CrdController extends Controller {
 
   @Override
   long tickMillis() {
-    return 1000;
+    return 300;
   }
 
   private ResourceType crdType() {

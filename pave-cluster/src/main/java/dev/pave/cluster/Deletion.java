@@ -117,7 +117,22 @@ final class Deletion {
       return pod ? Response.json(200, updated, null) : Response.json(200, success(t, old), null);
     }
     if (!pod && !wasDeleting) {
-      markDeleting(meta, 0);
+      if (t.type().kind().equals("CustomResourceDefinition")) {
+        // The apiextensions registry marks a CRD without a generation bump and says why it
+        // stays: its objects are deleted first.
+        meta.put("deletionTimestamp", Json.now());
+        meta.put("deletionGracePeriodSeconds", 0);
+        JsonNode conditions = updated.with("status").get("conditions");
+        com.fasterxml.jackson.databind.node.ArrayNode list = conditions instanceof
+            com.fasterxml.jackson.databind.node.ArrayNode a ? a
+            : updated.with("status").putArray("conditions");
+        list.addObject().put("type", "Terminating").put("status", "True")
+            .put("lastTransitionTime", Json.now()).put("reason", "InstanceDeletionPending")
+            .put("message", "CustomResourceDefinition marked for deletion; CustomResource "
+                + "deletion will begin soon");
+      } else {
+        markDeleting(meta, 0);
+      }
     }
     if (finalizers.isEmpty()) {
       meta.remove("finalizers");

@@ -24,6 +24,8 @@ final class Watches {
   }
 
   private static final long BOOKMARK_EVERY_MS = 60_000;
+  /** How long before a watch's end its last bookmark goes, as the watch cache times it. */
+  private static final long FINAL_BOOKMARK_MS = 2_000;
   private final Store store;
   private volatile boolean closed;
 
@@ -93,17 +95,24 @@ final class Watches {
     long deadline = System.currentTimeMillis() + timeoutMs;
     long nextBookmark = System.currentTimeMillis() + BOOKMARK_EVERY_MS;
     long last = from;
+    boolean finalBookmark = false;
     try {
       while (!closed) {
         long now = System.currentTimeMillis();
         if (now >= deadline) {
           return;
         }
+        if (bookmarks && !finalBookmark && timeoutMs > FINAL_BOOKMARK_MS
+            && deadline - now <= FINAL_BOOKMARK_MS) {
+          // The real server sends one last bookmark shortly before it ends a watch.
+          sink.line(bookmark(t, last, false));
+          finalBookmark = true;
+        }
         if (bookmarks && now >= nextBookmark) {
           sink.line(bookmark(t, last, false));
           nextBookmark = now + BOOKMARK_EVERY_MS;
         }
-        Store.Event e = queue.poll(Math.min(500, Math.max(1, deadline - now)),
+        Store.Event e = queue.poll(Math.min(100, Math.max(1, deadline - now)),
             TimeUnit.MILLISECONDS);
         if (e == null) {
           continue;

@@ -39,6 +39,9 @@ final class Replay {
   /** resourceVersions seen per object path, oldest first. */
   private final Map<String, List<String>> versions = new HashMap<>();
   private String lastContinue;
+  /** The continue token each entry's answer carried, by entry name. */
+  private final Map<String, String> continues = new HashMap<>();
+  private String current;
   private String lastListRv;
 
   Replay(Cluster cluster) {
@@ -110,7 +113,8 @@ final class Replay {
       return new Outcome(e, Kind.NOT_REPLAYED, List.of("a 65 s watch waiting for the "
           + "once-a-minute bookmark; WatchesTest covers bookmarks with a short interval"));
     }
-    learnNames(e.path());
+    current = e.name();
+    learnNames(e);
     String path = translate(fillPath(e));
     Map<String, String> headers = new LinkedHashMap<>();
     req.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(),
@@ -226,19 +230,29 @@ final class Replay {
    * Learns what a recorded ReplicaSet or pod name stands for here: the newest ReplicaSet of
    * the same Deployment (pod-template hashes are computed differently), and its first pod.
    */
-  private void learnNames(String path) throws Exception {
-    String translated = translate(path);
-    Matcher m = GENERATED.matcher(translated);
-    if (!m.find() || fetch(translated.substring(0, m.end())) != null) {
+  private static final Pattern NAMED_IN_TEXT = Pattern.compile(
+      "ReplicaSet \\\\\"([a-z0-9-]+?)-([a-z0-9]{8,10})\\\\\"");
+
+  private void learnNames(Recordings.Entry e) throws Exception {
+    Matcher ns = NAMESPACE.matcher(e.path());
+    if (!ns.find()) {
       return;
     }
-    Matcher raw = GENERATED.matcher(path);
-    if (!raw.find()) {
+    Matcher p = GENERATED.matcher(e.path());
+    if (p.find()) {
+      learn(ns.group(1), p.group(3), p.group(4), p.group(5));
+    }
+    Matcher t = NAMED_IN_TEXT.matcher(e.json().path("response").toString());
+    while (t.find()) {
+      learn(ns.group(1), t.group(1), t.group(2), null);
+    }
+  }
+
+  private void learn(String ns, String deployment, String hash, String podSuffix)
+      throws Exception {
+    if (names.containsKey(hash) && podSuffix == null) {
       return;
     }
-    String ns = raw.group(1);
-    String deployment = raw.group(3);
-    String hash = raw.group(4);
     Map<String, String> h = Map.of("Authorization", "Bearer " + cluster.adminToken());
     JsonNode sets = Json.parse(send("GET", "/apis/apps/v1/namespaces/" + ns + "/replicasets", h,
         null, 5000).body());
@@ -255,16 +269,20 @@ final class Replay {
       return;
     }
     String ours = best.path("metadata").path("labels").path("pod-template-hash").asText();
-    if (!ours.isEmpty() && !names.containsKey(hash)) {
+    if (ours.isEmpty()) {
+      return;
+    }
+    if (!names.containsKey(hash)) {
       names.put(deployment + "-" + hash, deployment + "-" + ours);
       names.put(hash, ours);
     }
-    if (raw.group(5) != null) {
+    // Keyed as it reads once the hash is translated, which happens first.
+    String recordedPod = deployment + "-" + names.get(hash) + "-" + podSuffix;
+    if (podSuffix != null && !names.containsKey(recordedPod)) {
       JsonNode pods = Json.parse(send("GET", "/api/v1/namespaces/" + ns
-          + "/pods?labelSelector=pod-template-hash%3D" + ours, h, null, 5000).body());
+          + "/pods?labelSelector=pod-template-hash%3D" + names.get(hash), h, null, 5000).body());
       if (pods.path("items").size() > 0) {
-        String recorded = deployment + "-" + ours + "-" + raw.group(5);
-        names.put(recorded, pods.path("items").get(0).path("metadata").path("name").asText());
+        names.put(recordedPod, pods.path("items").get(0).path("metadata").path("name").asText());
       }
     }
   }
@@ -301,14 +319,18 @@ final class Replay {
   private String fillPath(Recordings.Entry e) throws Exception {
     String path = e.path();
     if (path.contains("<continue>")) {
-      String token = e.why().toLowerCase().contains("garbage") ? "garbage" : lastContinue;
+      String from = Scenarios.continueFrom(e);
+      String token = e.why().toLowerCase().contains("garbage") ? "garbage"
+          : from != null && continues.containsKey(from) ? continues.get(from) : lastContinue;
       path = path.replace("<continue>", token == null ? "" : token);
     }
     if (path.contains("<current rv + 100000>")) {
       path = path.replace("<current rv + 100000>", Long.toString(currentRv() + 100000));
     }
     if (path.contains("<rv>")) {
-      path = path.replace("<rv>", lastListRv == null ? Long.toString(currentRv()) : lastListRv);
+      boolean watch = path.contains("watch=1") || path.contains("watch=true");
+      path = path.replace("<rv>", watch || lastListRv == null ? Long.toString(currentRv())
+          : lastListRv);
     }
     return path;
   }
@@ -424,6 +446,7 @@ final class Replay {
     JsonNode meta = body.path("metadata");
     if (meta.hasNonNull("continue")) {
       lastContinue = meta.get("continue").asText();
+      continues.put(current, lastContinue);
     }
     if (body.path("kind").asText().endsWith("List") && meta.hasNonNull("resourceVersion")) {
       lastListRv = meta.get("resourceVersion").asText();
@@ -480,7 +503,7 @@ final class Replay {
       }
       return diffs;
     }
-    if (watch) {
+    if (watch && body.has("events")) {
       compareWatch(body, text, diffs);
       return diffs;
     }
@@ -611,8 +634,14 @@ final class Replay {
     }
   }
 
+  /** Names the API makes up at random: a volume's suffix, an event's timestamp suffix. */
+  private static final Pattern RANDOM = Pattern.compile(
+      "(kube-api-access-)[a-z0-9]{5}|(\\.)[0-9a-f]{16}\\b");
+
   /** Recorded text, with each placeholder standing for any text, against the actual. */
   static boolean matches(String recorded, String actual) {
+    recorded = RANDOM.matcher(recorded).replaceAll("$1$2<generated>");
+    actual = RANDOM.matcher(actual).replaceAll("$1$2<generated>");
     if (!recorded.contains("<")) {
       return recorded.equals(actual);
     }

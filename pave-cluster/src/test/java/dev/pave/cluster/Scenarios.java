@@ -21,6 +21,7 @@ final class Scenarios {
     if (e.file().equals("deletion.json")) {
       deletion(e, c);
     }
+    discovery(e, c);
     if (e.file().equals("deployments.json")) {
       deployments(e, c);
     }
@@ -110,11 +111,11 @@ final class Scenarios {
         ObjectNode node = Json.object();
         node.put("apiVersion", "v1");
         node.put("kind", "Node");
-        node.putObject("metadata").put("name", "silent-node");
+        node.putObject("metadata").put("name", "fake-idle");
         write(c, "POST", "/api/v1/nodes", node);
-        pod(c, ns, "bound", "silent-node", false);
+        pod(c, ns, "bound", "fake-idle", false);
         pod(c, ns, "unbound", null, true);
-        pod(c, ns, "bound2", "silent-node", false);
+        pod(c, ns, "bound2", "fake-idle", false);
       }
       case "41" -> sleep(5500); // the 5 s grace period runs out
       case "47" -> {
@@ -130,6 +131,32 @@ final class Scenarios {
         configMap(c, ns, "dc-b1", "group=b");
       }
       default -> { }
+    }
+  }
+
+  /** Entries that continue a list from an earlier page than the last one. */
+  static String continueFrom(Recordings.Entry e) {
+    return e.file().equals("lists.json") && (e.name().equals("continue-with-resourceversion")
+        || e.name().equals("continue-expired")) ? "page-1-with-selector" : null;
+  }
+
+  /** discovery.json and namespaces.json: objects made during timelines, and waits. */
+  private static void discovery(Recordings.Entry e, Cluster c) {
+    if (e.file().equals("discovery.json") && e.name().equals("cr-get")) {
+      ObjectNode sm = Json.object();
+      sm.put("apiVersion", "monitoring.tx.example.com/v1");
+      sm.put("kind", "ServiceMonitor");
+      sm.putObject("metadata").put("name", "web");
+      ObjectNode spec = sm.putObject("spec");
+      spec.putArray("endpoints").addObject().put("interval", "30s").put("port", "http");
+      spec.putObject("selector").putObject("matchLabels").put("app", "web");
+      write(c, "POST", "/apis/monitoring.tx.example.com/v1/namespaces/tx-main/servicemonitors",
+          sm);
+    }
+    if (e.file().equals("discovery.json") && e.name().equals("after-crd-delete")
+        || e.file().equals("namespaces.json")
+        && e.name().equals("namespace-terminating-conditions")) {
+      sleep(1500); // the recorder read these once the controllers had done their part
     }
   }
 
