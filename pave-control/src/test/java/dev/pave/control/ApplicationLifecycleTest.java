@@ -369,15 +369,19 @@ class ApplicationLifecycleTest {
     client.resource(named("apps", "web-prod", "eu")).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().deployments()
         .inNamespace("web-prod-eu").withName("web-prod").get() != null);
+    // By UID: an object deleted and applied again by its operator would be a new one.
+    String deployment = client.apps().deployments().inNamespace("web-prod-eu").withName("web")
+        .get().getMetadata().getUid();
+    String namespace = client.namespaces().withName("web-prod-eu").get().getMetadata().getUid();
     client.resource(app("apps", "web-prod")).delete();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(app("apps",
         "web-prod")).as("apps/web-prod is still there: %s", app("apps", "web-prod")).isNull());
     assertThat(client.apps().deployments().inNamespace("web-prod-eu").withName("web-prod")
         .get()).isNull();
-    assertThat(client.apps().deployments().inNamespace("web-prod-eu").withName("web").get())
-        .isNotNull();
-    assertThat(client.services().inNamespace("web-prod-eu").withName("web").get()).isNotNull();
-    assertThat(client.namespaces().withName("web-prod-eu").get()).isNotNull();
+    assertThat(client.apps().deployments().inNamespace("web-prod-eu").withName("web").get()
+        .getMetadata().getUid()).isEqualTo(deployment);
+    assertThat(client.namespaces().withName("web-prod-eu").get().getMetadata().getUid())
+        .isEqualTo(namespace);
   }
 
   @Test
