@@ -313,6 +313,61 @@ final class AdmissionPolicies implements Admission, Strategy {
     return n.asText();
   }
 
+  /**
+   * The policy status the real server's type checker writes a moment after each change of a
+   * policy: the generation it looked at, and a warning for each expression that does not
+   * compile ({@code typeChecking: {}} when all do).
+   */
+  static final class TypeChecker extends Controller {
+    private static final String KEY = GROUP + "/validatingadmissionpolicies/";
+
+    TypeChecker() {
+      super("validatingadmissionpolicy-status");
+    }
+
+    @Override
+    boolean wants(Store.Event e) {
+      return e.key().startsWith(KEY) && !e.type().equals("DELETED");
+    }
+
+    @Override
+    void handle(Store.Event e) {
+      ObjectNode policy = cluster.store().get(e.key());
+      if (policy == null) {
+        return;
+      }
+      long generation = policy.path("metadata").path("generation").asLong(0);
+      if (policy.path("status").path("observedGeneration").asLong(-1) == generation) {
+        return;
+      }
+      ObjectNode status = Json.object();
+      status.put("observedGeneration", generation);
+      ObjectNode checking = status.putObject("typeChecking");
+      ArrayNode warnings = Json.array();
+      JsonNode validations = policy.path("spec").path("validations");
+      for (int i = 0; i < validations.size(); i++) {
+        for (String f : List.of("expression", "messageExpression")) {
+          JsonNode expr = validations.get(i).path(f);
+          if (!expr.isTextual()) {
+            continue;
+          }
+          try {
+            CEL.compile(expr.asText()).getAst();
+          } catch (CelValidationException x) {
+            warnings.addObject().put("fieldRef", "spec.validations[" + i + "]." + f)
+                .put("warning", x.getMessage());
+          }
+        }
+      }
+      if (!warnings.isEmpty()) {
+        checking.set("expressionWarnings", warnings);
+      }
+      policy.set("status", status);
+      cluster.internalWrite("PUT", "/apis/" + GROUP + "/v1/validatingadmissionpolicies/"
+          + policy.path("metadata").path("name").asText() + "/status", policy);
+    }
+  }
+
   /** An expression that does not compile or fails to evaluate: failurePolicy decides. */
   private static final class PolicyError extends RuntimeException {
     PolicyError(String message) {

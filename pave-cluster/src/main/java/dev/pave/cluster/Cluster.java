@@ -98,6 +98,7 @@ public final class Cluster implements AutoCloseable {
     server.start();
     strategies.add(new CrdStrategy());
     run(new CrdController());
+    run(new AdmissionPolicies.TypeChecker());
     run(new NamespaceController());
     run(new GarbageCollector());
     run(new PodLifecycle());

@@ -81,6 +81,18 @@ class AdmissionPoliciesTest {
   }
 
   @Test
+  void typeCheckerRecordsTheGenerationItChecked() throws InterruptedException {
+    String path = VAP + "validatingadmissionpolicies/tx-no-forbidden-key";
+    AuthHttp.Answer a = http.admin("GET", path, null);
+    for (int i = 0; i < 50 && !a.body().path("status").has("observedGeneration"); i++) {
+      Thread.sleep(50);
+      a = http.admin("GET", path, null);
+    }
+    assertThat(a.body().path("status").toString()).isEqualTo("{\"observedGeneration\":1,"
+        + "\"typeChecking\":{}}");
+  }
+
+  @Test
   void denyAndWarnTogetherIsInvalid() {
     AuthHttp.Answer a = http.admin("POST", VAP + "validatingadmissionpolicybindings",
         "{\"metadata\":{\"name\":\"tx-vap-deny-warn\"},\"spec\":{\"policyName\":"
