@@ -219,9 +219,45 @@ public final class Cluster implements AutoCloseable {
     return api.handle(r);
   }
 
+  /**
+   * Requests clients sent over HTTP since the last reset, by verb and resource (such as
+   * {@code "PUT deployments"}, {@code "WATCH pods"}, {@code "GET /apis"}); the controllers
+   * inside the API are not counted. Benchmarks and tests measure a client's cost with it.
+   */
+  public Map<String, Long> requests() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    requests.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  public void resetRequests() {
+    requests.clear();
+  }
+
+  private final Map<String, java.util.concurrent.atomic.LongAdder> requests =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void count(Request r) {
+    String verb = Api.isWatch(r) ? "WATCH" : r.method();
+    String what;
+    try {
+      Target t = Target.parse(r.path(), types);
+      what = t.subresource() == null ? t.type().plural()
+          : t.type().plural() + "/" + t.subresource();
+      if (verb.equals("GET") && t.collection()) {
+        verb = "LIST";
+      }
+    } catch (ApiException e) {
+      what = r.path();
+    }
+    requests.computeIfAbsent(verb + " " + what,
+        k -> new java.util.concurrent.atomic.LongAdder()).increment();
+  }
+
   private void serve(HttpExchange ex) throws IOException {
     try (ex) {
       Request r = request(ex);
+      count(r);
       if (Api.isWatch(r) && "websocket".equalsIgnoreCase(r.headers().get("upgrade"))) {
         // A WebSocket upgrade cannot be made on this HTTP server. A streaming 200 would leave a
         // WebSocket client reading the body forever; a 503 makes fabric8's client fall back to

@@ -34,6 +34,11 @@ class HttpFrontTest {
       RawHttp.Answer badToken = RawHttp.send(c.port(), "GET", "/api/v1/namespaces",
           Map.of("Authorization", "Bearer nope"), null, 3000);
       assertThat(badToken.status()).isEqualTo(401);
+      assertThat(c.requests()).containsEntry("POST namespaces", 1L)
+          .containsEntry("POST configmaps", 1L).containsEntry("WATCH configmaps", 1L)
+          .containsEntry("LIST configmaps", 1L).containsEntry("LIST namespaces", 1L);
+      c.resetRequests();
+      assertThat(c.requests()).isEmpty();
     }
   }
 }
