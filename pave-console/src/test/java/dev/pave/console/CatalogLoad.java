@@ -3,13 +3,9 @@ package dev.pave.console;
 import dev.pave.control.ApplicationReconciler;
 import dev.pave.control.ApplicationResource;
 import dev.pave.schema.CustomResourceDefinitions;
+import dev.pave.signals.TestApi;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Catalog page latency with N services (default 10,000): the console on the in-process API
+ * Catalog page latency with N services (default 10,000): the console on the embedded API
  * with that many Applications (with status, across 40 teams and 3 environments), every policy
  * verdict worked out, then catalog pages requested one after another over loopback HTTP. The
  * same-run baseline is /healthz, the cost of an HTTP round trip to this server.
@@ -37,18 +32,11 @@ public final class CatalogLoad {
   public static void main(String[] args) throws Exception {
     int services = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int requests = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    KubernetesClient client = server.createClient();
-    for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment())) {
-      client.apiextensions().v1().customResourceDefinitions().resource(client
-          .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
-          .create();
-    }
+    TestApi api = TestApi.start().namespaces("apps-dev", "apps-staging", "apps-prod")
+        .define(CustomResourceDefinitions.application(),
+            CustomResourceDefinitions.applicationRevision(),
+            CustomResourceDefinitions.environment());
+    KubernetesClient client = api.client;
     long t0 = System.nanoTime();
     String[] envs = {"dev", "staging", "prod"};
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -113,8 +101,7 @@ public final class CatalogLoad {
       }
     } finally {
       pg.close();
-      client.close();
-      server.destroy();
+      api.close();
     }
   }
 

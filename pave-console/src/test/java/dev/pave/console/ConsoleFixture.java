@@ -7,6 +7,7 @@ import dev.pave.render.Manifests;
 import dev.pave.render.Renderer;
 import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.signals.Postgres;
+import dev.pave.signals.TestApi;
 import dev.pave.signals.config.ConfigReader;
 import dev.pave.signals.pipeline.Pipeline;
 import dev.pave.signals.store.Database;
@@ -14,12 +15,8 @@ import dev.pave.spec.Application;
 import dev.pave.spec.Environments;
 import dev.pave.spec.SpecReader;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,14 +26,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.fabric8.mockwebserver.MockWebServer;
 
 /**
- * The console as the sandbox runs it: the in-process Kubernetes API (no operator: the fixture
+ * The console as the sandbox runs it: the embedded Kubernetes API (no operator: the fixture
  * records revisions through Releases and writes the status an operator would), a real
  * PostgreSQL, the real signals pipeline, and the console in sandbox mode.
  *
@@ -45,7 +40,7 @@ import io.fabric8.mockwebserver.MockWebServer;
  * "legacy-cron" in namespace payments-legacy.
  */
 final class ConsoleFixture implements AutoCloseable {
-  final KubernetesMockServer server;
+  final TestApi api;
   final KubernetesClient client;
   final Database db;
   final Pipeline pipeline;
@@ -57,25 +52,18 @@ final class ConsoleFixture implements AutoCloseable {
   final String adminToken;
 
   ConsoleFixture(Path dir) throws Exception {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment(),
-        policyExceptionCrd())) {
-      client.apiextensions().v1().customResourceDefinitions().resource(client
-          .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
-          .create();
-    }
+    api = paveApi().namespaces("apps", "payments-legacy");
+    client = api.client;
     releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
     seed("checkout", "payments", List.of("1.4.2", "latest"));
     seed("search", "discovery", List.of("3.0.0"));
     client.apps().deployments().inNamespace("payments-legacy").resource(new DeploymentBuilder()
         .withNewMetadata().withName("legacy-cron").withNamespace("payments-legacy")
-        .addToLabels("pave.dev/team", "payments").endMetadata().withNewSpec().endSpec().build())
+        .addToLabels("pave.dev/team", "payments").endMetadata().withNewSpec().withNewSelector()
+        .addToMatchLabels("app", "legacy-cron").endSelector().withNewTemplate().withNewMetadata()
+        .addToLabels("app", "legacy-cron").endMetadata().withNewSpec().addNewContainer()
+        .withName("cron").withImage("registry.example.com/payments/legacy-cron:2.1.0")
+        .endContainer().endSpec().endTemplate().endSpec().build())
         .create();
 
     db = Postgres.fresh();
@@ -104,6 +92,13 @@ final class ConsoleFixture implements AutoCloseable {
     adminToken = console.adminToken().orElseThrow();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
         get("/api/v1/services", adminToken).body().contains("\"total\":2"));
+  }
+
+  /** The embedded API with Pave's definitions installed, as the console expects a cluster. */
+  static TestApi paveApi() {
+    return TestApi.start().define(CustomResourceDefinitions.application(),
+        CustomResourceDefinitions.applicationRevision(),
+        CustomResourceDefinitions.environment(), policyExceptionCrd());
   }
 
   static Map<String, Object> policyExceptionCrd() {
@@ -193,8 +188,7 @@ final class ConsoleFixture implements AutoCloseable {
     console.close();
     pipeline.close();
     db.close();
-    client.close();
-    server.destroy();
+    api.close();
   }
 
   static Path tempDir() throws Exception {

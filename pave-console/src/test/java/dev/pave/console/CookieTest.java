@@ -3,17 +3,13 @@ package dev.pave.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pave.signals.Postgres;
+import dev.pave.signals.TestApi;
 import dev.pave.signals.store.Database;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import org.junit.jupiter.api.Test;
 
 /** Session cookies are Secure behind https, and the one-time admin token works once. */
@@ -21,10 +17,8 @@ class CookieTest {
   @Test
   void behindHttpsTheSessionCookieIsSecureAndTheAdminTokenIsUsedUpByTheLogin()
       throws Exception {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    try (KubernetesClient client = server.createClient();
+    try (TestApi api = ConsoleFixture.paveApi();
+        KubernetesClient client = api.newClient();
         Database db = Postgres.fresh();
         Console console = Console.start(Console.Settings.builder().kubernetes(client)
             .dataSource(db.dataSource()).auth(Auth.sandbox()).port(0)
@@ -51,8 +45,6 @@ class CookieTest {
       assertThat(http.send(HttpRequest.newBuilder(URI.create(local + "/api/v1/me"))
           .header("Authorization", "Bearer " + token).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-    } finally {
-      server.destroy();
     }
   }
 }

@@ -7,12 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pave.console.access.Role;
 import dev.pave.signals.Postgres;
+import dev.pave.signals.TestApi;
 import dev.pave.signals.store.Database;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
@@ -23,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +37,9 @@ class OidcLoginTest {
     Path dir = Files.createTempDirectory("pave-oidc");
     int consolePort = Glewlwyd.freePort();
     String redirect = "http://127.0.0.1:" + consolePort + "/login/callback";
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    try (Glewlwyd idp = new Glewlwyd(dir, "pave-console", redirect);
-        KubernetesClient client = server.createClient();
+    try (TestApi api = ConsoleFixture.paveApi();
+        Glewlwyd idp = new Glewlwyd(dir, "pave-console", redirect);
+        KubernetesClient client = api.newClient();
         Database db = Postgres.fresh();
         Console console = Console.start(Console.Settings.builder().kubernetes(client)
             .dataSource(db.dataSource()).port(consolePort)
@@ -94,8 +88,6 @@ class OidcLoginTest {
       var replay = browser.send(get(callback), body());
       assertThat(replay.statusCode()).isEqualTo(401);
       assertThat(replay.body()).contains("start again");
-    } finally {
-      server.destroy();
     }
   }
 
