@@ -60,7 +60,8 @@ public final class TestApi implements AutoCloseable {
       client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
       client.apiextensions().v1().customResourceDefinitions()
           .withName(crd.getMetadata().getName()).waitUntilCondition(c -> c != null
-              && c.getStatus() != null && c.getStatus().getConditions().stream().anyMatch(k ->
+              && c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream().anyMatch(k ->
                   "Established".equals(k.getType()) && "True".equals(k.getStatus())),
               10, TimeUnit.SECONDS);
     }
