@@ -7,25 +7,19 @@ import dev.pave.control.Releases;
 import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.spec.Environments;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * N Applications reconciled from a cold start on the in-process API: the Applications are
+ * N Applications reconciled from a cold start on the embedded API: the Applications are
  * created first, then the operator starts, and the clock runs until every one has recorded its
  * first revision. Reports wall time, CPU time and heap after a GC. Then, as the baseline, a
- * fresh in-process API receives the same rendered objects created directly by as many threads
+ * fresh embedded API receives the same rendered objects created directly by as many threads
  * (no operator): the cost of the API server's own work for the same writes, measured in the
  * same run, so the ratio says what the operator adds.
  *
@@ -38,19 +32,13 @@ public final class ReconcileScale {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int workers = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    try (KubernetesClient client = server.createClient()) {
+    try (BenchApi api = BenchApi.start().namespaces("apps")) {
       for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
           CustomResourceDefinitions.applicationRevision(),
           CustomResourceDefinitions.environment())) {
-        client.apiextensions().v1().customResourceDefinitions().resource(client
-            .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
-            .create();
+        api.define(crd);
       }
+      KubernetesClient client = api.client;
       for (int i = 0; i < n; i++) {
         ApplicationResource a = new ApplicationResource();
         a.setMetadata(new ObjectMetaBuilder().withName(String.format("svc-%05d", i))
@@ -85,7 +73,7 @@ public final class ReconcileScale {
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       String scrape = metrics.scrape();
       System.out.printf("applications: %d, workers: %d%n", n, workers);
-      System.out.printf("converged in %.1f s wall, %.1f s CPU (process, incl. the in-process API"
+      System.out.printf("converged in %.1f s wall, %.1f s CPU (process, incl. the embedded API"
           + " server), heap after GC %d MB%n", wall / 1e9, cpu / 1e9, heap / (1024 * 1024));
       for (String line : scrape.split("\n")) {
         if (line.startsWith("pave_reconcile_seconds_count") || line.startsWith(
@@ -97,11 +85,9 @@ public final class ReconcileScale {
       if (cpu0 < 0) {
         System.out.println();
       }
-    } finally {
-      server.destroy();
     }
     baseline(n, workers);
-    System.exit(0); // The in-process API's dispatcher threads are not daemons.
+    System.exit(0); // The operator's and the client's threads are not all daemons.
   }
 
   private static long processCpu() {
@@ -136,12 +122,10 @@ public final class ReconcileScale {
         + " %.3f s", p50, p99);
   }
 
-  /** The same objects created straight into a fresh in-process API, {@code workers} at once. */
+  /** The same objects created straight into a fresh embedded API, {@code workers} at once. */
   static void baseline(int n, int workers) throws Exception {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    try (KubernetesClient client = server.createClient()) {
+    try (BenchApi api = BenchApi.start()) {
+      KubernetesClient client = api.client;
       java.util.concurrent.ExecutorService pool =
           java.util.concurrent.Executors.newFixedThreadPool(workers);
       long cpu0 = processCpu();
@@ -169,8 +153,6 @@ public final class ReconcileScale {
           + " %.1f s wall, %.1f s CPU; ratio operator/baseline printed above divided by this%n",
           workers, wall / 1e9, (processCpu() - cpu0) / 1e9);
       pool.shutdownNow();
-    } finally {
-      server.destroy();
     }
   }
 }

@@ -7,19 +7,13 @@ import dev.pave.spec.Application;
 import dev.pave.spec.Environments;
 import dev.pave.spec.SpecReader;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 
 /**
- * Time to roll back on the in-process API: from the call to the previous revision's objects
+ * Time to roll back on the embedded API: from the call to the previous revision's objects
  * being applied (read history, pick the target, decompress, three-way merge and update every
  * object, prune), over N rollbacks that alternate between two releases of a service.
  *
@@ -31,17 +25,11 @@ public final class RollbackTiming {
 
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    try (KubernetesClient client = server.createClient()) {
-      client.apiextensions().v1().customResourceDefinitions().resource(client
-          .getKubernetesSerialization().convertValue(CustomResourceDefinitions
-              .applicationRevision(), CustomResourceDefinition.class)).create();
+    try (BenchApi api = BenchApi.start()) {
+      KubernetesClient client = api.client;
+      api.define(CustomResourceDefinitions.applicationRevision());
       // The Prometheus Operator's kind, as a cluster that has it would list it.
-      client.apiextensions().v1().customResourceDefinitions().resource(
+      api.define(
           new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
               .withNewMetadata().withName("servicemonitors.monitoring.coreos.com").endMetadata()
               .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
@@ -50,7 +38,7 @@ public final class RollbackTiming {
               .addNewVersion().withName("v1").withServed(true).withStorage(true)
               .withNewSchema().withNewOpenAPIV3Schema().withType("object")
               .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
-              .endVersion().endSpec().build()).create();
+              .endVersion().endSpec().build());
       Releases releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
       Releases.Target t = new Releases.Target("checkout", "prod", "checkout-prod");
       releases.deploy(t, render("1.4.2"), "v1", "bench", null);
@@ -70,8 +58,6 @@ public final class RollbackTiming {
       System.out.printf("p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
           nanos[n / 2] / 1e6, nanos[(int) (n * 0.9)] / 1e6,
           nanos[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, nanos[n - 1] / 1e6);
-    } finally {
-      server.destroy();
     }
   }
 
