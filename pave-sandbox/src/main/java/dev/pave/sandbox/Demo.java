@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,9 +40,17 @@ final class Demo implements AutoCloseable {
       "recommendations");
   static final List<String> ENVIRONMENTS = List.of("dev", "prod");
   static final String FAILING = "recommendations";
-  static final String FAILING_IMAGE = "registry.example.com/discovery/recommendations:1.9.0"
-      + DeploymentController.NEVER_READY;
+  /**
+   * The embedded API's pods of an image whose tag ends in -crashloop run but never become
+   * ready, so the release runs out its progress deadline as a crashing one would.
+   */
+  static final String FAILING_IMAGE =
+      "registry.example.com/discovery/recommendations:1.9.0-crashloop";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** PolicyExceptions as the client addresses them (a kind Pave defines, not a typed class). */
+  static final ResourceDefinitionContext POLICY_EXCEPTIONS = new ResourceDefinitionContext
+      .Builder().withGroup("pave.dev").withVersion("v1alpha1").withKind("PolicyException")
+      .withPlural("policyexceptions").withNamespaced(true).build();
 
   private final KubernetesClient client;
   private final Pipeline signals;
@@ -64,7 +73,7 @@ final class Demo implements AutoCloseable {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
           .endMetadata().build()).create();
     }
-    client.genericKubernetesResources(EmbeddedApi.context(kind("PolicyException")))
+    client.genericKubernetesResources(POLICY_EXCEPTIONS)
         .inNamespace("pave-system").resource(exception()).create();
     for (Object o : new Yaml().loadAll(resource("environments.yaml"))) {
       EnvironmentResource e = client.getKubernetesSerialization().convertValue(o,
@@ -244,10 +253,6 @@ final class Demo implements AutoCloseable {
         sinks: []
         routes: []
         """.formatted(port);
-  }
-
-  private static ApiKinds.Kind kind(String name) {
-    return ApiKinds.ALL.stream().filter(k -> k.kind().equals(name)).findFirst().orElseThrow();
   }
 
   static String resource(String name) {

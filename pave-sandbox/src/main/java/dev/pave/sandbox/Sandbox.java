@@ -55,7 +55,7 @@ public final class Sandbox implements AutoCloseable {
 
   /** How to start it. A null {@code external} client means the embedded API. */
   public record Settings(Path data, boolean fresh, int apiPort, int signalsPort, int consolePort,
-      KubernetesClient external, Clock clock, Duration rolloutTime, Consumer<String> progress) {
+      KubernetesClient external, Clock clock, Consumer<String> progress) {
     public Settings {
       if (progress == null) {
         progress = s -> {};
@@ -66,28 +66,25 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public static Settings embedded(Path data) {
-      return new Settings(data, false, 0, 0, 8080, null, Clock.systemUTC(),
-          Duration.ofSeconds(2), null);
+      return new Settings(data, false, 0, 0, 8080, null, Clock.systemUTC(), null);
     }
 
     public Settings fresh(boolean f) {
       return new Settings(data, f, apiPort, signalsPort, consolePort, external, clock,
-          rolloutTime, progress);
+          progress);
     }
 
     public Settings ports(int api, int signals, int console) {
-      return new Settings(data, fresh, api, signals, console, external, clock, rolloutTime,
-          progress);
+      return new Settings(data, fresh, api, signals, console, external, clock, progress);
     }
 
     public Settings against(KubernetesClient client) {
       return new Settings(data, fresh, apiPort, signalsPort, consolePort, client, clock,
-          rolloutTime, progress);
+          progress);
     }
 
     public Settings progress(Consumer<String> p) {
-      return new Settings(data, fresh, apiPort, signalsPort, consolePort, external, clock,
-          rolloutTime, p);
+      return new Settings(data, fresh, apiPort, signalsPort, consolePort, external, clock, p);
     }
   }
 
@@ -137,8 +134,8 @@ public final class Sandbox implements AutoCloseable {
       api = new EmbeddedApi(settings.apiPort());
       parts.add(api);
       client = api.client();
-      installDefinitions();
       int restored = api.restore(cluster());
+      installDefinitions();
       // Only a sandbox that read its saved objects whole may write them back.
       restoredWhole = true;
       firstStart = restored == 0;
@@ -159,10 +156,6 @@ public final class Sandbox implements AutoCloseable {
         Duration.ofMinutes(5)).withMetrics(metrics));
     operator.start();
     parts.add(operator::stop);
-    if (api != null) {
-      parts.add(new DeploymentController(client, settings.clock(), settings.rolloutTime())
-          .start());
-    }
     settings.progress().accept("starting signals (embedded PostgreSQL in "
         + data.resolve("signals-db") + ")");
     startSignals();
@@ -188,6 +181,10 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /**
+   * Pave's definitions as this version ships them (replacing older ones a restart restored),
+   * each established before anything uses its kinds.
+   */
   private void installDefinitions() {
     List<Map<String, Object>> crds = new ArrayList<>(List.of(
         CustomResourceDefinitions.application(), CustomResourceDefinitions.applicationRevision(),
@@ -196,16 +193,25 @@ public final class Sandbox implements AutoCloseable {
     for (Map<String, Object> crd : crds) {
       CustomResourceDefinition d = client.getKubernetesSerialization().convertValue(crd,
           CustomResourceDefinition.class);
-      if (client.apiextensions().v1().customResourceDefinitions()
-          .withName(d.getMetadata().getName()).get() == null) {
-        client.apiextensions().v1().customResourceDefinitions().resource(d).create();
+      var definitions = client.apiextensions().v1().customResourceDefinitions();
+      CustomResourceDefinition existing = definitions.withName(d.getMetadata().getName()).get();
+      if (existing == null) {
+        definitions.resource(d).create();
+      } else if (!existing.getSpec().equals(d.getSpec())) {
+        d.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+        definitions.resource(d).update();
       }
+      definitions.withName(d.getMetadata().getName()).waitUntilCondition(c ->
+          c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream()
+              .anyMatch(k -> k.getType().equals("Established")
+                  && k.getStatus().equals("True")), 30, TimeUnit.SECONDS);
     }
   }
 
   /**
-   * The admission handlers of the webhook, called in-process by the embedded API (which
-   * cannot call webhooks), with the cluster's PolicyExceptions as they change. Against a real
+   * The admission handlers of the webhook, called in-process by the embedded API as an
+   * admission step (no webhook server to run or certificate to make), with the cluster's PolicyExceptions as they change. Against a real
    * cluster the installed webhook does this, so nothing is added here.
    */
   private void startAdmission() {
@@ -223,9 +229,7 @@ public final class Sandbox implements AutoCloseable {
     AtomicReference<Reviews> reviews = new AtomicReference<>(new Reviews(built.engine(),
         List.of(), Severity.HIGH, UNCHECKED, settings.clock(), recorder));
     SharedIndexInformer<GenericKubernetesResource> exceptions = client
-        .genericKubernetesResources(EmbeddedApi.context(ApiKinds.ALL.stream()
-            .filter(k -> k.kind().equals("PolicyException")).findFirst().orElseThrow()))
-        .inAnyNamespace().inform();
+        .genericKubernetesResources(Demo.POLICY_EXCEPTIONS).inAnyNamespace().inform();
     Runnable rebuild = () -> reviews.set(new Reviews(built.engine(),
         exceptionsOf(exceptions.getStore().list()), Severity.HIGH, UNCHECKED,
         settings.clock(), recorder));
@@ -247,8 +251,8 @@ public final class Sandbox implements AutoCloseable {
     });
     parts.add(exceptions::close);
     rebuild.run();
-    api.gate().admit(new Gate.Admission(r -> reviews.get().workload(r),
-        r -> reviews.get().paveResource(r)));
+    api.cluster().admit(new PolicyAdmission(new PolicyAdmission.Handlers(
+        r -> reviews.get().workload(r), r -> reviews.get().paveResource(r))));
   }
 
   /** The cluster's PolicyException objects, read with the same reader as exception files. */
@@ -301,7 +305,7 @@ public final class Sandbox implements AutoCloseable {
 
   private void snapshot() {
     try {
-      if (restoredWhole && api.gate().takeWritten()) {
+      if (restoredWhole && api.changedSinceSave()) {
         api.save(cluster());
       }
     } catch (Exception e) {

@@ -40,8 +40,7 @@ class SandboxTest {
   @BeforeAll
   static void start() throws Exception {
     Files.writeString(data.resolve("notes.txt"), "mine");
-    sandbox = Sandbox.start(new Sandbox.Settings(data, true, 0, 0, 0, null, null,
-        Duration.ofMillis(300), null));
+    sandbox = Sandbox.start(new Sandbox.Settings(data, true, 0, 0, 0, null, null, null));
     user = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(null,
         Files.readString(sandbox.kubeconfig()), sandbox.kubeconfig().toString())).build();
   }
@@ -135,7 +134,7 @@ class SandboxTest {
     assertThat(user.getApiResources("pave.dev/v1alpha1").getResources())
         .extracting(r -> r.getName()).contains("applications", "applicationrevisions",
             "environments", "policyexceptions");
-    assertThat(user.getKubernetesVersion().getGitVersion()).isEqualTo(EmbeddedApi.VERSION);
+    assertThat(user.getKubernetesVersion().getGitVersion()).matches("v1\\.\\d+\\.\\d+");
   }
 
   @Test
@@ -145,8 +144,7 @@ class SandboxTest {
         .inAnyNamespace().list().getItems().size();
     user.close();
     sandbox.close();
-    sandbox = Sandbox.start(new Sandbox.Settings(data, false, 0, 0, 0, null, null,
-        Duration.ofMillis(300), null));
+    sandbox = Sandbox.start(new Sandbox.Settings(data, false, 0, 0, 0, null, null, null));
     user = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(null,
         Files.readString(sandbox.kubeconfig()), sandbox.kubeconfig().toString())).build();
     assertThat(sandbox.seeded()).isFalse();
