@@ -256,6 +256,19 @@ public final class Cluster implements AutoCloseable {
 
   private void serve(HttpExchange ex) throws IOException {
     try (ex) {
+      try {
+        serveOpen(ex);
+      } catch (RuntimeException e) {
+        // Answered before the exchange closes, so the client gets the 500, not a reset.
+        send(ex, Response.of(ApiException.internal(e.toString())));
+      }
+    } catch (IOException e) {
+      // the client went away; nothing to answer
+    }
+  }
+
+  private void serveOpen(HttpExchange ex) throws IOException {
+    {
       Request r = request(ex);
       count(r);
       if (Api.isWatch(r) && "websocket".equalsIgnoreCase(r.headers().get("upgrade"))) {
@@ -290,10 +303,6 @@ public final class Cluster implements AutoCloseable {
         return;
       }
       send(ex, api.handle(r));
-    } catch (IOException e) {
-      // the client went away; nothing to answer
-    } catch (RuntimeException e) {
-      send(ex, Response.of(ApiException.internal(e.toString())));
     }
   }
 

@@ -115,6 +115,28 @@ public final class Store {
     return stored.deepCopy();
   }
 
+  /** A write that found the object changed (or, for a create, present) since it was read. */
+  public static final class Stale extends RuntimeException {
+    Stale() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Stores an object only if the stored one is still the one read: absent when
+   * {@code expectedVersion} is null (a create), else at that resourceVersion; otherwise
+   * throws {@link Stale} and changes nothing, as etcd's compare-and-swap does.
+   */
+  public synchronized ObjectNode putIf(String key, ObjectNode object, String expectedVersion) {
+    ObjectNode current = objects.get(key);
+    String at = current == null ? null
+        : current.path("metadata").path("resourceVersion").asText();
+    if (expectedVersion == null ? current != null : !expectedVersion.equals(at)) {
+      throw new Stale();
+    }
+    return put(key, object);
+  }
+
   /** Removes an object; the DELETED event carries it with a new resourceVersion. */
   public synchronized ObjectNode remove(String key) {
     ObjectNode before = objects.remove(key);

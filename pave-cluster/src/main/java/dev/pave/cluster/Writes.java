@@ -92,15 +92,16 @@ final class Writes {
       }
     }
     Target named = new Target(t.type(), ns, name, null);
-    ObjectNode result = commit(named, r, "CREATE", o, null, dryRun, warnings);
-    if (!dryRun && store.get(named.key()) != null && isNew(result)) {
-      // stored by commit
+    if (store.get(named.key()) != null) {
+      throw ApiException.alreadyExists(t.type(), name);
+    }
+    ObjectNode result;
+    try {
+      result = commit(named, r, "CREATE", o, null, dryRun, warnings);
+    } catch (Store.Stale e) {
+      throw ApiException.alreadyExists(t.type(), name);
     }
     return Response.json(201, result, warnings);
-  }
-
-  private static boolean isNew(ObjectNode o) {
-    return true;
   }
 
   private void requireNamespace(ResourceType t, String ns, String name) {
@@ -128,6 +129,10 @@ final class Writes {
   // ---- update ----
 
   Response update(Target t, Request r) {
+    return retried(t, () -> updateOnce(t, r), false);
+  }
+
+  private Response updateOnce(Target t, Request r) {
     if (t.collection()) {
       throw ApiException.methodNotAllowed("the server does not allow this method on the "
           + "requested resource");
@@ -215,6 +220,10 @@ final class Writes {
   // ---- patch ----
 
   Response patch(Target t, Request r) {
+    return retried(t, () -> patchOnce(t, r), false);
+  }
+
+  private Response patchOnce(Target t, Request r) {
     if (t.collection()) {
       throw ApiException.methodNotAllowed("the server does not allow this method on the "
           + "requested resource");
@@ -407,10 +416,38 @@ final class Writes {
     if (old != null && meta.hasNonNull("deletionTimestamp")
         && meta.path("finalizers").isEmpty()
         && old.path("metadata").path("deletionGracePeriodSeconds").asLong(-1) == 0) {
-      store.put(t.key(), object);
+      store.putIf(t.key(), object, version(old));
       return store.remove(t.key());
     }
-    return store.put(t.key(), object);
+    return store.putIf(t.key(), object, version(old));
+  }
+
+  private static String version(ObjectNode old) {
+    return old == null ? null : old.path("metadata").path("resourceVersion").asText();
+  }
+
+  /** How often a write without a precondition is retried when it lost a race. */
+  private static final int ATTEMPTS = 8;
+
+  /**
+   * Runs a write again from a fresh read when another write came in between, as the real
+   * server does for updates and patches; a write that carried a resourceVersion then fails
+   * its own precondition with 409, and a create of a name just taken answers AlreadyExists.
+   */
+  private Response retried(Target t, java.util.function.Supplier<Response> write,
+      boolean create) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return write.get();
+      } catch (Store.Stale e) {
+        if (create) {
+          throw ApiException.alreadyExists(t.type(), t.name());
+        }
+        if (attempt == ATTEMPTS) {
+          throw ApiException.modified(t.type(), t.name());
+        }
+      }
+    }
   }
 
   /** The manager a write is recorded under: the parameter, else the User-Agent's first word. */

@@ -120,10 +120,8 @@ final class Replay {
     req.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(),
         h.getValue().asText()));
     if (headers.containsKey("Authorization")) {
-      headers.remove("Authorization"); // recorded tokens are placeholders; see auth tests
-    } else if (!headers.containsKey("Impersonate-User")) {
-      headers.put("Authorization", "Bearer " + cluster.adminToken());
-    } else {
+      headers.put("Authorization", "Bearer " + token(e));
+    } else if (!anonymous(e)) {
       headers.put("Authorization", "Bearer " + cluster.adminToken());
     }
     byte[] body = null;
@@ -303,6 +301,40 @@ final class Replay {
         : new Outcome(e, Kind.DIFF, List.of("list versions " + a + " and " + b));
   }
 
+  /**
+   * The token a recorded {@code Bearer <token>} stood for: the last one a TokenRequest of this
+   * replay returned, one minted for another audience where the entry is about that, or
+   * garbage where the entry is about garbage.
+   */
+  private String token(Recordings.Entry e) throws Exception {
+    String why = e.why().toLowerCase();
+    if (why.contains("garbage")) {
+      return "garbage";
+    }
+    if (why.contains("another audience") && lastTokenRequest != null) {
+      ObjectNode req = Json.object();
+      req.put("apiVersion", "authentication.k8s.io/v1");
+      req.put("kind", "TokenRequest");
+      req.putObject("spec").putArray("audiences").add("https://other.example.com");
+      RawHttp.Answer a = send("POST", lastTokenRequest, Map.of("Content-Type",
+          "application/json", "Authorization", "Bearer " + cluster.adminToken()),
+          Json.bytes(req), 5000);
+      return Json.parse(a.body()).path("status").path("token").asText();
+    }
+    return lastToken == null ? "none" : lastToken;
+  }
+
+  /** Entries the recorder sent without any credentials. */
+  private static boolean anonymous(Recordings.Entry e) {
+    String why = e.why().toLowerCase();
+    return why.contains("no credentials") || why.startsWith("anonymous");
+  }
+
+  private String lastToken;
+  private String lastTokenRequest;
+  private String lastUid;
+  private JsonNode openapiIndex;
+
   private static int watchMillis(String path) {
     Matcher m = Pattern.compile("timeoutSeconds=(\\d+)").matcher(path);
     int seconds = m.find() ? Integer.parseInt(m.group(1)) : 3;
@@ -323,6 +355,14 @@ final class Replay {
       String token = e.why().toLowerCase().contains("garbage") ? "garbage"
           : from != null && continues.containsKey(from) ? continues.get(from) : lastContinue;
       path = path.replace("<continue>", token == null ? "" : token);
+    }
+    if (path.contains("<hash>") && openapiIndex != null) {
+      String bare = path.substring("/openapi/v3/".length(), path.indexOf('?'));
+      String url = openapiIndex.path("paths").path(bare).path("serverRelativeURL").asText("");
+      path = url.isEmpty() ? path.replace("<hash>", "0") : url;
+    }
+    if (path.contains("<uid>")) {
+      path = path.replace("<uid>", lastUid == null ? "" : lastUid);
     }
     if (path.contains("<current rv + 100000>")) {
       path = path.replace("<current rv + 100000>", Long.toString(currentRv() + 100000));
@@ -371,6 +411,9 @@ final class Replay {
       if (ref instanceof ObjectNode r && "<uid>".equals(r.path("uid").asText())) {
         r.put("uid", ownerUid(path, r));
       }
+    }
+    if (o.path("spec") instanceof ObjectNode spec && "<token>".equals(spec.path("token").asText())) {
+      spec.put("token", token(e));
     }
     JsonNode pre = o.path("preconditions");
     if (pre instanceof ObjectNode p && current != null) {
@@ -443,7 +486,18 @@ final class Replay {
     if (body == null || !body.isObject()) {
       return;
     }
+    if (body.path("kind").asText().equals("TokenRequest")
+        && body.path("status").hasNonNull("token")) {
+      lastToken = body.path("status").path("token").asText();
+      lastTokenRequest = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    }
+    if (path.startsWith("/openapi/v3") && body.has("paths") && !body.has("openapi")) {
+      openapiIndex = body;
+    }
     JsonNode meta = body.path("metadata");
+    if (method.equals("POST") && meta.hasNonNull("uid")) {
+      lastUid = meta.get("uid").asText();
+    }
     if (meta.hasNonNull("continue")) {
       lastContinue = meta.get("continue").asText();
       continues.put(current, lastContinue);

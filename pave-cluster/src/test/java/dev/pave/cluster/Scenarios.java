@@ -22,6 +22,11 @@ final class Scenarios {
       deletion(e, c);
     }
     discovery(e, c);
+    if (e.file().equals("admission.json") && e.index() == 30) {
+      label(c, "tx-psa-enforce", "{\"pod-security.kubernetes.io/enforce\":\"restricted\","
+          + "\"pod-security.kubernetes.io/warn\":\"restricted\"}");
+      label(c, "tx-psa-warn", "{\"pod-security.kubernetes.io/warn\":\"baseline\"}");
+    }
     if (e.file().equals("deployments.json")) {
       deployments(e, c);
     }
@@ -132,6 +137,12 @@ final class Scenarios {
       }
       default -> { }
     }
+  }
+
+  private static void label(Cluster c, String ns, String labels) {
+    c.handle(new Request("PATCH", "/api/v1/namespaces/" + ns, Map.of(), Map.of("content-type",
+        "application/merge-patch+json"), ("{\"metadata\":{\"labels\":" + labels + "}}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8), User.ADMIN));
   }
 
   /** Entries that continue a list from an earlier page than the last one. */
