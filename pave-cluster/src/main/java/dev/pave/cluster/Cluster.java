@@ -52,14 +52,32 @@ public final class Cluster implements AutoCloseable {
 
   public static Cluster start(int port, String adminToken) {
     Cluster c = new Cluster(adminToken);
-    c.open(port);
+    c.open(port, null);
     return c;
   }
 
-  private void open(int port) {
+  /**
+   * A cluster serving HTTPS with a certificate made for it, as clients that send bearer
+   * tokens only over TLS (kubectl) need; its kubeconfig trusts that certificate.
+   */
+  public static Cluster startTls(int port, String adminToken) {
+    Cluster c = new Cluster(adminToken);
+    c.open(port, ServingCertificate.create());
+    return c;
+  }
+
+  private void open(int port, ServingCertificate tls) {
+    this.tls = tls;
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-          256);
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      if (tls == null) {
+        server = HttpServer.create(address, 256);
+      } else {
+        com.sun.net.httpserver.HttpsServer https =
+            com.sun.net.httpserver.HttpsServer.create(address, 256);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.context()));
+        server = https;
+      }
     } catch (IOException e) {
       throw new IllegalStateException("cannot listen on 127.0.0.1:" + port
           + " for the embedded Kubernetes API: " + e.getMessage(), e);
@@ -113,8 +131,15 @@ public final class Cluster implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + server.getAddress().getPort();
   }
+
+  /** The serving certificate in PEM for clients to trust, or null when serving plain HTTP. */
+  public String certificate() {
+    return tls == null ? null : tls.pem();
+  }
+
+  private ServingCertificate tls;
 
   public int port() {
     return server.getAddress().getPort();
@@ -196,7 +221,7 @@ public final class Cluster implements AutoCloseable {
         clusters:
         - name: %1$s
           cluster:
-            server: %2$s
+            server: %2$s%4$s
         contexts:
         - name: %1$s
           context: {cluster: %1$s, user: %1$s-admin}
@@ -204,7 +229,9 @@ public final class Cluster implements AutoCloseable {
         users:
         - name: %1$s-admin
           user: {token: %3$s}
-        """.formatted(name, url(), adminToken);
+        """.formatted(name, url(), adminToken, tls == null ? "" : "\n    certificate-authority-data: "
+            + java.util.Base64.getEncoder().encodeToString(
+                tls.pem().getBytes(StandardCharsets.UTF_8)));
   }
 
   /** A request from inside the process, as the controllers' service account. */
