@@ -299,11 +299,12 @@ public final class Cluster implements AutoCloseable {
       Request r = request(ex);
       count(r);
       if (Api.isWatch(r) && "websocket".equalsIgnoreCase(r.headers().get("upgrade"))) {
-        // A WebSocket upgrade cannot be made on this HTTP server. A streaming 200 would leave a
-        // WebSocket client reading the body forever; a 503 makes fabric8's client fall back to
-        // a plain streaming watch, as it does with API servers that do not upgrade.
-        send(ex, Response.of(ApiException.of(503, "ServiceUnavailable",
-            "watches over WebSocket are not served here; watch over a plain HTTP stream")));
+        // A WebSocket upgrade cannot be made on this HTTP server. An empty 200 that closes the
+        // connection fails the handshake at once, and fabric8's client then watches over a
+        // plain HTTP stream, as it does behind proxies that do not upgrade; a 503 instead made
+        // it retry the WebSocket with backoff for seconds per watch.
+        ex.getResponseHeaders().set("Connection", "close");
+        send(ex, new Response(200, "application/json", new byte[0], List.of(), Map.of()));
         return;
       }
       if (Api.isWatch(r)) {

@@ -22,6 +22,7 @@ final class Scenarios {
       deletion(e, c);
     }
     discovery(e, c);
+    writesAndPatches(e, c);
     if (e.file().equals("admission.json") && e.index() == 30) {
       label(c, "tx-psa-enforce", "{\"pod-security.kubernetes.io/enforce\":\"restricted\","
           + "\"pod-security.kubernetes.io/warn\":\"restricted\"}");
@@ -134,6 +135,74 @@ final class Scenarios {
         ((ObjectNode) held.get("metadata")).putObject("labels").put("group", "a");
         write(c, "POST", "/api/v1/namespaces/" + ns + "/configmaps", held);
         configMap(c, ns, "dc-b1", "group=b");
+      }
+      default -> { }
+    }
+  }
+
+  /** A node whose kubelet never runs its pods, as the recorder's fake-idle. */
+  static void idleNode(Cluster c) {
+    ObjectNode node = Json.object();
+    node.put("apiVersion", "v1");
+    node.put("kind", "Node");
+    node.putObject("metadata").put("name", "fake-idle");
+    write(c, "POST", "/api/v1/nodes", node);
+  }
+
+  /** writes.json, patches.json and subresources.json: the objects their entries act on. */
+  private static void writesAndPatches(Recordings.Entry e, Cluster c) {
+    String at = e.file() + "#" + e.index();
+    switch (at) {
+      case "writes.json#38" -> configMap(c, "tx-main", "dry-del", "");
+      case "writes.json#42" -> configMap(c, "tx-main", "del-pre", "");
+      case "patches.json#0" -> {
+        ObjectNode mp = Json.object();
+        mp.put("apiVersion", "v1");
+        mp.put("kind", "ConfigMap");
+        mp.putObject("metadata").put("name", "mp").putObject("labels").put("x", "1")
+            .put("y", "2");
+        mp.putObject("data").put("a", "1").put("b", "2");
+        write(c, "POST", "/api/v1/namespaces/tx-main/configmaps", mp);
+      }
+      case "patches.json#5" -> {
+        ObjectNode jp = Json.object();
+        jp.put("apiVersion", "v1");
+        jp.put("kind", "ConfigMap");
+        jp.putObject("metadata").put("name", "jp");
+        jp.putObject("data").put("a", "1");
+        write(c, "POST", "/api/v1/namespaces/tx-main/configmaps", jp);
+      }
+      case "patches.json#13" -> {
+        ObjectNode d = Json.object();
+        d.put("apiVersion", "apps/v1");
+        d.put("kind", "Deployment");
+        d.putObject("metadata").put("name", "web-smp");
+        ObjectNode spec = d.putObject("spec");
+        spec.put("replicas", 1);
+        spec.putObject("selector").putObject("matchLabels").put("app", "web-smp");
+        ObjectNode template = spec.putObject("template");
+        template.putObject("metadata").putObject("labels").put("app", "web-smp");
+        ObjectNode ps = template.putObject("spec");
+        ps.put("nodeName", "fake-idle");
+        var containers = ps.putArray("containers");
+        ObjectNode web = containers.addObject().put("name", "web")
+            .put("image", "registry.example/web:1.0");
+        web.putArray("ports").addObject().put("name", "http").put("containerPort", 8080);
+        containers.addObject().put("name", "sidecar").put("image", "registry.example/proxy:1.0");
+        write(c, "POST", "/apis/apps/v1/namespaces/tx-main/deployments", d);
+      }
+      case "patches.json#32" -> c.handle(new Request("PATCH",
+          "/apis/apps/v1/namespaces/tx-main/deployments/web-ssa/scale",
+          Map.of("fieldManager", List.of("kubectl-scale")), Map.of("content-type",
+          "application/merge-patch+json"), "{\"spec\":{\"replicas\":3}}"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8), User.ADMIN));
+      case "subresources.json#21" -> {
+        ObjectNode w = Json.object();
+        w.put("apiVersion", "tx.example.com/v1");
+        w.put("kind", "Widget");
+        w.putObject("metadata").put("name", "w2");
+        w.putObject("spec").put("size", "small");
+        write(c, "POST", "/apis/tx.example.com/v1/namespaces/tx-subres/widgets", w);
       }
       default -> { }
     }

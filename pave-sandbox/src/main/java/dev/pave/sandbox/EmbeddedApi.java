@@ -32,7 +32,7 @@ final class EmbeddedApi implements AutoCloseable {
   EmbeddedApi(int port) {
     // A fresh administrator token at every start: the kubeconfig is rewritten with it, and a
     // kubeconfig of an earlier start stops working as that of a stopped API would.
-    cluster = Cluster.start(port, "pave-sandbox-" + java.util.UUID.randomUUID());
+    cluster = Cluster.startTls(port, "pave-sandbox-" + java.util.UUID.randomUUID());
     client = client(cluster, "pave/sandbox");
   }
 
