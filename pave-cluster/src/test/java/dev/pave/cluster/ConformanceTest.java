@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
  * {@code target/conformance-report.txt}.
  */
 class ConformanceTest {
-  /** The share of replayable exchanges that must match. */
-  private static final double FLOOR = 0.0;
+  /**
+   * The share of all recorded exchanges that must match: the figure in docs/testing.md (77%)
+   * less a margin for the controllers' timing on a loaded machine.
+   */
+  private static final double FLOOR = 0.72;
 
   @Test
   void answersAsTheRecordedServerDid() throws Exception {
@@ -63,6 +66,9 @@ class ConformanceTest {
     Files.createDirectories(out.getParent());
     Files.writeString(out, report.toString());
     System.out.println(report.substring(0, report.indexOf("\n\n")));
-    assertThat((double) matched / Math.max(1, total)).isGreaterThanOrEqualTo(FLOOR);
+    if (only == null) {
+      assertThat((double) matched / Math.max(1, total)).as(report.substring(0,
+          report.indexOf("\n\n"))).isGreaterThanOrEqualTo(FLOOR);
+    }
   }
 }
