@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pave.apply.Drift;
+import dev.pave.apply.ThreeWayMerge;
 import dev.pave.identity.Identity;
 import dev.pave.render.Manifests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -32,12 +33,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one apply path, the same against the embedded API and a real cluster: server-side apply
- * as field manager "pave", forced, so managedFields name Pave as the owner of every field it
- * sets and the API server keeps the fields others own. What Pave applied last time is also kept
- * in an annotation on the object, so a reconcile that changes nothing writes nothing and a
- * field another manager changed is found (and named with that manager) before it is set back.
- * Objects Pave rendered before and no longer renders are pruned,
+ * The one apply path, the same against the in-process API and a real cluster: a three-way
+ * merge of what Pave wants, what it applied last time (kept in an annotation on the object)
+ * and what is live, written with update-with-resourceVersion and retried on conflict. Fields
+ * others own are left alone; objects Pave rendered before and no longer renders are pruned,
  * found by equality label selectors only. Every object carries its owning Application
  * ({@link Owner}): pruning and deleting select by it, and an object another Application owns is
  * never taken over. Kinds outside the built-in APIs are applied only where the cluster serves
@@ -46,10 +45,9 @@ import java.util.Set;
 public final class Applier {
   /** Where the last applied state is kept on each object, as kubectl keeps it. */
   public static final String LAST_APPLIED = "pave.dev/last-applied";
-  /** The field manager Pave applies as: managedFields name it as the owner of what it sets. */
-  public static final String MANAGER = "pave";
-  /** Field managers that are Pave itself. */
-  static final Set<String> OURS = Set.of(MANAGER);
+  static final int ATTEMPTS = 5;
+  /** Field managers that are Pave itself (the client's user agent names the manager). */
+  static final Set<String> OURS = Set.of("pave");
 
   /** Kinds Pave renders as typed objects, and so may prune. */
   public static final List<Class<? extends HasMetadata>> PRUNABLE = List.of(CronJob.class,
@@ -127,8 +125,8 @@ public final class Applier {
   /**
    * Applies the objects of one instance in order, then prunes what it applied before and no
    * longer renders. {@code before} is what the last reconcile applied (from the Application's
-   * status and the newest revision): only objects in it are pruned, so a reconcile never lists
-   * whole kinds across the cluster.
+   * status and the newest revision): objects not in it are created straight away, and only
+   * objects in it are pruned, so a reconcile never lists whole kinds across the cluster.
    */
   public List<Result> apply(String instance, List<HasMetadata> desired, Collection<Ref> before) {
     return apply(null, instance, desired, before);
@@ -146,11 +144,9 @@ public final class Applier {
     Set<Ref> known = new HashSet<>(before);
     for (HasMetadata o : desired) {
       wanted.add(Ref.of(o));
-      out.add(applyOne(o, owner));
+      out.add(applyOne(o, owner, !known.contains(Ref.of(o))));
     }
-    // Namespaces last, as in prune below.
-    for (Ref r : known.stream().sorted(java.util.Comparator.comparing(
-        (Ref k) -> "Namespace".equals(k.kind()))).toList()) {
+    for (Ref r : known) {
       if (!wanted.contains(r)) {
         out.addAll(pruneOne(owner, instance, r));
       }
@@ -168,7 +164,7 @@ public final class Applier {
     Set<String> wanted = new HashSet<>();
     for (HasMetadata o : desired) {
       wanted.add(key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName()));
-      out.add(applyOne(o, null));
+      out.add(applyOne(o, null, false));
     }
     out.addAll(prune(null, instance, wanted));
     return out;
@@ -187,7 +183,7 @@ public final class Applier {
     return prune(owner, instance, Set.of());
   }
 
-  private Result applyOne(HasMetadata o, Owner owner) {
+  private Result applyOne(HasMetadata o, Owner owner, boolean createFirst) {
     String ns = o.getMetadata().getNamespace();
     String name = o.getMetadata().getName();
     if (!discovery.served(o.getApiVersion(), o.getKind())) {
@@ -195,63 +191,66 @@ public final class Applier {
           OptionalApis.notServed(o.getApiVersion(), o.getKind()));
     }
     try {
-      return write(o, owner);
+      return write(o, owner, createFirst);
     } catch (RuntimeException e) {
       // Anything the client throws ends in status as one readable line, never an object dump.
       return new Result(o.getKind(), ns, name, Action.FAILED, describe(e));
     }
   }
 
-  private Result write(HasMetadata o, Owner owner) {
+  private Result write(HasMetadata o, Owner owner, boolean createFirst) {
     Map<String, Object> desired = withLastApplied(Ownership.stamp(Manifests.toMap(o), owner));
     String ns = o.getMetadata().getNamespace();
     String name = o.getMetadata().getName();
-    // One read, even for an object not applied before: an apply is forced, so only a read
-    // keeps Pave from taking over what another Application owns.
-    HasMetadata live = handle(o).get();
-    if (live == null) {
-      serverSideApply(desired, o);
-      return new Result(o.getKind(), ns, name, Action.CREATED, null);
+    if (createFirst) {
+      // Not applied before: most likely absent, so create without reading first. If it is
+      // there after all (a reconcile cut short before its status was written), merge below.
+      try {
+        handle(typed(desired, o)).create();
+        return new Result(o.getKind(), ns, name, Action.CREATED, null);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          return new Result(o.getKind(), ns, name, Action.FAILED, describe(e));
+        }
+      }
     }
-    Map<String, Object> liveMap = Manifests.toMap(live);
-    String other = Ownership.ownedByAnother(live, owner);
-    if (other != null) {
-      return new Result(o.getKind(), ns, name, Action.FAILED, other);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        HasMetadata live = handle(o).get();
+        if (live == null) {
+          handle(typed(desired, o)).create();
+          return new Result(o.getKind(), ns, name, Action.CREATED, null);
+        }
+        Map<String, Object> liveMap = Manifests.toMap(live);
+        String other = Ownership.ownedByAnother(live, owner);
+        if (other != null) {
+          return new Result(o.getKind(), ns, name, Action.FAILED, other);
+        }
+        Map<String, Object> last = lastApplied(liveMap);
+        // Drift: fields Pave wrote last time that are no longer what it wrote.
+        List<Drift.Change> drift = last == null ? List.of()
+            : dev.pave.apply.Managers.attribute(Drift.between(last, liveMap), liveMap, OURS);
+        Map<String, Object> merged = ThreeWayMerge.merge(last, desired, liveMap);
+        if (Drift.sameValue(merged, liveMap)) {
+          return new Result(o.getKind(), ns, name, Action.UNCHANGED, null);
+        }
+        boolean specChanged = last == null || !Drift.sameValue(last, desired);
+        if (!correctDrift && !specChanged) {
+          return new Result(o.getKind(), ns, name, Action.DRIFTED, drift.size()
+              + " field(s) differ from what Pave applied; drift is reported, not corrected,"
+              + " in this environment", drift);
+        }
+        handle(typed(merged, o)).update();
+        return new Result(o.getKind(), ns, name, Action.UPDATED, drift.isEmpty() ? null
+            : "corrected drift in " + drift.size() + " field(s)", drift);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409 && attempt < ATTEMPTS) {
+          continue; // Someone else wrote in between: read again and merge again.
+        }
+        return new Result(o.getKind(), ns, name, Action.FAILED, e.getCode() == 409
+            ? "still conflicting after " + ATTEMPTS + " attempts" : describe(e));
+      }
     }
-    Map<String, Object> last = lastApplied(liveMap);
-    // Drift: fields Pave applied last time that are no longer what it applied, each with the
-    // manager that changed it, as managedFields name it.
-    List<Drift.Change> drift = last == null ? List.of()
-        : dev.pave.apply.Managers.attribute(Drift.between(last, liveMap), liveMap, OURS);
-    boolean specChanged = last == null || !Drift.sameValue(last, desired);
-    if (!specChanged && drift.isEmpty()) {
-      return new Result(o.getKind(), ns, name, Action.UNCHANGED, null);
-    }
-    if (!correctDrift && !specChanged) {
-      return new Result(o.getKind(), ns, name, Action.DRIFTED, drift.size()
-          + " field(s) differ from what Pave applied; drift is reported, not corrected,"
-          + " in this environment", drift);
-    }
-    serverSideApply(desired, o);
-    return new Result(o.getKind(), ns, name, Action.UPDATED, drift.isEmpty() ? null
-        : "corrected drift in " + drift.size() + " field(s)", drift);
-  }
-
-  /**
-   * Server-side apply as manager {@value #MANAGER}, forced: the API server merges, keeps the
-   * fields other managers own, removes the fields Pave applied before and no longer applies,
-   * and takes back any field another manager changed. No resourceVersion is sent, so there is
-   * no conflict to retry.
-   */
-  private void serverSideApply(Map<String, Object> desired, HasMetadata like) {
-    HasMetadata object = typed(desired, like);
-    ResourceDefinitionContext generic = GENERIC.get(like.getKind());
-    if (generic != null && object instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource g) {
-      client.genericKubernetesResources(generic).inNamespace(like.getMetadata().getNamespace())
-          .resource(g).fieldManager(MANAGER).forceConflicts().serverSideApply();
-      return;
-    }
-    client.resource(object).fieldManager(MANAGER).forceConflicts().serverSideApply();
   }
 
   private List<Result> pruneOne(Owner owner, String instance, Ref r) {
@@ -316,9 +315,6 @@ public final class Applier {
         }
       }
     }
-    // Namespaces last: deleting one deletes what is in it, and what went that way would not
-    // be reported as pruned.
-    owned.sort(java.util.Comparator.comparing(o -> o instanceof Namespace));
     for (HasMetadata o : owned) {
       String k = key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
       if (!wanted.contains(k)) {

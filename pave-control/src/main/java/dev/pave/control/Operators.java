@@ -6,9 +6,8 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 
 /**
  * The one way Pave's operator is configured, in a cluster, in tests and in the benchmarks, so
- * all of them run the same code: the framework writes the Application's status and finalizer by
- * server-side apply (so its managedFields name the operator as their owner and no write
- * conflicts on a stale resourceVersion), the framework's queue reported to Pave's metrics.
+ * all of them run the same code: server-side apply off (the three-way merge is the apply path,
+ * and the in-process API has none), the framework's queue reported to Pave's metrics.
  */
 public final class Operators {
   private Operators() {}
@@ -22,7 +21,8 @@ public final class Operators {
     return new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics.framework())
-          .withUseSSAToPatchPrimaryResource(true)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withConcurrentReconciliationThreads(workers)
           .withCloseClientOnStop(false);
       if (leaseNamespace != null) {

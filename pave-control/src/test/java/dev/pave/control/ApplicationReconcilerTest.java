@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator on the embedded API: the same operator configuration, reconciler and apply path
- * a real cluster runs.
+ * The operator on the in-process API: JOSDK with server-side apply off (the in-process API has
+ * none), the same reconciler and apply path a real cluster runs.
  */
 class ApplicationReconcilerTest {
   OperatorFixture fixture;

@@ -9,11 +9,17 @@ import dev.pave.render.Specs;
 import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.spec.Environments;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,18 +28,24 @@ import org.junit.jupiter.api.Test;
 class ReleasesTest {
   static final Releases.Target CHECKOUT = new Releases.Target("checkout", "dev", "checkout-dev");
 
-  TestCluster api;
+  KubernetesMockServer server;
   KubernetesClient client;
 
   @BeforeEach
   void start() {
-    api = TestCluster.start().crds(List.of(CustomResourceDefinitions.applicationRevision()));
-    client = api.client;
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+    CustomResourceDefinition crd = client.getKubernetesSerialization().convertValue(
+        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinition.class);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
 
   @AfterEach
   void stop() {
-    api.close();
+    client.close();
+    server.destroy();
   }
 
   Releases releases(int retention) {
