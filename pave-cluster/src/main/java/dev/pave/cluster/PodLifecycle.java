@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * on a real cluster whose node has no kubelet.
  */
 final class PodLifecycle extends Controller {
-  /** The node that runs pods; the name the recorded test cluster's node had. */
-  static final String NODE = "e2e-node";
+  /** The node that runs pods; the name the recorded test cluster's pod-running node had. */
+  static final String NODE = "fake-run";
   /** A control-plane node that takes only pods tolerating its taint, as a real cluster has. */
   static final String CONTROL_PLANE = "e2e-control-plane";
   private static final Set<String> NODES = Set.of(NODE, CONTROL_PLANE);
@@ -359,7 +359,8 @@ final class PodLifecycle extends Controller {
       ObjectNode c = conditions.addObject().put("type", type);
       boolean waits = !unready.isEmpty() && (type.equals("Ready")
           || type.equals("ContainersReady"));
-      c.put("status", waits ? "False" : "True")
+      // lastProbeTime is a non-pointer time the real server writes out as null
+      c.put("status", waits ? "False" : "True").putNull("lastProbeTime")
           .put("lastTransitionTime", now);
       if (waits) {
         c.put("reason", "ContainersNotReady").put("message", "containers with unready status: ["
@@ -370,7 +371,7 @@ final class PodLifecycle extends Controller {
       conditions.add(scheduled);
     } else {
       conditions.addObject().put("type", "PodScheduled").put("status", "True")
-          .put("lastTransitionTime", now);
+          .putNull("lastProbeTime").put("lastTransitionTime", now);
     }
     status.put("hostIP", "127.0.0.1");
     status.putArray("hostIPs").addObject().put("ip", "127.0.0.1");
@@ -436,7 +437,7 @@ final class PodLifecycle extends Controller {
     if (observedGeneration != null) {
       c.put("observedGeneration", observedGeneration);
     }
-    c.put("status", value).put("lastTransitionTime", Json.now());
+    c.put("status", value).putNull("lastProbeTime").put("lastTransitionTime", Json.now());
     if (reason != null) {
       c.put("reason", reason).put("message", message);
     }

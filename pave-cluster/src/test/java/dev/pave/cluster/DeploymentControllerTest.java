@@ -118,7 +118,7 @@ class DeploymentControllerTest {
     JsonNode pod = pods.path("items").get(0);
     assertThat(pod.path("metadata").path("generateName").asText()).isEqualTo("web-a-" + hash
         + "-");
-    assertThat(pod.path("spec").path("nodeName").asText()).isEqualTo("e2e-node");
+    assertThat(pod.path("spec").path("nodeName").asText()).isEqualTo("fake-run");
     assertThat(pod.path("status").path("phase").asText()).isEqualTo("Running");
     assertThat(pod.path("metadata").path("ownerReferences").get(0).path("kind").asText())
         .isEqualTo("ReplicaSet");
@@ -160,14 +160,14 @@ class DeploymentControllerTest {
         + "\"memory\":\"1Gi\"}}}]}}");
     JsonNode small = ControllerCalls.await(3000, () -> api.get(PODS + "/small"),
         p -> p.path("status").path("phase").asText().equals("Running"));
-    assertThat(small.path("spec").path("nodeName").asText()).isEqualTo("e2e-node");
+    assertThat(small.path("spec").path("nodeName").asText()).isEqualTo("fake-run");
     JsonNode big = ControllerCalls.await(3000, () -> api.get(PODS + "/big"),
         p -> p.path("status").path("conditions").size() > 0);
     assertThat(big.path("spec").has("nodeName")).isFalse();
     assertThat(big.path("status").path("conditions").get(0).path("message").asText())
         .startsWith("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated "
             + "taint(s).");
-    JsonNode node = api.get("/api/v1/nodes/e2e-node");
+    JsonNode node = api.get("/api/v1/nodes/fake-run");
     assertThat(node.path("status").path("allocatable").path("cpu").asText()).isEqualTo("4");
     assertThat(node.path("status").path("allocatable").path("memory").asText())
         .isEqualTo("16Gi");

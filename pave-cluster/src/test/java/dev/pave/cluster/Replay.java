@@ -57,12 +57,40 @@ final class Replay {
     }
     prepareNamespaces(entries);
     List<Outcome> outcomes = new ArrayList<>();
-    for (Recordings.Entry e : entries) {
-      Scenarios.before(e, cluster);
-      outcomes.add(one(e));
-      Scenarios.after(e, cluster);
+    webhook = RecordedWebhook.forFile(entries);
+    try {
+      for (Recordings.Entry e : entries) {
+        Scenarios.before(e, cluster);
+        outcomes.add(one(e));
+        Scenarios.after(e, cluster);
+      }
+    } finally {
+      if (webhook != null) {
+        webhook.close();
+        webhook = null;
+      }
     }
     return outcomes;
+  }
+
+  /** The recorder's webhook server, stood up while a file that talks to it is replayed. */
+  private RecordedWebhook webhook;
+
+  /**
+   * A webhook entry: the AdmissionReview the embedded API POSTed to the stood-up webhook
+   * for the request just replayed, compared field by field with the recorded one (the
+   * review's uid and other placeholders match any value). The recorded reply is what the
+   * webhook server sent back, so there is nothing of the API's to compare in it.
+   */
+  private Outcome review(Recordings.Entry e) {
+    JsonNode got = webhook.lastReview(RecordedWebhook.endpoint(e));
+    if (got == null) {
+      return new Outcome(e, Kind.DIFF, List.of("the API POSTed no review to "
+          + RecordedWebhook.endpoint(e)));
+    }
+    List<String> diffs = new ArrayList<>();
+    subset("", e.json().path("request").path("body"), got, diffs);
+    return new Outcome(e, diffs.isEmpty() ? Kind.MATCH : Kind.DIFF, diffs);
   }
 
   /** Creates the namespaces a file's paths name, except those the file itself creates. */
@@ -100,13 +128,20 @@ final class Replay {
     JsonNode req = e.json().path("request");
     String method = e.method();
     if (method.equals("POLL")) {
-      // The timeline is not replayed, but its time is: later entries read the state it ends in.
-      Scenarios.sleep(Math.min(12_000, lastOffset(e.json().path("response").path("body"))) + 300);
-      return new Outcome(e, Kind.NOT_REPLAYED, List.of("a timeline of polled states; the "
-          + "replay waits as long as it lasted, and the controllers' tests check its states"));
+      List<String> diffs = Timelines.replay(e, cluster);
+      if (diffs == null) {
+        // Not replayed, but its time is: later entries read the state it ends in.
+        Scenarios.sleep(Math.min(12_000, lastOffset(e.json().path("response").path("body")))
+            + 300);
+        return new Outcome(e, Kind.NOT_REPLAYED, List.of(Timelines.whyNot(e)));
+      }
+      return new Outcome(e, diffs.isEmpty() ? Kind.MATCH : Kind.DIFF, diffs);
     }
     if (method.equals("SEQUENCE")) {
       return sequence(e);
+    }
+    if (e.path().startsWith("(webhook) ") && webhook != null) {
+      return review(e);
     }
     if (e.path().startsWith("(") || e.path().contains("(one per")) {
       return new Outcome(e, Kind.NOT_REPLAYED, List.of("a webhook exchange or concurrent "
@@ -135,7 +170,7 @@ final class Replay {
     if (b != null && !b.isNull()) {
       JsonNode filled = fillBody(e, b.deepCopy(), path);
       body = filled.isTextual() ? filled.asText().getBytes(StandardCharsets.UTF_8)
-          : Json.bytes(filled);
+          : withDuplicate(filled, duplicateField(e.json().path("response")));
     }
     boolean watch = path.contains("watch=1") || path.contains("watch=true");
     int readMillis = watch ? watchMillis(path) : 15000;
@@ -155,6 +190,7 @@ final class Replay {
       writer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
     }
     remember(path, method, a);
+    learnDrawn(e.json().path("response").path("body"), a);
     JsonNode recorded = names.isEmpty() ? e.json().path("response")
         : Json.parse(translate(e.json().path("response").toString())
             .getBytes(StandardCharsets.UTF_8));
@@ -394,24 +430,38 @@ final class Replay {
     ObjectNode o = (ObjectNode) body;
     String objectPath = objectPath(path, o);
     JsonNode current = objectPath == null ? null : fetch(objectPath);
+    // A 409 "has been modified" shows the client sent a version older than the stored one
+    // (one it had read before a controller wrote), as does a "why" that says so.
     boolean stale = Pattern.compile("stale|old resourceVersion|read before|now stale|an old",
-        Pattern.CASE_INSENSITIVE).matcher(e.why()).find();
+        Pattern.CASE_INSENSITIVE).matcher(e.why()).find()
+        || e.json().path("response").path("body").path("message").asText()
+            .contains("the object has been modified");
     JsonNode meta = o.path("metadata");
     if (meta instanceof ObjectNode m && "<rv>".equals(m.path("resourceVersion").asText())) {
       String rv = current == null ? "1" : current.path("metadata").path("resourceVersion").asText();
       if (stale) {
         List<String> seen = versions.getOrDefault(objectPath, List.of());
+        String older = null;
         for (int i = seen.size() - 1; i >= 0; i--) {
           if (!seen.get(i).equals(rv)) {
-            rv = seen.get(i);
+            older = seen.get(i);
             break;
           }
         }
+        // Made before this replay saw it (a scenario wrote it): any earlier version is stale.
+        rv = older != null ? older : Long.toString(Math.max(1, Long.parseLong(rv) - 1));
       }
       m.put("resourceVersion", rv);
     }
     if (meta instanceof ObjectNode m && "<uid>".equals(m.path("uid").asText()) && current != null) {
       m.put("uid", current.path("metadata").path("uid").asText());
+    }
+    for (JsonNode hook : o.path("webhooks")) {
+      // the CA of the webhook server this replay stood up where the recorder's was
+      if (webhook != null && hook.path("clientConfig") instanceof ObjectNode client
+          && client.path("caBundle").asText().startsWith("<caBundle")) {
+        client.put("caBundle", webhook.caBundle());
+      }
     }
     for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
       if (ref instanceof ObjectNode r && "<uid>".equals(r.path("uid").asText())) {
@@ -423,11 +473,18 @@ final class Replay {
     }
     JsonNode pre = o.path("preconditions");
     if (pre instanceof ObjectNode p && current != null) {
+      // The recorded refusal shows what the client sent: the literal version it names, or a
+      // uid other than the object's.
+      String refused = e.json().path("response").path("body").path("message").asText();
+      Matcher rvSent = Pattern.compile("the ResourceVersion in the precondition \\((\\d+)\\)")
+          .matcher(refused);
       if ("<uid>".equals(p.path("uid").asText())) {
-        p.put("uid", current.path("metadata").path("uid").asText());
+        p.put("uid", refused.contains("the UID in the precondition")
+            ? java.util.UUID.randomUUID().toString() : current.path("metadata").path("uid").asText());
       }
       if ("<rv>".equals(p.path("resourceVersion").asText())) {
-        p.put("resourceVersion", current.path("metadata").path("resourceVersion").asText());
+        p.put("resourceVersion", rvSent.find() ? rvSent.group(1)
+            : current.path("metadata").path("resourceVersion").asText());
       }
     }
     return o;
@@ -521,6 +578,106 @@ final class Replay {
         if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(rv)) {
           seen.add(rv);
         }
+      }
+    }
+  }
+
+  // ---- bodies the recording could not keep ----
+
+  private static final Pattern DUPLICATE = Pattern.compile("duplicate field \\\\?\"([^\"\\\\]+)");
+
+  /**
+   * The dotted field a recorded answer calls duplicated ({@code duplicate field "data.a"}), or
+   * null. The recorder sent that key twice; its JSON recording kept only the last value.
+   */
+  private static String duplicateField(JsonNode response) {
+    StringBuilder text = new StringBuilder(response.path("body").path("message").asText());
+    JsonNode warning = response.path("headers").path("Warning");
+    (warning.isArray() ? warning : Json.array().add(warning)).forEach(w -> text.append(' ')
+        .append(w.asText()));
+    Matcher m = DUPLICATE.matcher(text);
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** The body as JSON text, with {@code field} written twice: an earlier value, then its own. */
+  private static byte[] withDuplicate(JsonNode body, String field) {
+    if (field == null) {
+      return Json.bytes(body);
+    }
+    JsonNode parent = body;
+    String[] parts = field.split("\\.");
+    for (int i = 0; i < parts.length - 1; i++) {
+      parent = parent.path(parts[i]);
+    }
+    String key = parts[parts.length - 1];
+    if (!(parent instanceof ObjectNode o) || !o.has(key)) {
+      return Json.bytes(body);
+    }
+    String marker = "\u0001duplicate\u0001";
+    JsonNode last = o.get(key);
+    o.put(key, marker);
+    String text = new String(Json.bytes(body), StandardCharsets.UTF_8);
+    String quotedKey = Json.MAPPER.getNodeFactory().textNode(key).toString();
+    String markerJson = Json.MAPPER.getNodeFactory().textNode(marker).toString();
+    // the earlier value is lost; any other one shows that the last one wins
+    String earlier = last.isTextual() && last.asText().equals("1") ? "\"0\"" : "\"1\"";
+    text = text.replace(quotedKey + ":" + markerJson,
+        quotedKey + ":" + earlier + "," + quotedKey + ":" + last);
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  // ---- values the server draws at random ----
+
+  /** The Service IP range of the recorded cluster and of this one: 10.96.0.0/12. */
+  private static boolean serviceIp(String ip) {
+    Matcher m = Pattern.compile("10\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})").matcher(ip);
+    return m.matches() && Integer.parseInt(m.group(1)) >= 96 && Integer.parseInt(m.group(1)) <= 111
+        && Integer.parseInt(m.group(2)) <= 255 && Integer.parseInt(m.group(3)) <= 255;
+  }
+
+  /** The alphabet and length of the suffix a generateName gets (apiserver's rand.String(5)). */
+  private static final Pattern GENERATED_SUFFIX = Pattern.compile("[bcdfghjklmnpqrstvwxz2456789]{5}");
+
+  /**
+   * Values the real server drew at random, or that name its own address, are learned as
+   * names: once this cluster's value has the same shape (a Service IP in 10.96.0.0/12, a
+   * generateName prefix plus five characters of the apiserver's alphabet, the loopback
+   * address with this server's port), the recorded value stands for it in this entry and in
+   * every later one, so that "the allocated IP is kept" is still checked exactly.
+   */
+  private void learnDrawn(JsonNode recorded, RawHttp.Answer a) {
+    if (!recorded.isObject() || a.body().length == 0) {
+      return;
+    }
+    JsonNode got;
+    try {
+      got = Json.parse(a.body());
+    } catch (Exception ex) {
+      return;
+    }
+    if (got == null || !got.isObject()) {
+      return;
+    }
+    String ip = recorded.path("spec").path("clusterIP").asText("");
+    String ours = got.path("spec").path("clusterIP").asText("");
+    if (serviceIp(ip) && serviceIp(ours) && !names.containsKey(ip)) {
+      names.put(ip, ours);
+    }
+    String prefix = recorded.path("metadata").path("generateName").asText("");
+    String name = recorded.path("metadata").path("name").asText("");
+    String ourName = got.path("metadata").path("name").asText("");
+    if (!prefix.isEmpty() && name.startsWith(prefix) && ourName.startsWith(prefix)
+        && GENERATED_SUFFIX.matcher(name.substring(prefix.length())).matches()
+        && GENERATED_SUFFIX.matcher(ourName.substring(prefix.length())).matches()) {
+      names.putIfAbsent(name, ourName);
+    }
+    for (int i = 0; i < recorded.path("serverAddressByClientCIDRs").size(); i++) {
+      String addr = recorded.path("serverAddressByClientCIDRs").get(i).path("serverAddress")
+          .asText("");
+      String ourAddr = got.path("serverAddressByClientCIDRs").path(i).path("serverAddress")
+          .asText("");
+      if (addr.startsWith("127.0.0.1:") && ourAddr.equals("127.0.0.1:" + cluster.port())) {
+        names.putIfAbsent(addr, ourAddr);
       }
     }
   }
@@ -687,6 +844,14 @@ final class Replay {
       }
       for (int i = 0; i < want.size() && i < got.size(); i++) {
         subset(at + "[" + i + "]", want.get(i), got.get(i), diffs, byKey);
+      }
+      return;
+    }
+    if (want.isTextual() && got.isObject() && got.has("name") && got.has("image")) {
+      // the recorder wrote list elements it summarises as "name=image"
+      String summary = got.path("name").asText() + "=" + got.path("image").asText();
+      if (!want.asText().equals(summary)) {
+        diffs.add(at + ": " + summary + ", recorded " + want.asText());
       }
       return;
     }

@@ -23,6 +23,10 @@ final class Scenarios {
     }
     discovery(e, c);
     writesAndPatches(e, c);
+    if (e.file().equals("admission.json") && e.index() == 0) {
+      // the namespace the webhooks' and bindings' namespaceSelector tx-adm=yes picks
+      label(c, "tx-adm", "{\"tx-adm\":\"yes\"}");
+    }
     if (e.file().equals("admission.json") && e.index() == 30) {
       label(c, "tx-psa-enforce", "{\"pod-security.kubernetes.io/enforce\":\"restricted\","
           + "\"pod-security.kubernetes.io/warn\":\"restricted\"}");
@@ -120,7 +124,7 @@ final class Scenarios {
         node.putObject("metadata").put("name", "fake-idle");
         write(c, "POST", "/api/v1/nodes", node);
         pod(c, ns, "bound", "fake-idle", false);
-        pod(c, ns, "unbound", null, true);
+        unboundPod(c, ns, "unbound");
         pod(c, ns, "bound2", "fake-idle", false);
       }
       case "41" -> sleep(5500); // the 5 s grace period runs out
@@ -140,12 +144,21 @@ final class Scenarios {
     }
   }
 
-  /** A node whose kubelet never runs its pods, as the recorder's fake-idle. */
+  /**
+   * A node whose kubelet never runs its pods, as the recorder's fake-idle. The recorded
+   * cluster had two nodes, the pod-running one and this one, which the scheduler refused for
+   * a taint ("0/2 nodes are available: ... 1 node(s) had untolerated taint(s)"): it stands in
+   * for the embedded cluster's tainted control-plane node, which is removed.
+   */
   static void idleNode(Cluster c) {
+    c.handle(new Request("DELETE", "/api/v1/nodes/" + PodLifecycle.CONTROL_PLANE, Map.of(),
+        Map.of(), new byte[0], User.ADMIN));
     ObjectNode node = Json.object();
     node.put("apiVersion", "v1");
     node.put("kind", "Node");
     node.putObject("metadata").put("name", "fake-idle");
+    node.putObject("spec").putArray("taints").addObject().put("key", "testbed/idle")
+        .put("effect", "NoSchedule");
     write(c, "POST", "/api/v1/nodes", node);
   }
 
@@ -153,8 +166,17 @@ final class Scenarios {
   private static void writesAndPatches(Recordings.Entry e, Cluster c) {
     String at = e.file() + "#" + e.index();
     switch (at) {
-      case "writes.json#38" -> configMap(c, "tx-main", "dry-del", "");
-      case "writes.json#42" -> configMap(c, "tx-main", "del-pre", "");
+      // the deployment controller writes status first, which makes the client's version stale
+      case "writes.json#16" -> waitFor(() -> observed(c, "tx-main", "web-immut", 1), 10_000);
+      case "writes.json#38" -> configMap(c, "tx-main", "dry-del", "", "a", "b");
+      case "writes.json#42" -> configMap(c, "tx-main", "del-pre", "", "a", "b");
+      // the recorder read these once the deployment controller had caught up
+      case "subresources.json#26", "subresources.json#41" ->
+          waitFor(() -> caughtUp(c, "tx-subres", "web"), 10_000);
+      case "subresources.json#28" -> waitFor(() -> caughtUp(c, "tx-subres", "web")
+          && c.store().get("apps/deployments/tx-subres/web").path("status").path("replicas")
+              .asInt() != 42, 10_000);
+      case "subresources.json#29" -> waitFor(() -> observed(c, "tx-subres", "web", 2), 10_000);
       case "patches.json#0" -> {
         ObjectNode mp = Json.object();
         mp.put("apiVersion", "v1");
@@ -242,9 +264,22 @@ final class Scenarios {
 
   /** deployments.json: the paused Deployment its later entries patch. */
   private static void deployments(Recordings.Entry e, Cluster c) {
-    if (e.name().startsWith("") && e.index() == 25) {
-      deployment(c, "tx-dep", "web-p", 2, "testbed/runs-pods");
-      waitFor(() -> ready(c, "tx-dep", "web-p", 2));
+    if (e.index() == 25) {
+      // as the recorded p-pause answer shows it: one replica, container "web", grace default
+      ObjectNode d = Json.object();
+      d.put("apiVersion", "apps/v1");
+      d.put("kind", "Deployment");
+      d.putObject("metadata").put("name", "web-p");
+      ObjectNode spec = d.putObject("spec");
+      spec.put("replicas", 1);
+      spec.putObject("selector").putObject("matchLabels").put("app", "web-p");
+      ObjectNode template = spec.putObject("template");
+      template.putObject("metadata").putObject("labels").put("app", "web-p");
+      ObjectNode ps = template.putObject("spec");
+      ps.putObject("nodeSelector").put("testbed/runs-pods", "true");
+      ps.putArray("containers").addObject().put("name", "web").put("image", "nginx:1.27");
+      write(c, "POST", "/apis/apps/v1/namespaces/tx-dep/deployments", d);
+      waitFor(() -> ready(c, "tx-dep", "web-p", 1));
     }
     if (e.index() == 28 || e.index() == 30) {
       sleep(2500);
@@ -274,8 +309,24 @@ final class Scenarios {
     return d != null && d.path("status").path("availableReplicas").asInt() == replicas;
   }
 
+  /** Whether the controller has observed the Deployment's current generation. */
+  private static boolean caughtUp(Cluster c, String ns, String name) {
+    ObjectNode d = c.store().get("apps/deployments/" + ns + "/" + name);
+    return d != null && d.path("status").path("observedGeneration").asLong()
+        == d.path("metadata").path("generation").asLong();
+  }
+
+  private static boolean observed(Cluster c, String ns, String name, long generation) {
+    ObjectNode d = c.store().get("apps/deployments/" + ns + "/" + name);
+    return d != null && d.path("status").path("observedGeneration").asLong() >= generation;
+  }
+
   private static void waitFor(java.util.function.BooleanSupplier done) {
-    long end = System.currentTimeMillis() + 20_000;
+    waitFor(done, 20_000);
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done, long millis) {
+    long end = System.currentTimeMillis() + millis;
     while (!done.getAsBoolean() && System.currentTimeMillis() < end) {
       sleep(100);
     }
@@ -316,6 +367,12 @@ final class Scenarios {
   }
 
   private static void configMap(Cluster c, String ns, String name, String labels) {
+    configMap(c, ns, name, labels, name.equals("sel-1") || name.equals("one") ? "a" : "k",
+        name.equals("sel-1") || name.equals("one") ? "1" : name);
+  }
+
+  private static void configMap(Cluster c, String ns, String name, String labels, String key,
+      String value) {
     ObjectNode o = Json.object();
     o.put("apiVersion", "v1");
     o.put("kind", "ConfigMap");
@@ -327,9 +384,20 @@ final class Scenarios {
         l.put(kv.split("=")[0], kv.split("=")[1]);
       }
     }
-    o.putObject("data").put(name.equals("sel-1") || name.equals("one") ? "a" : "k",
-        name.equals("sel-1") || name.equals("one") ? "1" : name);
+    o.putObject("data").put(key, value);
     write(c, "POST", "/api/v1/namespaces/" + ns + "/configmaps", o);
+  }
+
+  /** deletion.json's pod that no node's labels select (as its recorded answer shows). */
+  private static void unboundPod(Cluster c, String ns, String name) {
+    ObjectNode o = Json.object();
+    o.put("apiVersion", "v1");
+    o.put("kind", "Pod");
+    o.putObject("metadata").put("name", name).putObject("labels").put("app", "p");
+    ObjectNode spec = o.putObject("spec");
+    spec.putObject("nodeSelector").put("no-such", "node");
+    spec.putArray("containers").addObject().put("name", "c").put("image", "nginx:1.27");
+    write(c, "POST", "/api/v1/namespaces/" + ns + "/pods", o);
   }
 
   private static void pod(Cluster c, String name, boolean unschedulable) {
