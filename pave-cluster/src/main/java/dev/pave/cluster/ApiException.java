@@ -113,9 +113,10 @@ public final class ApiException extends RuntimeException {
         t == null ? null : t.plural(), causes, false);
   }
 
+  /** 405, with the empty details of the generic server response the real handler builds. */
   static ApiException methodNotAllowed(String message) {
     return new ApiException(405, "MethodNotAllowed", message, null, null, null, List.of(),
-        false);
+        false).withEmptyDetails();
   }
 
   static ApiException unsupportedMediaType(String message) {

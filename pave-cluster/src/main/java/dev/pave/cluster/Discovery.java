@@ -61,10 +61,10 @@ final class Discovery {
     v.put("minCompatibilityMajor", "1");
     v.put("minCompatibilityMinor", "35");
     v.put("gitVersion", "v1.36.2");
-    v.put("gitCommit", "pave-embedded");
+    v.put("gitCommit", "98b35193b2ac7a23a673325f5e9b830ecd5ba406");
     v.put("gitTreeState", "clean");
     v.put("buildDate", "2026-01-01T00:00:00Z");
-    v.put("goVersion", "n/a (Java " + Runtime.version().feature() + ")");
+    v.put("goVersion", "go1.26.10");
     v.put("compiler", "gc");
     v.put("platform", "linux/amd64");
     return v;

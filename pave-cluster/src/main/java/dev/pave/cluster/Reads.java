@@ -19,18 +19,20 @@ final class Reads {
 
   Response get(Target t, Request r) {
     checkResourceVersion(r.param("resourceVersion"));
+    String sub = t.subresource();
+    if (sub != null && !(sub.equals("status") && t.type().status())
+        && !(sub.equals("scale") && t.type().scale() != null)) {
+      // A subresource the kind does not have is a route nothing serves, whether or not the
+      // object exists (a ConfigMap has no /status).
+      throw ApiException.of(404, "NotFound", "the server could not find the requested resource")
+          .withEmptyDetails();
+    }
     ObjectNode o = store.get(t.key());
     if (o == null) {
       throw ApiException.notFound(t.type(), t.name());
     }
-    if ("scale".equals(t.subresource())) {
-      if (t.type().scale() == null) {
-        throw ApiException.notFound(t.type(), t.name());
-      }
+    if ("scale".equals(sub)) {
       return Response.json(200, Scales.of(t.type(), o), null);
-    }
-    if (t.subresource() != null && !(t.subresource().equals("status") && t.type().status())) {
-      throw ApiException.notFound(t.type(), t.name());
     }
     return Response.json(200, o, null);
   }

@@ -512,9 +512,12 @@ final class Writes {
     }
     for (String v : values) {
       if (!v.equals("All")) {
+        // dryRun is a list: the value shown is the whole list, as Go prints a []string.
+        String shown = values.stream().map(d -> "\"" + d + "\"")
+            .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
         throw ApiException.invalid("meta.k8s.io", options, "", List.of(
-            new ApiException.Cause("FieldValueNotSupported", "Unsupported value: \"" + v
-                + "\": supported values: \"All\"", "dryRun")));
+            new ApiException.Cause("FieldValueNotSupported", "Unsupported value: " + shown
+                + ": supported values: \"All\"", "dryRun")));
       }
     }
     return true;
