@@ -384,6 +384,10 @@ final class Writes {
     strategies.defaults(type, object, old, warnings);
     Admission.Attributes a = new Admission.Attributes(operation, type, t.subresource(),
         t.namespace(), t.name(), object, old, r.user(), dryRun, warnings);
+    // The real server records field ownership before admission: webhooks see managedFields
+    // already set, and what mutating admission changes is owned by no manager.
+    fields.record(type, ListTypes.of(type, store), old, object, r, t.subresource() != null
+        ? t.subresource() : r.path().endsWith("/scale") ? "scale" : null);
     for (Admission step : admission) {
       step.mutate(a);
     }
@@ -397,8 +401,6 @@ final class Writes {
     if (old != null && type.generation() && t.subresource() == null && specChanged(old, object)) {
       Json.meta(object).put("generation", old.path("metadata").path("generation").asLong(0) + 1);
     }
-    fields.record(type, ListTypes.of(type, store), old, object, r, t.subresource() != null
-        ? t.subresource() : r.path().endsWith("/scale") ? "scale" : null);
     if (old != null && unchanged(old, object)) {
       return old;
     }

@@ -102,6 +102,15 @@ final class Replay {
       while (m.find()) {
         named.add(m.group(1));
       }
+      if (e.method().equals("SEQUENCE")) {
+        // kubectl's requests name the namespaces its manifests and flags use
+        for (JsonNode q : e.json().path("response").path("body").path("requests")) {
+          Matcher s = NAMESPACE.matcher(q.path("path").asText());
+          while (s.find()) {
+            named.add(s.group(1));
+          }
+        }
+      }
       if (e.method().equals("POST") && e.path().startsWith("/api/v1/namespaces")
           && !e.path().substring("/api/v1/namespaces".length()).contains("/")) {
         created.add(e.json().path("request").path("body").path("metadata").path("name").asText());
@@ -160,6 +169,11 @@ final class Replay {
     Map<String, String> headers = new LinkedHashMap<>();
     req.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(),
         h.getValue().asText()));
+    if (headers.containsKey("If-None-Match")) {
+      // "= the ETag just received": this server's, for the same path
+      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      headers.put("If-None-Match", etags.getOrDefault(bare, headers.get("If-None-Match")));
+    }
     if (headers.containsKey("Authorization")) {
       headers.put("Authorization", "Bearer " + token(e));
     } else if (!anonymous(e)) {
@@ -226,7 +240,7 @@ final class Replay {
   private Outcome sequence(Recordings.Entry e) throws Exception {
     List<String> diffs = new ArrayList<>();
     for (JsonNode q : e.json().path("response").path("body").path("requests")) {
-      String path = translate(q.path("path").asText());
+      String path = hashed(translate(q.path("path").asText()));
       Map<String, String> headers = new LinkedHashMap<>();
       q.path("headers").fields().forEachRemaining(h -> {
         if (!h.getKey().equalsIgnoreCase("Authorization")) {
@@ -241,6 +255,7 @@ final class Replay {
       String m = q.path("method").asText();
       boolean watch = path.contains("watch=1") || path.contains("watch=true");
       RawHttp.Answer a = send(m, path, headers, body, watch ? 3000 : 15000);
+      remember(path, m, a);
       int want = q.path("responseStatus").asInt();
       if (a.status() != want) {
         diffs.add(m + " " + path + ": " + a.status() + ", recorded " + want + " "
@@ -249,6 +264,23 @@ final class Replay {
     }
     return new Outcome(e, diffs.isEmpty() ? Kind.MATCH : Kind.DIFF, diffs);
   }
+
+  /**
+   * A URL naming an OpenAPI v3 document by {@code hash=<hash>}: the hash the index fetched
+   * last names for that group-version, as kubectl takes it from the index it just read.
+   */
+  private String hashed(String path) {
+    if (!path.contains("hash=<hash>") || openapiIndex == null) {
+      return path;
+    }
+    String gv = path.substring("/openapi/v3/".length(), path.indexOf('?'));
+    String url = openapiIndex.path("paths").path(gv).path("serverRelativeURL").asText("");
+    Matcher h = Pattern.compile("[?&]hash=([^&]*)").matcher(url);
+    return h.find() ? path.replace("hash=<hash>", "hash=" + h.group(1)) : path;
+  }
+
+  /** The ETag each path's answer carried last, for a request that sends it back. */
+  private final Map<String, String> etags = new HashMap<>();
 
   // ---- names the controllers made up ----
 
@@ -286,6 +318,55 @@ final class Replay {
     while (t.find()) {
       learn(ns.group(1), t.group(1), t.group(2), null);
     }
+    for (JsonNode rs : e.json().path("response").path("body").path("items")) {
+      learnReplicaSet(ns.group(1), rs);
+    }
+  }
+
+  /** The characters the real server's pod-template-hash is written in (rand.SafeEncodeString). */
+  private static final Pattern SAFE_HASH = Pattern.compile("[bcdfghjklmnpqrstvwxz2456789]{1,10}");
+
+  /**
+   * A recorded ReplicaSet of a list stands for this cluster's ReplicaSet of the same
+   * Deployment with the same pod template (its containers' images). The hash itself is the
+   * real server's hash of Go structures, which is not reproduced: only its shape is held to
+   * the real one, 1 to 10 characters of the safe alphabet; a hash of another shape is not
+   * learned, so the entry differs.
+   */
+  private void learnReplicaSet(String ns, JsonNode recorded) throws Exception {
+    String hash = recorded.path("metadata").path("labels").path("pod-template-hash").asText();
+    String owner = "";
+    for (JsonNode o : recorded.path("metadata").path("ownerReferences")) {
+      if (o.path("kind").asText().equals("Deployment")) {
+        owner = o.path("name").asText();
+      }
+    }
+    if (hash.isEmpty() || owner.isEmpty() || names.containsKey(hash)) {
+      return;
+    }
+    String images = images(recorded);
+    JsonNode sets = Json.parse(send("GET", "/apis/apps/v1/namespaces/" + ns + "/replicasets",
+        Map.of("Authorization", "Bearer " + cluster.adminToken()), null, 5000).body());
+    for (JsonNode rs : sets.path("items")) {
+      String ours = rs.path("metadata").path("labels").path("pod-template-hash").asText();
+      boolean owned = false;
+      for (JsonNode o : rs.path("metadata").path("ownerReferences")) {
+        owned |= o.path("name").asText().equals(owner);
+      }
+      if (owned && images(rs).equals(images) && SAFE_HASH.matcher(ours).matches()
+          && !names.containsValue(ours)) {
+        names.put(owner + "-" + hash, owner + "-" + ours);
+        names.put(hash, ours);
+        return;
+      }
+    }
+  }
+
+  private static String images(JsonNode rs) {
+    List<String> images = new ArrayList<>();
+    rs.path("spec").path("template").path("spec").path("containers")
+        .forEach(c -> images.add(c.path("image").asText()));
+    return String.join(",", images);
   }
 
   private void learn(String ns, String deployment, String hash, String podSuffix)
@@ -398,11 +479,7 @@ final class Replay {
           : from != null && continues.containsKey(from) ? continues.get(from) : lastContinue;
       path = path.replace("<continue>", token == null ? "" : token);
     }
-    if (path.contains("<hash>") && openapiIndex != null) {
-      String bare = path.substring("/openapi/v3/".length(), path.indexOf('?'));
-      String url = openapiIndex.path("paths").path(bare).path("serverRelativeURL").asText("");
-      path = url.isEmpty() ? path.replace("<hash>", "0") : url;
-    }
+    path = hashed(path);
     if (path.contains("<uid>")) {
       path = path.replace("<uid>", lastUid == null ? "" : lastUid);
     }
@@ -537,7 +614,13 @@ final class Replay {
   }
 
   private void remember(String path, String method, RawHttp.Answer a) {
-    if (a.body().length == 0 || !String.valueOf(a.header("content-type")).contains("json")) {
+    String etag = a.header("etag");
+    if (etag != null) {
+      etags.put(path.contains("?") ? path.substring(0, path.indexOf('?')) : path, etag);
+    }
+    // the OpenAPI v3 index is JSON served as text/plain
+    if (a.body().length == 0 || !String.valueOf(a.header("content-type")).contains("json")
+        && !path.startsWith("/openapi/v3")) {
       return;
     }
     JsonNode body;
@@ -800,6 +883,10 @@ final class Replay {
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
+        if (f.getKey().equals("<trimmed>")) {
+          trimmedKeys(at, f.getValue().asText(), got, diffs);
+          continue;
+        }
         JsonNode actual = got.get(f.getKey());
         if (actual == null && f.getKey().contains(".")) {
           // Trimmed recordings name a nested field by its dotted path.
@@ -867,14 +954,43 @@ final class Replay {
     }
   }
 
-  /** Names the API makes up at random: a volume's suffix, an event's timestamp suffix. */
+  /**
+   * A map the recorder trimmed to a few keys, noting under "<trimmed>" how many it had ("113
+   * paths in total") and sometimes all their names ("...; all keys: a, b"). Where the names
+   * are listed the map must have exactly those keys; a bare count is a note about the real
+   * document's size and is not held against a smaller one.
+   */
+  private static void trimmedKeys(String at, String note, JsonNode got, List<String> diffs) {
+    int all = note.indexOf("all keys: ");
+    if (all < 0) {
+      return;
+    }
+    Set<String> want = new java.util.TreeSet<>(List.of(note.substring(all
+        + "all keys: ".length()).split(", ")));
+    Set<String> have = new java.util.TreeSet<>();
+    got.fieldNames().forEachRemaining(have::add);
+    if (!want.equals(have)) {
+      Set<String> missing = new java.util.TreeSet<>(want);
+      missing.removeAll(have);
+      Set<String> extra = new java.util.TreeSet<>(have);
+      extra.removeAll(want);
+      diffs.add(at + ": keys missing " + missing + ", not recorded " + extra);
+    }
+  }
+
+  /**
+   * Names the API makes up at random: a volume's suffix, an event's timestamp suffix, the
+   * generateName suffix of a ReplicaSet's pod (5 characters of the safe alphabet after a
+   * pod-template hash, on both sides, so its shape is still held to the real one).
+   */
   private static final Pattern RANDOM = Pattern.compile(
-      "(kube-api-access-)[a-z0-9]{5}|(\\.)[0-9a-f]{16}\\b");
+      "(kube-api-access-)[a-z0-9]{5}|(\\.)[0-9a-f]{16}\\b"
+      + "|(-[bcdfghjklmnpqrstvwxz2456789]{6,10}-)[bcdfghjklmnpqrstvwxz2456789]{5}\\b");
 
   /** Recorded text, with each placeholder standing for any text, against the actual. */
   static boolean matches(String recorded, String actual) {
-    recorded = RANDOM.matcher(recorded).replaceAll("$1$2<generated>");
-    actual = RANDOM.matcher(actual).replaceAll("$1$2<generated>");
+    recorded = RANDOM.matcher(recorded).replaceAll("$1$2$3<generated>");
+    actual = RANDOM.matcher(actual).replaceAll("$1$2$3<generated>");
     if (!recorded.contains("<")) {
       return recorded.equals(actual);
     }

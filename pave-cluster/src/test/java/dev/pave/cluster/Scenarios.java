@@ -1,5 +1,6 @@
 package dev.pave.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,45 @@ final class Scenarios {
     }
     discovery(e, c);
     writesAndPatches(e, c);
+    if (e.file().equals("openapi.json") && e.index() == 0
+        && c.store().get("apiextensions.k8s.io/customresourcedefinitions//widgets.tx.example.com")
+        == null) {
+      // the recorder's cluster served the Widget CRD that subresources.json creates
+      try {
+        JsonNode crd = Recordings.load("subresources.json").get(0).json().path("request")
+            .path("body");
+        write(c, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+            (ObjectNode) crd.deepCopy());
+      } catch (java.io.IOException x) {
+        throw new IllegalStateException(x);
+      }
+      sleep(1500); // until the CRD is established and its group-version served
+    }
     if (e.file().equals("admission.json") && e.index() == 0) {
       // the namespace the webhooks' and bindings' namespaceSelector tx-adm=yes picks
       label(c, "tx-adm", "{\"tx-adm\":\"yes\"}");
+    }
+    if (e.file().equals("admission.json") && e.index() == 25) {
+      // the [Warn] and [Audit] bindings vap-warn and vap-audit act under (not recorded)
+      for (String action : List.of("Warn", "Audit")) {
+        String lower = action.toLowerCase();
+        ObjectNode b = Json.object();
+        b.put("apiVersion", "admissionregistration.k8s.io/v1");
+        b.put("kind", "ValidatingAdmissionPolicyBinding");
+        b.putObject("metadata").put("name", "tx-vap-" + lower);
+        ObjectNode spec = b.putObject("spec");
+        spec.put("policyName", "tx-no-forbidden-key");
+        spec.putArray("validationActions").add(action);
+        ObjectNode match = spec.putObject("matchResources");
+        match.putObject("namespaceSelector").putObject("matchLabels").put("tx-adm", "yes");
+        match.putObject("objectSelector").putObject("matchLabels").put("vap", lower);
+        write(c, "POST", "/apis/admissionregistration.k8s.io/v1/"
+            + "validatingadmissionpolicybindings", b);
+      }
+    }
+    if (e.file().equals("admission.json") && e.index() == 35) {
+      // the recorder labelled the namespace once the Deployment priv had made its pod
+      waitFor(() -> c.store().list("/pods/tx-psa-warn/").items().size() >= 2);
     }
     if (e.file().equals("admission.json") && e.index() == 30) {
       label(c, "tx-psa-enforce", "{\"pod-security.kubernetes.io/enforce\":\"restricted\","
