@@ -120,6 +120,7 @@ public final class Cluster implements AutoCloseable {
     run(new NamespaceController());
     run(new GarbageCollector());
     run(new PodLifecycle());
+    run(new SchedulerEvents());
     run(new ReplicaSetController());
     run(new DeploymentController());
   }

@@ -480,6 +480,17 @@ final class Replay {
       path = path.replace("<continue>", token == null ? "" : token);
     }
     path = hashed(path);
+    Matcher named = Pattern.compile("<([a-z]+) uid>").matcher(e.why());
+    Matcher ns = NAMESPACE.matcher(path);
+    if (path.contains("<uid>") && named.find() && ns.find()) {
+      // the uid of the one object of that kind in the namespace the "why" names
+      JsonNode items = Json.parse(send("GET", "/api/v1/namespaces/" + ns.group(1) + "/"
+          + named.group(1) + "s", Map.of("Authorization", "Bearer " + cluster.adminToken()),
+          null, 5000).body()).path("items");
+      if (items.size() == 1) {
+        path = path.replace("<uid>", items.get(0).path("metadata").path("uid").asText());
+      }
+    }
     if (path.contains("<uid>")) {
       path = path.replace("<uid>", lastUid == null ? "" : lastUid);
     }
@@ -538,6 +549,12 @@ final class Replay {
       if (webhook != null && hook.path("clientConfig") instanceof ObjectNode client
           && client.path("caBundle").asText().startsWith("<caBundle")) {
         client.put("caBundle", webhook.caBundle());
+      }
+    }
+    for (String field : List.of("involvedObject", "regarding")) {
+      // an event names the object it is about by uid, as its client read it
+      if (o.path(field) instanceof ObjectNode r && "<uid>".equals(r.path("uid").asText())) {
+        r.put("uid", ownerUid(path, r));
       }
     }
     for (JsonNode ref : o.path("metadata").path("ownerReferences")) {

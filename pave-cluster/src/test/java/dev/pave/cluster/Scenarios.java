@@ -213,6 +213,14 @@ final class Scenarios {
       case "subresources.json#28" -> waitFor(() -> caughtUp(c, "tx-subres", "web")
           && c.store().get("apps/deployments/tx-subres/web").path("status").path("replicas")
               .asInt() != 42, 10_000);
+      // the pod the events are about, which no node's labels select: the scheduler's
+      // FailedScheduling event is among those listed
+      case "events.json#0" -> {
+        unboundPod(c, "tx-ev", "ev-pod");
+        waitFor(() -> c.store().list("/events/tx-ev/").items().size() > 0, 5_000);
+      }
+      // what the service account's token lists
+      case "auth.json#9" -> configMap(c, "tx-auth", "visible", "", "a", "1");
       case "subresources.json#29" -> waitFor(() -> observed(c, "tx-subres", "web", 2), 10_000);
       case "patches.json#0" -> {
         ObjectNode mp = Json.object();
