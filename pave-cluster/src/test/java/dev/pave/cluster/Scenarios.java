@@ -208,7 +208,7 @@ final class Scenarios {
       case "writes.json#38" -> configMap(c, "tx-main", "dry-del", "", "a", "b");
       case "writes.json#42" -> configMap(c, "tx-main", "del-pre", "", "a", "b");
       // the recorder read these once the deployment controller had caught up
-      case "subresources.json#26", "subresources.json#41" ->
+      case "subresources.json#26", "subresources.json#33", "subresources.json#41" ->
           waitFor(() -> caughtUp(c, "tx-subres", "web"), 10_000);
       case "subresources.json#28" -> waitFor(() -> caughtUp(c, "tx-subres", "web")
           && c.store().get("apps/deployments/tx-subres/web").path("status").path("replicas")
