@@ -315,6 +315,8 @@ public final class Applier {
         }
       }
     }
+    // A namespace last: deleting it first would take what it holds with it unreported.
+    owned.sort(java.util.Comparator.comparing(o -> o instanceof Namespace));
     for (HasMetadata o : owned) {
       String k = key(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
       if (!wanted.contains(k)) {

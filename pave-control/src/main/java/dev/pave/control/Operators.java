@@ -6,8 +6,9 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 
 /**
  * The one way Pave's operator is configured, in a cluster, in tests and in the benchmarks, so
- * all of them run the same code: server-side apply off (the three-way merge is the apply path,
- * and the in-process API has none), the framework's queue reported to Pave's metrics.
+ * all of them run the same code: the framework's own server-side apply off, since Pave's apply
+ * path is a three-way merge written with update-with-resourceVersion (see {@link Applier}),
+ * and the framework's queue reported to Pave's metrics.
  */
 public final class Operators {
   private Operators() {}

@@ -2,53 +2,56 @@ package dev.pave.control;
 
 import dev.pave.render.Golden;
 import dev.pave.schema.CustomResourceDefinitions;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The operator on the in-process API: JOSDK with server-side apply off (the in-process API has
- * none), Pave's CRDs installed, the same reconciler and apply path a real cluster runs. The
+ * The operator on the embedded API: Pave's CRDs installed, the namespace apps its Applications
+ * live in, the same operator configuration, reconciler and apply path a real cluster runs. The
  * environment dev has automatic rollback, so a failed rollout can be shown quickly.
  */
 final class OperatorFixture implements AutoCloseable {
-  final KubernetesMockServer server;
+  final TestCluster api;
   final KubernetesClient client;
+  /** The operator's own client, whose requests are logged in {@link #requests}. */
+  final KubernetesClient operatorClient;
+  /** Every request the operator sent, as "METHOD path?query", oldest first. */
+  final java.util.Queue<String> requests = new java.util.concurrent.ConcurrentLinkedQueue<>();
   final Operator operator;
   final Releases releases;
   final OperatorMetrics metrics = new OperatorMetrics();
 
   OperatorFixture(Duration recheck) {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment())) {
-      client.apiextensions().v1().customResourceDefinitions().resource(client
-          .getKubernetesSerialization().convertValue(crd, CustomResourceDefinition.class))
-          .create();
-    }
-    releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
-    operator = Operators.create(client, 10, null, metrics);
+    api = TestCluster.start().crds(List.of(CustomResourceDefinitions.application(),
+        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment()))
+        .namespaces("apps");
+    client = api.client;
+    operatorClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+            .withUserAgent("pave/test").build())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("log",
+            new io.fabric8.kubernetes.client.http.Interceptor() {
+              @Override
+              public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+                  io.fabric8.kubernetes.client.http.HttpRequest request, RequestTags tags) {
+                requests.add(request.method() + " " + request.uri().getRawPath()
+                    + (request.uri().getRawQuery() == null ? ""
+                        : "?" + request.uri().getRawQuery()));
+              }
+            })).build();
+    releases = new Releases(operatorClient, Clock.systemUTC(), System::nanoTime, 20);
+    operator = Operators.create(operatorClient, 10, null, metrics);
     dev.pave.spec.Environment devWithRollback = dev.pave.spec.SpecReader.read("dev.yaml", """
         apiVersion: pave.dev/v1alpha1
         kind: Environment
         metadata: {name: dev}
-        spec: {autoRollback: true}
+        spec: {autoRollback: true, progressDeadlineSeconds: 30}
         """).environments().get(0).value();
     operator.register(new ApplicationReconciler(releases, dev.pave.spec.Environments.with(
         List.of(devWithRollback)), "dev", Clock.systemUTC(), recheck).withMetrics(metrics));
@@ -73,7 +76,7 @@ final class OperatorFixture implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
-    client.close();
-    server.destroy();
+    operatorClient.close();
+    api.close();
   }
 }

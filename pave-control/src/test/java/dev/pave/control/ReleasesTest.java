@@ -9,17 +9,11 @@ import dev.pave.render.Specs;
 import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.spec.Environments;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,24 +22,18 @@ import org.junit.jupiter.api.Test;
 class ReleasesTest {
   static final Releases.Target CHECKOUT = new Releases.Target("checkout", "dev", "checkout-dev");
 
-  KubernetesMockServer server;
+  TestCluster api;
   KubernetesClient client;
 
   @BeforeEach
   void start() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    CustomResourceDefinition crd = client.getKubernetesSerialization().convertValue(
-        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinition.class);
-    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    api = TestCluster.start().crds(List.of(CustomResourceDefinitions.applicationRevision()));
+    client = api.client;
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.destroy();
+    api.close();
   }
 
   Releases releases(int retention) {

@@ -9,8 +9,6 @@ import dev.pave.policy.Severity;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  KubernetesMockServer api;
+  dev.pave.control.TestCluster api;
   KubernetesClient client;
   WebhookServer webhook;
   CertificateKeeper keeper;
@@ -74,11 +72,8 @@ class WebhookTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-        new io.fabric8.mockwebserver.MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    api.init();
-    client = api.createClient();
+    api = dev.pave.control.TestCluster.start().namespaces("pave-system");
+    client = api.client;
     client.resource(new ValidatingWebhookConfigurationBuilder().withNewMetadata()
         .withName("pave").endMetadata().addNewWebhook().withName("workloads.pave.dev")
         .withNewClientConfig().withNewService().withName("pave-webhook")
@@ -101,8 +96,7 @@ class WebhookTest {
   @AfterEach
   void stop() {
     webhook.close();
-    client.close();
-    api.destroy();
+    api.close();
   }
 
   /** An HTTPS client that trusts exactly the CA bundle in the webhook configuration. */
