@@ -108,6 +108,10 @@ final class OpenApi {
     doc.putObject("info").put("title", "Kubernetes").put("version", "1.36");
     doc.putObject("paths");
     ObjectNode definitions = doc.putObject("definitions");
+    doc.putObject("securityDefinitions").putObject("BearerToken").put("description",
+        "Bearer Token authentication").put("type", "apiKey").put("name", "authorization")
+        .put("in", "header");
+    doc.putArray("security").addObject().putArray("BearerToken");
     for (String gv : groupVersions()) {
       document(gv).path("components").path("schemas").fields()
           .forEachRemaining(e -> definitions.set(e.getKey(), e.getValue()));
@@ -143,7 +147,10 @@ final class OpenApi {
       if (g.getKey().isEmpty()) {
         continue;
       }
-      all.add("apis/" + g.getKey());
+      // a custom resource's group has no group-level document, only its group-versions
+      if (types.all().stream().noneMatch(t -> t.custom() && t.group().equals(g.getKey()))) {
+        all.add("apis/" + g.getKey());
+      }
       for (String v : g.getValue()) {
         all.add("apis/" + g.getKey() + "/" + v);
       }
@@ -164,7 +171,13 @@ final class OpenApi {
     doc.putObject("info").put("title", crd ? "Kubernetes CRD Swagger" : "Kubernetes")
         .put("version", crd ? "v0.1.0" : "1.36");
     ObjectNode paths = doc.putObject("paths");
-    ObjectNode schemas = doc.putObject("components").putObject("schemas");
+    ObjectNode components = doc.putObject("components");
+    ObjectNode schemas = components.putObject("schemas");
+    if (!crd) {
+      components.putObject("securitySchemes").putObject("BearerToken").put("type", "apiKey")
+          .put("description", "Bearer Token authentication").put("name", "authorization")
+          .put("in", "header");
+    }
     if (!resources) {
       return doc;
     }

@@ -249,6 +249,16 @@ final class Replay {
           ? translate(b.asText()).getBytes(StandardCharsets.UTF_8)
           : translate(b.toString()).getBytes(StandardCharsets.UTF_8);
       String m = q.path("method").asText();
+      if (body != null && new String(body, StandardCharsets.UTF_8).contains("\"<rv>\"")) {
+        // kubectl guards its managedFields migration with the resourceVersion it just read
+        JsonNode current = fetch(path.contains("?") ? path.substring(0, path.indexOf('?'))
+            : path);
+        if (current != null) {
+          body = new String(body, StandardCharsets.UTF_8).replace("\"<rv>\"", "\""
+              + current.path("metadata").path("resourceVersion").asText() + "\"")
+              .getBytes(StandardCharsets.UTF_8);
+        }
+      }
       boolean watch = path.contains("watch=1") || path.contains("watch=true");
       RawHttp.Answer a = send(m, path, headers, body, watch ? 3000 : 15000);
       remember(path, m, a);

@@ -60,6 +60,11 @@ final class Scenarios {
             + "validatingadmissionpolicybindings", b);
       }
     }
+    if (e.file().equals("admission.json") && e.index() == 32) {
+      // the recorder listed the ReplicaSets once the controller had looked at its new one
+      waitFor(() -> c.store().list("apps/replicasets/tx-psa-enforce/").items().stream()
+          .anyMatch(rs -> rs.path("status").has("observedGeneration")));
+    }
     if (e.file().equals("admission.json") && e.index() == 35) {
       // the recorder labelled the namespace once the Deployment priv had made its pod
       waitFor(() -> c.store().list("/pods/tx-psa-warn/").items().size() >= 2);
@@ -325,6 +330,14 @@ final class Scenarios {
       ps.putArray("containers").addObject().put("name", "web").put("image", "nginx:1.27");
       write(c, "POST", "/apis/apps/v1/namespaces/tx-dep/deployments", d);
       waitFor(() -> ready(c, "tx-dep", "web-p", 1));
+    }
+    if (e.index() == 26) {
+      // the recorder read the paused Deployment once its controller had observed the pause
+      waitFor(() -> {
+        ObjectNode d = c.store().get("apps/deployments/tx-dep/web-p");
+        return d != null && d.path("status").path("observedGeneration").asLong()
+            == d.path("metadata").path("generation").asLong();
+      });
     }
     if (e.index() == 28 || e.index() == 30) {
       sleep(2500);
