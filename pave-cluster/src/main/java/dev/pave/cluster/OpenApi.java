@@ -21,10 +21,11 @@ import java.util.Map;
  * content-hashed URLs, one document per served group-version, ETags, 304 on If-None-Match,
  * the cache headers the real server sends, and an empty 404 for group-versions not served.
  *
- * <p>Documents list each resource's paths; schemas are published for custom resources (from
- * their CRD), not for built-in kinds, so kubectl computes strategic merge patches of those
- * from its compiled-in types as it does when a schema is absent. Protobuf answers carry only
- * the document's version and info.
+ * <p>Documents list each resource's paths with their operations as the real server describes
+ * them ({@link OpenApiOperations}); schemas are published for custom resources (from their
+ * CRD), not for built-in kinds, whose operations name schemas this document does not hold, so
+ * kubectl computes strategic merge patches of those from its compiled-in types as it does
+ * when a schema is absent. Protobuf answers carry only the document's version and info.
  */
 final class OpenApi {
   private static final String V2_PROTO = "application/com.github.proto-openapi.spec.v2.v1.0"
@@ -185,7 +186,7 @@ final class OpenApi {
       if (!t.group().equals(group) || !t.version().equals(version)) {
         continue;
       }
-      paths(t, paths);
+      OpenApiOperations.paths(t, t.custom() ? schemaName(t) : builtInSchemaName(t), paths);
       if (t.custom()) {
         ObjectNode schema = crdSchema(t);
         if (schema != null) {
@@ -196,27 +197,15 @@ final class OpenApi {
     return doc;
   }
 
-  private static void paths(ResourceType t, ObjectNode paths) {
-    String base = (t.group().isEmpty() ? "/api/" : "/apis/" + t.group() + "/") + t.version()
-        + (t.namespaced() ? "/namespaces/{namespace}/" : "/") + t.plural();
-    ObjectNode collection = paths.putObject(base);
-    operation(collection, "get", "list", t);
-    operation(collection, "post", "create", t);
-    if (!t.has("get")) {
-      return;
-    }
-    ObjectNode item = paths.putObject(base + "/{name}");
-    operation(item, "get", "get", t);
-    operation(item, "put", "put", t);
-    operation(item, "patch", "patch", t);
-    operation(item, "delete", "delete", t);
-  }
-
-  private static void operation(ObjectNode path, String method, String action, ResourceType t) {
-    ObjectNode op = path.putObject(method);
-    op.put("x-kubernetes-action", action);
-    op.putObject("x-kubernetes-group-version-kind").put("group", t.group())
-        .put("version", t.version()).put("kind", t.kind());
+  /** Where the real server's built-in schemas live: io.k8s.api.core.v1.ConfigMap. */
+  private static String builtInSchemaName(ResourceType t) {
+    String prefix = switch (t.group()) {
+      case "" -> "io.k8s.api.core";
+      case "apiextensions.k8s.io" -> "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions";
+      case "apiregistration.k8s.io" -> "io.k8s.kube-aggregator.pkg.apis.apiregistration";
+      default -> "io.k8s.api." + t.group().split("\\.")[0];
+    };
+    return prefix + "." + t.version() + "." + t.kind();
   }
 
   private static String schemaName(ResourceType t) {
@@ -239,9 +228,21 @@ final class OpenApi {
       JsonNode s = v.path("schema").path("openAPIV3Schema");
       ObjectNode schema = s.isObject() ? ((ObjectNode) s).deepCopy() : Json.object();
       ObjectNode props = schema.with("properties");
-      props.putObject("apiVersion").put("type", "string");
-      props.putObject("kind").put("type", "string");
-      props.putObject("metadata").putArray("allOf").addObject()
+      props.putObject("apiVersion").put("description", "APIVersion defines the versioned "
+          + "schema of this representation of an object. Servers should convert recognized "
+          + "schemas to the latest internal value, and may reject unrecognized values. More "
+          + "info: https://git.k8s.io/community/contributors/devel/sig-architecture/"
+          + "api-conventions.md#resources").put("type", "string");
+      props.putObject("kind").put("description", "Kind is a string value representing the "
+          + "REST resource this object represents. Servers may infer this from the endpoint "
+          + "the client submits requests to. Cannot be updated. In CamelCase. More info: "
+          + "https://git.k8s.io/community/contributors/devel/sig-architecture/"
+          + "api-conventions.md#types-kinds").put("type", "string");
+      ObjectNode metadata = props.putObject("metadata");
+      metadata.put("description", "Standard object's metadata. More info: "
+          + "https://git.k8s.io/community/contributors/devel/sig-architecture/"
+          + "api-conventions.md#metadata");
+      metadata.putArray("allOf").addObject()
           .put("$ref", "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
       ArrayNode gvk = schema.putArray("x-kubernetes-group-version-kind");
       gvk.addObject().put("group", t.group()).put("kind", t.kind()).put("version", t.version());
