@@ -96,6 +96,7 @@ class ConsoleCommandTest {
         dev.pave.spec.Environments.builtIn().get("dev")), "v1", "ana", "abc123");
     releases.deploy(target, dev.pave.render.Renderer.render(dev.pave.render.Specs.app("port: 8081"),
         dev.pave.spec.Environments.builtIn().get("dev")), "v2", "bo", "def456");
+    cluster.namespace("pave-apps"); // as the install creates it
     var a = new dev.pave.control.ApplicationResource();
     a.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("checkout")
         .withNamespace("pave-apps").addToLabels("pave.dev/environment", "dev").build());

@@ -218,10 +218,12 @@ abstract class E2eScenarios {
           webhookHost, ports.get(i), target.dir));
     }
     if (webhookHost != null) {
-      // The operator keeps the caBundle only of webhooks that name its Service; for one called
-      // by URL it is set from the Secret the operator keeps, as docs/install.md says to.
-      await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> caBundle() != null);
-      setCaBundle(caBundle());
+      // Registered by URL on a host its certificate names (--webhook-host): the operator
+      // writes the caBundle itself, as it does for its Service.
+      await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> caBundle() != null
+          && client.admissionRegistration().v1().validatingWebhookConfigurations()
+              .withName("pave").get().getWebhooks().stream().allMatch(w ->
+                  caBundle().equals(w.getClientConfig().getCaBundle())));
     }
     log("install: CRDs and deploy/install/pave.yaml applied; two `pave operator` processes"
         + " authenticated by a TokenRequest for pave-system/pave-operator"
@@ -231,19 +233,20 @@ abstract class E2eScenarios {
 
   /**
    * Group, resource, namespace, verbs: what the operator sends (its leader election renews
-   * the Lease with PATCH; server-side apply patches every kind it renders).
+   * the Lease with PATCH; rendered kinds are written with create and update, the Application
+   * is patched by the framework for its finalizer).
    */
   static final String[][] NEEDED = {
       {"coordination.k8s.io", "leases", SYSTEM, "get,create,update,patch"},
-      {"", "namespaces", "", "get,create,update,patch,delete"},
-      {"", "serviceaccounts", "default", "get,create,update,patch,delete"},
-      {"", "configmaps", "default", "get,create,update,patch,delete"},
-      {"", "services", "default", "get,create,update,patch,delete"},
-      {"apps", "deployments", "default", "get,list,watch,create,update,patch,delete"},
-      {"networking.k8s.io", "networkpolicies", "default", "get,create,update,patch,delete"},
-      {"policy", "poddisruptionbudgets", "default", "get,create,update,patch,delete"},
-      {"autoscaling", "horizontalpodautoscalers", "default", "get,create,update,patch,delete"},
-      {"pave.dev", "applicationrevisions", "default", "get,list,create,update,patch,delete"},
+      {"", "namespaces", "", "get,create,update,delete"},
+      {"", "serviceaccounts", "default", "get,create,update,delete"},
+      {"", "configmaps", "default", "get,create,update,delete"},
+      {"", "services", "default", "get,create,update,delete"},
+      {"apps", "deployments", "default", "get,list,watch,create,update,delete"},
+      {"networking.k8s.io", "networkpolicies", "default", "get,create,update,delete"},
+      {"policy", "poddisruptionbudgets", "default", "get,create,update,delete"},
+      {"autoscaling", "horizontalpodautoscalers", "default", "get,create,update,delete"},
+      {"pave.dev", "applicationrevisions", "default", "get,list,create,update,delete"},
       {"pave.dev", "applications", "default", "get,list,watch,update,patch"},
       {"", "events", "default", "create"}};
   final StringBuilder supplement = new StringBuilder();
@@ -270,19 +273,6 @@ abstract class E2eScenarios {
       return null;
     }
     return s.getData().getOrDefault("ca-bundle.crt", s.getData().get("ca.crt"));
-  }
-
-  void setCaBundle(String bundle) {
-    client.admissionRegistration().v1().validatingWebhookConfigurations().withName("pave")
-        .edit(c -> {
-          c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
-          return c;
-        });
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("pave")
-        .edit(c -> {
-          c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
-          return c;
-        });
   }
 
   private void pointWebhooksAt(E2eOperator o) {

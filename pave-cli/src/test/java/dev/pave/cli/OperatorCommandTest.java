@@ -4,30 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pave.control.ApplicationResource;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `pave operator` as a user runs it, against the in-process API through a kubeconfig: it
- * reconciles, serves metrics, and answers admission reviews over HTTPS with a certificate it
- * generated and keeps in the cluster. The in-process API cannot call webhooks, so the test
- * posts the review as the API server would.
+ * `pave operator` as a user runs it, against the embedded API through a kubeconfig: it
+ * reconciles, serves metrics, and answers the API server's admission reviews over HTTPS with a
+ * certificate it generated, keeps in the cluster and writes into the webhook configuration.
  */
 class OperatorCommandTest {
   @TempDir Path tmp;
@@ -43,6 +39,20 @@ class OperatorCommandTest {
     try (InProcessCluster cluster = new InProcessCluster(tmp, InProcessCluster.paveCrds())) {
       int health = freePort();
       int webhook = freePort();
+      // As the install leaves it, with the webhook registered by URL: pods only here, so the
+      // operator's own Deployments do not wait for the webhook to come up.
+      cluster.namespace("pave-system");
+      cluster.namespace("shop");
+      cluster.client.resource(new ValidatingWebhookConfigurationBuilder().withNewMetadata()
+          .withName("pave").endMetadata().addNewWebhook().withName("workloads.pave.dev")
+          .withAdmissionReviewVersions("v1").withSideEffects("None").withFailurePolicy("Fail")
+          .withTimeoutSeconds(5).withNewClientConfig()
+          .withUrl("https://127.0.0.1:" + webhook + "/validate/workloads").endClientConfig()
+          .withNewNamespaceSelector().addNewMatchExpression()
+          .withKey("kubernetes.io/metadata.name").withOperator("NotIn")
+          .withValues("kube-system", "pave-system").endMatchExpression().endNamespaceSelector()
+          .addNewRule().withApiGroups("").withApiVersions("v1").withOperations("CREATE")
+          .withResources("pods").endRule().endWebhook().build()).create();
       AtomicReference<Cli> result = new AtomicReference<>();
       Thread run = new Thread(() -> result.set(Cli.run("operator", "-e", "dev",
           "--kubeconfig", cluster.kubeconfig.toString(), "--health-port", String.valueOf(health),
@@ -66,32 +76,28 @@ class OperatorCommandTest {
             b -> b.contains("pave_applies_total"));
         assertThat(metrics).contains("pave_reconcile_queue_depth");
 
-        Secret tls = await().atMost(Duration.ofSeconds(10)).until(() -> cluster.client.secrets()
-            .inNamespace("pave-system").withName("pave-webhook-tls").get(), s -> s != null);
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-            .generateCertificate(new java.io.ByteArrayInputStream(Base64.getDecoder()
-                .decode(tls.getData().get("ca.crt")))));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(
-            TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        String review = """
-            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
-             "uid":"r-1","operation":"CREATE","namespace":"shop","object":{
-             "apiVersion":"v1","kind":"Pod","metadata":{"name":"debug","namespace":"shop"},
-             "spec":{"containers":[{"name":"shell","image":"busybox:1.36",
-             "securityContext":{"privileged":true}}]}}}}""";
-        String answer = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
-            HttpClient.newBuilder().sslContext(ctx).build().send(HttpRequest.newBuilder(
-                URI.create("https://127.0.0.1:" + webhook + "/validate/workloads"))
-                .POST(HttpRequest.BodyPublishers.ofString(review, StandardCharsets.UTF_8))
-                .build(), HttpResponse.BodyHandlers.ofString()).body(), b -> !b.isEmpty());
-        assertThat(answer).contains("\"uid\":\"r-1\"").contains("\"allowed\":false")
-            .contains("pod-security-baseline/privileged: privileged (container \\\"shell\\\""
+        // The API server calls the webhook by URL with the CA bundle the operator wrote into
+        // the configuration, as when the operator runs outside the cluster.
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.client.admissionRegistration()
+            .v1().validatingWebhookConfigurations().withName("pave").get().getWebhooks().get(0)
+            .getClientConfig().getCaBundle() != null);
+        Pod privileged = new PodBuilder().withNewMetadata().withName("debug").withNamespace("shop")
+            .endMetadata().withNewSpec().addNewContainer().withName("shell")
+            .withImage("busybox:1.36").withNewSecurityContext().withPrivileged(true)
+            .endSecurityContext().endContainer().endSpec().build();
+        KubernetesClientException refused = await().atMost(Duration.ofSeconds(10)).until(() -> {
+          try {
+            cluster.client.pods().resource(privileged).create();
+            return null;
+          } catch (KubernetesClientException e) {
+            return e;
+          }
+        }, e -> e != null && e.getCode() == 403);
+        assertThat(refused.getStatus().getMessage())
+            .startsWith("admission webhook \"workloads.pave.dev\" denied the request")
+            .contains("pod-security-baseline/privileged: privileged (container \"shell\""
                 + " must not set securityContext.privileged=true)");
+        assertThat(cluster.client.pods().inNamespace("shop").withName("debug").get()).isNull();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.client
             .v1().events().inNamespace("shop").list().getItems()).anySatisfy(e -> {
               assertThat(e.getReason()).isEqualTo("AdmissionDenied");

@@ -42,14 +42,17 @@ class UpCommandTest {
       Path kubeconfig = data.resolve("kubeconfig");
       assertThat(kubeconfig).exists();
       if (onPath("kubectl")) {
-        Process p = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(), "get",
-            "applications,deployments", "-A").redirectErrorStream(true).start();
-        String listed = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(listed).isZero();
-        assertThat(listed).contains("application.pave.dev/checkout")
-            .contains("deployment.apps/legacy-reports")
-            .contains("deployment.apps/recommendations");
+        // The operator applies the seeded Applications while the sandbox already answers.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+          Process p = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(),
+              "get", "applications,deployments", "-A").redirectErrorStream(true).start();
+          String listed = new String(p.getInputStream().readAllBytes());
+          assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+          assertThat(p.exitValue()).as(listed).isZero();
+          assertThat(listed).contains("application.pave.dev/checkout")
+              .contains("deployment.apps/legacy-reports")
+              .contains("deployment.apps/recommendations");
+        });
       } else {
         System.out.println("kubectl is not installed: the kubectl listing is not checked");
       }
@@ -76,6 +79,7 @@ class UpCommandTest {
             .withName("checkout").withNamespace("pave-apps").build());
         app.setSpec(new java.util.LinkedHashMap<>(java.util.Map.of("team", "payments",
             "image", "registry.example.com/payments/checkout:1.4.2", "port", 8080)));
+        cluster.namespace("pave-apps"); // as the install creates it
         cluster.client.resources(dev.pave.control.ApplicationResource.class).resource(app)
             .create();
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.apps().deployments()

@@ -179,7 +179,7 @@ public final class CertificateKeeper {
     }
   }
 
-  /** Sets caBundle on every webhook of the named configurations that points at our Service. */
+  /** Sets caBundle on every webhook of the named configurations that points at us. */
   private void publish(String bundle) {
     String encoded = Base64.getEncoder().encodeToString(bundle.getBytes(StandardCharsets.UTF_8));
     for (String name : webhookConfigurations) {
@@ -215,10 +215,29 @@ public final class CertificateKeeper {
     }
   }
 
+  /**
+   * Our Service, or a URL whose host the certificate names (the operator outside the cluster,
+   * registered by URL with {@code --webhook-host}): a URL pointing elsewhere is another
+   * server's and keeps its own bundle.
+   */
   private boolean ours(io.fabric8.kubernetes.api.model.admissionregistration.v1
       .WebhookClientConfig c) {
-    return c != null && c.getService() != null && service.equals(c.getService().getName())
-        && namespace.equals(c.getService().getNamespace());
+    if (c == null) {
+      return false;
+    }
+    if (c.getService() != null) {
+      return service.equals(c.getService().getName())
+          && namespace.equals(c.getService().getNamespace());
+    }
+    if (c.getUrl() == null) {
+      return false;
+    }
+    try {
+      String host = java.net.URI.create(c.getUrl()).getHost();
+      return host != null && extraNames.contains(host.replaceAll("^\\[|]$", ""));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static Map<String, String> decode(Secret s) {
