@@ -31,10 +31,6 @@ final class PodLifecycle extends Controller {
   static final String NEVER_READY = "-crashloop";
 
   private volatile boolean reschedule;
-  /** How long a kubelet here takes to stop a deleted pod's containers, at most. */
-  private static final long TERMINATION_MILLIS = 1000;
-  /** Pods being stopped, by store key, with the time their deletion is confirmed. */
-  private final Map<String, Long> terminating = new java.util.concurrent.ConcurrentHashMap<>();
 
   PodLifecycle() {
     super("pod-lifecycle");
@@ -47,7 +43,7 @@ final class PodLifecycle extends Controller {
 
   @Override
   long tickMillis() {
-    return 250;
+    return 1000;
   }
 
   @Override
@@ -74,15 +70,6 @@ final class PodLifecycle extends Controller {
 
   @Override
   void tick() {
-    long now = System.currentTimeMillis();
-    for (Map.Entry<String, Long> due : terminating.entrySet()) {
-      if (due.getValue() <= now && terminating.remove(due.getKey(), due.getValue())) {
-        ObjectNode pod = cluster.store().get(due.getKey());
-        if (pod != null && pod.path("metadata").hasNonNull("deletionTimestamp")) {
-          confirmDeletion(pod);
-        }
-      }
-    }
     if (!reschedule) {
       return;
     }
@@ -99,16 +86,7 @@ final class PodLifecycle extends Controller {
     String node = pod.path("spec").path("nodeName").asText("");
     if (meta.hasNonNull("deletionTimestamp")) {
       if (NODES.contains(node)) {
-        // A kubelet stops the containers first: the recorded pods stayed terminating about a
-        // second (within their grace period) before it confirmed them gone.
-        long grace = meta.path("deletionGracePeriodSeconds").asLong(0);
-        if (grace <= 0) {
-          confirmDeletion(pod);
-        } else {
-          terminating.putIfAbsent(Store.key(podType(), meta.path("namespace").asText(),
-              meta.path("name").asText()), System.currentTimeMillis()
-              + Math.min(grace * 1000, TERMINATION_MILLIS));
-        }
+        confirmDeletion(pod);
       }
       return;
     }
