@@ -53,6 +53,32 @@ class OpenApiTest {
   }
 
   @Test
+  void operationsAreNamedAndDescribedAsTheRealServerDoes() throws Exception {
+    var doc = Json.parse(get("/openapi/v3/apis/rbac.authorization.k8s.io/v1").body()
+        .getBytes());
+    var item = doc.path("paths").path("/apis/rbac.authorization.k8s.io/v1/namespaces/"
+        + "{namespace}/roles/{name}");
+    assertThat(item.path("patch").path("operationId").asText())
+        .isEqualTo("patchRbacAuthorizationV1NamespacedRole");
+    assertThat(item.path("patch").path("tags").get(0).asText())
+        .isEqualTo("rbacAuthorization_v1");
+    assertThat(item.path("patch").path("requestBody").path("content")
+        .has("application/strategic-merge-patch+json")).isTrue();
+    assertThat(item.path("get").path("responses").path("200").path("content")
+        .path("application/json").path("schema").path("$ref").asText())
+        .isEqualTo("#/components/schemas/io.k8s.api.rbac.v1.Role");
+    assertThat(item.path("parameters").get(0).path("description").asText())
+        .isEqualTo("name of the Role");
+    var collection = doc.path("paths").path("/apis/rbac.authorization.k8s.io/v1/"
+        + "clusterroles");
+    assertThat(collection.path("delete").path("operationId").asText())
+        .isEqualTo("deleteRbacAuthorizationV1CollectionClusterRole");
+    assertThat(collection.path("post").path("description").asText())
+        .isEqualTo("create a ClusterRole");
+    assertThat(doc.path("components").path("securitySchemes").has("BearerToken")).isTrue();
+  }
+
+  @Test
   void unservedGroupVersionIsAnEmpty404() throws Exception {
     HttpResponse<String> a = get("/openapi/v3/apis/monitoring.coreos.com/v1");
     assertThat(a.statusCode()).isEqualTo(404);
