@@ -80,7 +80,17 @@ final class RecordedWebhook implements AutoCloseable {
   /** Starts the server when a file's entries talk to a webhook; null when they do not. */
   static RecordedWebhook forFile(List<Recordings.Entry> entries) throws IOException {
     boolean talks = entries.stream().anyMatch(e -> e.path().startsWith("(webhook) "));
-    return talks ? new RecordedWebhook(entries) : null;
+    if (!talks) {
+      return null;
+    }
+    try {
+      return new RecordedWebhook(entries);
+    } catch (java.net.BindException e) {
+      // another process holds the recorded port: the webhook entries then differ, as the
+      // recorded configurations name no other
+      System.err.println("recorded webhook: 127.0.0.1:" + PORT + " is taken: " + e.getMessage());
+      return null;
+    }
   }
 
   /** The endpoint path a webhook entry names: "(webhook) /allow" is "/allow". */
