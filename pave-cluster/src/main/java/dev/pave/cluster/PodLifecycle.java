@@ -94,11 +94,30 @@ final class PodLifecycle extends Controller {
     }
   }
 
+  /**
+   * Annotating a Node with this ({@code pave.dev/kubelet: stand-in}) makes this loop its
+   * kubelet too: how a benchmark gives the embedded API room for thousands of pods.
+   */
+  static final String STAND_IN = "pave.dev/kubelet";
+
+  /** Whether this loop is the kubelet of {@code node}. */
+  private boolean runsHere(String node) {
+    if (NODES.contains(node)) {
+      return true;
+    }
+    if (node.isEmpty()) {
+      return false;
+    }
+    ObjectNode n = cluster.store().get("/nodes//" + node);
+    return n != null && "stand-in".equals(n.path("metadata").path("annotations").path(STAND_IN)
+        .asText());
+  }
+
   private void process(ObjectNode pod) {
     JsonNode meta = pod.path("metadata");
     String node = pod.path("spec").path("nodeName").asText("");
     if (meta.hasNonNull("deletionTimestamp")) {
-      if (NODES.contains(node)) {
+      if (runsHere(node)) {
         // A kubelet stops the containers first: the recorded pods stayed terminating up to
         // about a second (within their grace period) before it confirmed them gone; the
         // deletion timelines show 2 pods for ~0.6 s (foreground) and ~1 s (background).
@@ -121,7 +140,7 @@ final class PodLifecycle extends Controller {
       return;
     }
     String phase = pod.path("status").path("phase").asText("");
-    if (NODES.contains(node) && !phase.equals("Running") && !phase.equals("Succeeded")
+    if (runsHere(node) && !phase.equals("Running") && !phase.equals("Succeeded")
         && !phase.equals("Failed")) {
       start(pod, node);
     }
