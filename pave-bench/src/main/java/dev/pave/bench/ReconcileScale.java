@@ -6,25 +6,46 @@ import dev.pave.control.OperatorMetrics;
 import dev.pave.control.Releases;
 import dev.pave.schema.CustomResourceDefinitions;
 import dev.pave.spec.Environments;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * N Applications reconciled from a cold start on the embedded API: the Applications are
- * created first, then the operator starts, and the clock runs until every one has recorded its
- * first revision. Reports wall time, CPU time and heap after a GC. Then, as the baseline, a
- * fresh embedded API receives the same rendered objects created directly by as many threads
- * (no operator): the cost of the API server's own work for the same writes, measured in the
- * same run, so the ratio says what the operator adds.
+ * N Applications reconciled by the operator against the embedded API running in a process of
+ * its own (with its Deployment controller, scheduler and kubelet stand-in), so CPU and heap are
+ * the operator's. Three phases:
  *
- * <p>Usage: {@code java -cp pave-bench/target/benchmarks.jar dev.pave.bench.ReconcileScale
- * [N] [WORKERS]} (default 1000 applications, 10 workers).
+ * <ol>
+ *   <li>cold convergence: the Applications exist, the operator starts, the clock runs until
+ *       every one has recorded revision 1; the operator's requests per Application by verb;
+ *   <li>steady state, once every Application is Available: one full resync of the idle
+ *       Applications (every one reconciled again):
+ *       its writes and reads that went to the API server rather than a cache, and CPU per
+ *       reconcile;
+ *   <li>the operator JVM's heap after a GC.
+ * </ol>
+ *
+ * <p>Baseline, in the same run: a fresh API process receives the same rendered objects created
+ * directly by as many threads as the operator has workers (no operator), which is the API
+ * server's own cost for the same writes.
+ *
+ * <p>Usage: {@code java -Xmx512m -cp pave-bench/target/benchmarks.jar
+ * dev.pave.bench.ReconcileScale [N] [WORKERS] [RESYNC_SECONDS]} (default 1000 applications, 10
+ * workers, a resync every 120 s). Running with {@code -Xmx512m} is itself the heap check: the
+ * run fails with OutOfMemoryError if the operator needs more.
  */
 public final class ReconcileScale {
   private ReconcileScale() {}
@@ -32,13 +53,21 @@ public final class ReconcileScale {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int workers = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    try (BenchApi api = BenchApi.start().namespaces("apps")) {
+    int resync = args.length > 2 ? Integer.parseInt(args[2]) : 120;
+    System.out.printf("applications: %d, workers: %d, resync every %d s, operator heap limit"
+        + " %d MB, %d cores%n", n, workers, resync,
+        Runtime.getRuntime().maxMemory() / (1024 * 1024),
+        Runtime.getRuntime().availableProcessors());
+    try (ApiProcess api = ApiProcess.start("4g")) {
+      KubernetesClient admin = client(api, "pave-bench", null);
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("apps")
+          .endMetadata().build()).create();
       for (Map<String, Object> crd : List.of(CustomResourceDefinitions.application(),
           CustomResourceDefinitions.applicationRevision(),
           CustomResourceDefinitions.environment())) {
-        api.define(crd);
+        define(admin, crd);
       }
-      KubernetesClient client = api.client;
+      nodes(admin, n / 100 + 1);
       for (int i = 0; i < n; i++) {
         ApplicationResource a = new ApplicationResource();
         a.setMetadata(new ObjectMetaBuilder().withName(String.format("svc-%05d", i))
@@ -46,48 +75,150 @@ public final class ReconcileScale {
         a.setSpec(Map.of("team", "team-" + (i % 37),
             "image", "registry.example.com/team/svc-" + i + ":1.0." + (i % 10),
             "port", 8080));
-        client.resource(a).create();
+        admin.resource(a).create();
       }
+      RequestLog log = new RequestLog();
+      KubernetesClient client = client(api, "pave/bench", log);
       OperatorMetrics metrics = new OperatorMetrics();
       Operator operator = dev.pave.control.Operators.create(client, workers, null, metrics);
       operator.register(new ApplicationReconciler(new Releases(client, Clock.systemUTC(),
           System::nanoTime, 20), Environments.builtIn(), "dev", Clock.systemUTC(),
-          Duration.ofMinutes(30)).withMetrics(metrics));
-      long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-      long cpuProcess0 = processCpu();
+          Duration.ofSeconds(resync)).withMetrics(metrics));
+
+      double apiCpu0 = api.cpuSeconds();
+      long cpu0 = processCpu();
       long start = System.nanoTime();
       operator.start();
-      while (true) {
-        long done = client.resources(ApplicationResource.class).inNamespace("apps").list()
-            .getItems().stream().filter(a -> a.getStatus() != null
-                && Integer.valueOf(1).equals(a.getStatus().get("revision"))).count();
-        if (done == n) {
-          break;
-        }
+      while (converged(admin) < n) {
         Thread.sleep(1000);
       }
       long wall = System.nanoTime() - start;
-      long cpu = processCpu() - cpuProcess0;
-      operator.stop();
+      double cpu = (processCpu() - cpu0) / 1e9;
+      Map<String, Long> cold = log.drain();
+      long coldReconciles = reconciles(metrics);
+      System.out.printf("%n== cold convergence%nconverged in %.1f s wall; operator CPU %.1f s"
+          + " (%.1f ms per Application); API process CPU %.1f s%n", wall / 1e9, cpu,
+          cpu * 1000 / n, api.cpuSeconds() - apiCpu0);
+      System.out.printf("reconciles: %d (%.2f per Application); %s%n", coldReconciles,
+          (double) coldReconciles / n, quantiles(metrics.scrape()));
+      perApplication(cold, n);
+
+      // Idle means rolled out: the API's controllers bring every Deployment up, and the
+      // operator records each as Available.
+      long availableAfter = System.nanoTime();
+      while (available(admin) < n) {
+        Thread.sleep(1000);
+      }
+      System.out.printf("every Application Available %.1f s after converging%n",
+          (System.nanoTime() - availableAfter) / 1e9);
+      Thread.sleep(2000);
+      log.drain();
+
+      // Steady state: wait for one full resync of every Application.
+      long r0 = reconciles(metrics);
+      long steadyCpu0 = processCpu();
+      long steadyStart = System.nanoTime();
+      while (reconciles(metrics) - r0 < n
+          && System.nanoTime() - steadyStart < TimeUnit.SECONDS.toNanos(resync * 3L)) {
+        Thread.sleep(500);
+      }
+      long steadyReconciles = reconciles(metrics) - r0;
+      double steadyCpu = (processCpu() - steadyCpu0) / 1e9;
+      Map<String, Long> steady = log.drain();
+      System.out.printf("%n== steady state: %d reconciles of idle Applications in %.1f s%n",
+          steadyReconciles, (System.nanoTime() - steadyStart) / 1e9);
+      System.out.printf("writes: %d; reads sent to the API server (GET and LIST): %d;"
+          + " operator CPU %.2f ms per reconcile%n",
+          RequestLog.sum(steady, RequestLog::isWrite),
+          RequestLog.sum(steady, k -> k.startsWith("GET ") || k.startsWith("LIST ")),
+          steadyReconciles == 0 ? Double.NaN : steadyCpu * 1000 / steadyReconciles);
+      System.out.println("requests: " + steady);
+
+      System.gc();
+      Thread.sleep(500);
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      String scrape = metrics.scrape();
-      System.out.printf("applications: %d, workers: %d%n", n, workers);
-      System.out.printf("converged in %.1f s wall, %.1f s CPU (process, incl. the embedded API"
-          + " server), heap after GC %d MB%n", wall / 1e9, cpu / 1e9, heap / (1024 * 1024));
-      for (String line : scrape.split("\n")) {
-        if (line.startsWith("pave_reconcile_seconds_count") || line.startsWith(
-            "pave_reconcile_seconds_sum") || line.startsWith("pave_reconcile_seconds_max")) {
-          System.out.println(line);
-        }
-      }
-      System.out.println(quantiles(scrape));
-      if (cpu0 < 0) {
-        System.out.println();
-      }
+      System.out.printf("%n== heap%noperator JVM heap after GC: %d MB (limit %d MB)%n",
+          heap / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+      operator.stop();
+      client.close();
+      admin.close();
     }
     baseline(n, workers);
     System.exit(0); // The operator's and the client's threads are not all daemons.
+  }
+
+  static KubernetesClient client(ApiProcess api, String userAgent, RequestLog log) {
+    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url)
+        .withOauthToken(api.token).withUserAgent(userAgent).withRequestTimeout(60_000)
+        .withConnectionTimeout(10_000).build();
+    KubernetesClientBuilder b = new KubernetesClientBuilder().withConfig(config);
+    if (log != null) {
+      b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("count", log));
+    }
+    return b.build();
+  }
+
+  static void define(KubernetesClient client, Map<String, Object> definition) {
+    CustomResourceDefinition crd = client.getKubernetesSerialization().convertValue(definition,
+        CustomResourceDefinition.class);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata()
+        .getName()).waitUntilCondition(c -> c != null && c.getStatus() != null
+            && c.getStatus().getConditions() != null
+            && c.getStatus().getConditions().stream().anyMatch(k ->
+                "Established".equals(k.getType()) && "True".equals(k.getStatus())),
+        30, TimeUnit.SECONDS);
+  }
+
+  static long converged(KubernetesClient client) {
+    return client.resources(ApplicationResource.class).inNamespace("apps").list().getItems()
+        .stream().filter(a -> a.getStatus() != null
+            && Integer.valueOf(1).equals(a.getStatus().get("revision"))).count();
+  }
+
+  /**
+   * Nodes enough for every pod (110 pods each, as a kubelet allows), run by the embedded API's
+   * kubelet stand-in, as a cluster sized for the workload would have.
+   */
+  static void nodes(KubernetesClient client, int count) {
+    for (int i = 0; i < count; i++) {
+      io.fabric8.kubernetes.api.model.Node node = client.nodes().resource(
+          new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+              .withName(String.format("bench-%03d", i))
+              .addToAnnotations("pave.dev/kubelet", "stand-in").endMetadata().build()).create();
+      Map<String, io.fabric8.kubernetes.api.model.Quantity> room = Map.of(
+          "cpu", new io.fabric8.kubernetes.api.model.Quantity("64"),
+          "memory", new io.fabric8.kubernetes.api.model.Quantity("256Gi"),
+          "pods", new io.fabric8.kubernetes.api.model.Quantity("110"));
+      node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+          .withCapacity(room).withAllocatable(room).addNewCondition().withType("Ready")
+          .withStatus("True").withReason("KubeletReady").endCondition().build());
+      client.nodes().resource(node).updateStatus();
+    }
+  }
+
+  static long available(KubernetesClient client) {
+    return client.resources(ApplicationResource.class).inNamespace("apps").list().getItems()
+        .stream().filter(a -> a.getStatus() != null
+            && "Available".equals(a.getStatus().get("phase"))).count();
+  }
+
+  static void perApplication(Map<String, Long> counts, int n) {
+    long all = RequestLog.sum(counts, k -> !k.startsWith("WATCH "));
+    long writes = RequestLog.sum(counts, RequestLog::isWrite);
+    long gets = RequestLog.sum(counts, k -> k.startsWith("GET "));
+    long lists = RequestLog.sum(counts, k -> k.startsWith("LIST "));
+    System.out.printf("requests per Application: %.2f (writes %.2f, GET %.2f, LIST %.3f);"
+        + " watches opened: %d%n", (double) all / n, (double) writes / n, (double) gets / n,
+        (double) lists / n, RequestLog.sum(counts, k -> k.startsWith("WATCH ")));
+    System.out.println("requests: " + counts);
+  }
+
+  static long reconciles(OperatorMetrics metrics) {
+    Matcher m = Pattern.compile("(?m)^pave_reconcile_seconds_count\\S* ([0-9.E]+)")
+        .matcher(metrics.scrape());
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 
   private static long processCpu() {
@@ -122,15 +253,16 @@ public final class ReconcileScale {
         + " %.3f s", p50, p99);
   }
 
-  /** The same objects created straight into a fresh embedded API, {@code workers} at once. */
+  /** The same objects created straight into a fresh API process, {@code workers} at once. */
   static void baseline(int n, int workers) throws Exception {
-    try (BenchApi api = BenchApi.start()) {
-      KubernetesClient client = api.client;
+    try (ApiProcess api = ApiProcess.start("4g")) {
+      KubernetesClient client = client(api, "pave-bench", null);
       java.util.concurrent.ExecutorService pool =
           java.util.concurrent.Executors.newFixedThreadPool(workers);
-      long cpu0 = processCpu();
+      double apiCpu0 = api.cpuSeconds();
       long start = System.nanoTime();
       List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      long[] objects = new long[1];
       for (int i = 0; i < n; i++) {
         String name = String.format("svc-%05d", i);
         String spec = "apiVersion: pave.dev/v1alpha1\nkind: Application\nmetadata: {name: "
@@ -141,6 +273,9 @@ public final class ReconcileScale {
           for (io.fabric8.kubernetes.api.model.HasMetadata o : dev.pave.render.Renderer.render(
               app, Environments.builtIn().get("dev"))) {
             client.resource(o).create();
+            synchronized (objects) {
+              objects[0]++;
+            }
           }
           return null;
         }));
@@ -149,10 +284,11 @@ public final class ReconcileScale {
         f.get();
       }
       long wall = System.nanoTime() - start;
-      System.out.printf("baseline, the same rendered objects created directly (%d threads):"
-          + " %.1f s wall, %.1f s CPU; ratio operator/baseline printed above divided by this%n",
-          workers, wall / 1e9, (processCpu() - cpu0) / 1e9);
+      System.out.printf("%n== baseline: the same %d rendered objects created directly"
+          + " (%d threads, no operator)%n%.1f s wall; API process CPU %.1f s%n", objects[0],
+          workers, wall / 1e9, api.cpuSeconds() - apiCpu0);
       pool.shutdownNow();
+      client.close();
     }
   }
 }

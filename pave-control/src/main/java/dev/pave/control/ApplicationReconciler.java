@@ -132,11 +132,24 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     // Every other kind Pave applies is watched too, so a hand edit of any field Pave owns
     // (a label, an annotation, a Service's ports) is set back within seconds, not at the next
     // resync. Pave's own writes wake the Application once; that reconcile finds no difference.
+    Map<String, InformerEventSource<? extends HasMetadata, ApplicationResource>> byKind =
+        new java.util.HashMap<>();
+    byKind.put("Deployment", deploymentSource);
     for (Class<? extends HasMetadata> kind : Applier.PRUNABLE) {
       if (kind != Deployment.class) {
-        sources.add(watchOwned(kind, context));
+        InformerEventSource<? extends HasMetadata, ApplicationResource> source =
+            watchOwned(kind, context);
+        byKind.put(kind.getSimpleName(), source);
+        sources.add(source);
       }
     }
+    // The same informers answer the apply path, so a resync that changes nothing reads
+    // nothing from the API server.
+    releases.readFrom((kind, namespace, name) -> {
+      InformerEventSource<? extends HasMetadata, ApplicationResource> source = byKind.get(kind);
+      return source == null ? null
+          : source.get(new ResourceID(name, namespace)).orElse(null);
+    });
     // A rollback through the API is an annotation, a change of environment a label: no new
     // generation, so the controller's own informer would not pass them on. This one passes on
     // exactly the changes of the pin and of the environment.

@@ -102,9 +102,22 @@ public final class Applier {
     }
   }
 
+  /**
+   * Objects as the operator's informers last saw them, so a reconcile that changes nothing
+   * sends nothing: {@code null} when the object is not cached (not seen yet, or a kind not
+   * watched), which means ask the API server.
+   */
+  @FunctionalInterface
+  public interface Cache {
+    Cache NONE = (kind, namespace, name) -> null;
+
+    HasMetadata get(String kind, String namespace, String name);
+  }
+
   private final KubernetesClient client;
   private final boolean correctDrift;
   private final ApiDiscovery discovery;
+  private volatile Cache cache = Cache.NONE;
 
   public Applier(KubernetesClient client) {
     this(client, true);
@@ -120,6 +133,11 @@ public final class Applier {
     this.client = client;
     this.correctDrift = correctDrift;
     this.discovery = discovery;
+  }
+
+  /** Reads objects from {@code cache} before asking the API server. */
+  public void readFrom(Cache cache) {
+    this.cache = cache;
   }
 
   /**
@@ -214,6 +232,9 @@ public final class Applier {
         }
       }
     }
+    if (!createFirst && unchangedInCache(o, desired, owner)) {
+      return new Result(o.getKind(), ns, name, Action.UNCHANGED, null);
+    }
     for (int attempt = 1; ; attempt++) {
       try {
         HasMetadata live = handle(o).get();
@@ -251,6 +272,21 @@ public final class Applier {
             ? "still conflicting after " + ATTEMPTS + " attempts" : describe(e));
       }
     }
+  }
+
+  /**
+   * Whether the cached copy is already what applying would leave. Only a yes is trusted: a
+   * cached copy that needs a change may be stale, so the write path reads the object first.
+   */
+  private boolean unchangedInCache(HasMetadata o, Map<String, Object> desired, Owner owner) {
+    HasMetadata cached = cache.get(o.getKind(), o.getMetadata().getNamespace(),
+        o.getMetadata().getName());
+    if (cached == null || Ownership.ownedByAnother(cached, owner) != null) {
+      return false;
+    }
+    Map<String, Object> liveMap = Manifests.toMap(cached);
+    Map<String, Object> last = lastApplied(liveMap);
+    return last != null && Drift.sameValue(ThreeWayMerge.merge(last, desired, liveMap), liveMap);
   }
 
   private List<Result> pruneOne(Owner owner, String instance, Ref r) {

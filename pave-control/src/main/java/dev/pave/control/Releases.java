@@ -90,6 +90,12 @@ public final class Releases {
     this.retention = retention;
   }
 
+  /** Objects are read from {@code cache} (the operator's informers) before the API server. */
+  public void readFrom(Applier.Cache cache) {
+    applier.readFrom(cache);
+    reporter.readFrom(cache);
+  }
+
   /** Applies the rendered objects and records a revision when the output changed. */
   public Outcome deploy(Target t, List<HasMetadata> objects, String spec, String changedBy,
       String commit) {

@@ -73,17 +73,7 @@ class ApplicationLifecycleTest {
   @Test
   void aRolloutThatCompletesIsSeenFromTheDeploymentsStatus() throws Exception {
     deployCheckout();
-    // Acting as the Deployment controller, which the in-process API does not have.
-    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").edit(d -> {
-      var s = new io.fabric8.kubernetes.api.model.apps.DeploymentStatus();
-      s.setObservedGeneration(d.getMetadata().getGeneration());
-      s.setReplicas(1);
-      s.setUpdatedReplicas(1);
-      s.setAvailableReplicas(1);
-      s.setReadyReplicas(1);
-      d.setStatus(s);
-      return d;
-    });
+    // The embedded API's Deployment controller and kubelet stand-in bring the pod up.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(fixture.live("checkout").getStatus()).containsEntry("phase", "Available"));
     assertThat(events("RevisionRecorded")).singleElement().satisfies(e ->
@@ -134,12 +124,14 @@ class ApplicationLifecycleTest {
     assertThat(fixture.live("checkout").getMetadata().getFinalizers()).isNotEmpty();
     assertThat(client.namespaces().withName("checkout-dev").get()).isNotNull();
     client.resource(fixture.live("checkout")).delete();
-    // The in-process API has no garbage collector: all of this is the finalizer's work.
+    // The finalizer deletes what was applied before the Application goes. The namespace then
+    // terminates as on any cluster: gone once its pods have stopped.
     await().atMost(Duration.ofSeconds(20)).until(() -> fixture.live("checkout") == null);
     assertThat(deployment("checkout-dev")).isNull();
     assertThat(client.services().inNamespace("checkout-dev").withName("checkout").get())
         .isNull();
-    assertThat(client.namespaces().withName("checkout-dev").get()).isNull();
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        client.namespaces().withName("checkout-dev").get() == null);
     assertThat(fixture.releases.history(new Releases.Target("checkout", "dev",
         "checkout-dev"))).isEmpty();
   }
