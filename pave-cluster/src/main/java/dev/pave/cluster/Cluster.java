@@ -62,7 +62,8 @@ public final class Cluster implements AutoCloseable {
    */
   public static Cluster startTls(int port, String adminToken) {
     Cluster c = new Cluster(adminToken);
-    c.open(port, ServingCertificate.create());
+    c.clients = ClientCa.create();
+    c.open(port, ServingCertificate.create(c.clients));
     return c;
   }
 
@@ -75,7 +76,16 @@ public final class Cluster implements AutoCloseable {
       } else {
         com.sun.net.httpserver.HttpsServer https =
             com.sun.net.httpserver.HttpsServer.create(address, 256);
-        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.context()));
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.context()) {
+          @Override
+          public void configure(com.sun.net.httpserver.HttpsParameters params) {
+            // as kube-apiserver with --client-ca-file: a certificate is asked for, and one
+            // signed by the client CA authenticates; without one, a token or nobody does
+            javax.net.ssl.SSLParameters p = getSSLContext().getDefaultSSLParameters();
+            p.setWantClientAuth(true);
+            params.setSSLParameters(p);
+          }
+        });
         server = https;
       }
     } catch (IOException e) {
@@ -141,6 +151,34 @@ public final class Cluster implements AutoCloseable {
   }
 
   private ServingCertificate tls;
+  private ClientCa clients;
+
+  /**
+   * A TLS context for clients of this cluster: trusts its serving certificate and, when
+   * {@code asAdmin}, presents the administrator's client certificate (CN=admin,
+   * O=system:masters), as clients given the installer's kubeconfig do.
+   */
+  javax.net.ssl.SSLContext clientContext(boolean asAdmin) {
+    if (tls == null) {
+      throw new IllegalStateException("this cluster serves plain HTTP");
+    }
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("serving", java.security.cert.CertificateFactory
+          .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
+              tls.pem().getBytes(StandardCharsets.US_ASCII))));
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(asAdmin ? clients.adminKeys().getKeyManagers() : null, tmf.getTrustManagers(),
+          null);
+      return ctx;
+    } catch (java.security.GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   public int port() {
     return server.getAddress().getPort();
@@ -346,10 +384,31 @@ public final class Cluster implements AutoCloseable {
     String auth = headers.get("authorization");
     String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
         ? auth.substring(7).strip() : null;
-    User user = authenticator.authenticate(token);
+    User user = certificateUser(ex);
+    if (user == null) {
+      user = authenticator.authenticate(token);
+    }
     return new Request(ex.getRequestMethod().toUpperCase(Locale.ROOT),
         ex.getRequestURI().getRawPath(), query(ex.getRequestURI().getRawQuery()), headers, body,
         user);
+  }
+
+  /**
+   * The user a client certificate names, or null without one. The TLS handshake has already
+   * verified it against the client CA; kube-apiserver's union authenticator asks the x509
+   * authenticator before the token ones, so a certificate wins over a bearer token.
+   */
+  private static User certificateUser(HttpExchange ex) {
+    if (!(ex instanceof com.sun.net.httpserver.HttpsExchange https)) {
+      return null;
+    }
+    try {
+      java.security.cert.Certificate[] chain = https.getSSLSession().getPeerCertificates();
+      return chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate c)
+          ? null : ClientCa.user(c);
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return null;
+    }
   }
 
   static Map<String, List<String>> query(String raw) {

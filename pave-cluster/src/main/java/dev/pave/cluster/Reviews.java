@@ -199,6 +199,12 @@ final class Reviews {
     user.groups().forEach(groups::add);
     if (jti != null) {
       info.putObject("extra").putArray(Tokens.CREDENTIAL_ID).add("JTI=" + jti);
+    } else if (!user.extra().isEmpty()) {
+      ObjectNode extra = info.putObject("extra");
+      user.extra().forEach((k, v) -> {
+        ArrayNode values = extra.putArray(k);
+        v.forEach(values::add);
+      });
     }
     return info;
   }

@@ -28,6 +28,11 @@ final class ServingCertificate {
   }
 
   static ServingCertificate create() {
+    return create(null);
+  }
+
+  /** A serving certificate whose server verifies client certificates against {@code clients}. */
+  static ServingCertificate create(ClientCa clients) {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("pave-api-tls");
@@ -49,20 +54,34 @@ final class ServingCertificate {
           KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, secret);
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), null, null);
+      // client certificates are asked for, not required: tokens and anonymous requests
+      // come without one, as to kube-apiserver
+      ctx.init(kmf.getKeyManagers(), clients == null ? null : clients.trustManagers(), null);
       return new ServingCertificate(ctx, pem.strip() + "\n");
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot make a serving certificate for the embedded "
           + "Kubernetes API: " + e.getMessage(), e);
     } finally {
-      if (dir != null) {
-        try (var files = Files.walk(dir)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-          // a temporary directory left behind holds nothing secret once the process ends
-        }
+      delete(dir);
+    }
+  }
+
+  static void delete(Path dir) {
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException ignored) {
+        // a temporary directory left behind holds nothing secret once the process ends
       }
     }
+  }
+
+  /** Runs the JDK's keytool with these arguments; its output. */
+  static String keytool(List<String> args) throws IOException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(args);
+    return run(command);
   }
 
   private static String run(List<String> command) throws IOException {

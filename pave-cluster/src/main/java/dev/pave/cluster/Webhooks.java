@@ -129,6 +129,13 @@ final class Webhooks implements Admission {
     }
     ArrayNode groups = user.putArray("groups");
     a.user().groups().forEach(groups::add);
+    if (!a.user().extra().isEmpty()) {
+      ObjectNode extra = user.putObject("extra");
+      a.user().extra().forEach((k, v) -> {
+        ArrayNode values = extra.putArray(k);
+        v.forEach(values::add);
+      });
+    }
     ObjectNode object = a.object() == null ? null : a.object().deepCopy();
     if (object != null && mutating && a.operation().equals("CREATE")) {
       // mutating admission runs before the server names the object's identity

@@ -29,7 +29,14 @@ final class RawHttp {
 
   static Answer send(int port, String method, String path, Map<String, String> headers,
       byte[] body, int readMillis) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    return send(javax.net.SocketFactory.getDefault(), port, method, path, headers, body,
+        readMillis);
+  }
+
+  /** The same over sockets from {@code sockets}: TLS ones for an HTTPS cluster. */
+  static Answer send(javax.net.SocketFactory sockets, int port, String method, String path,
+      Map<String, String> headers, byte[] body, int readMillis) throws IOException {
+    try (Socket s = sockets.createSocket("127.0.0.1", port)) {
       s.setSoTimeout(readMillis);
       OutputStream out = s.getOutputStream();
       StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");

@@ -475,10 +475,31 @@ final class Replay {
     return Math.min(seconds, 6) * 1000 + 500;
   }
 
+  /**
+   * Sends as the recorder did: over HTTPS when the cluster serves it, as the administrator by
+   * client certificate (CN=admin, O=system:masters) where the request carries the admin
+   * token this replay stands in for it, and without a certificate where it carries another
+   * token or none (service accounts, anonymous requests).
+   */
   private RawHttp.Answer send(String method, String path, Map<String, String> headers,
       byte[] body, int readMillis) throws Exception {
-    return RawHttp.send(cluster.port(), method, path, headers, body, readMillis);
+    if (!cluster.url().startsWith("https:")) {
+      return RawHttp.send(cluster.port(), method, path, headers, body, readMillis);
+    }
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    boolean admin = h.entrySet().removeIf(x -> x.getKey().equalsIgnoreCase("Authorization")
+        && x.getValue().equals("Bearer " + cluster.adminToken()));
+    if (admin && adminSockets == null) {
+      adminSockets = cluster.clientContext(true).getSocketFactory();
+    } else if (!admin && plainSockets == null) {
+      plainSockets = cluster.clientContext(false).getSocketFactory();
+    }
+    return RawHttp.send(admin ? adminSockets : plainSockets, cluster.port(), method, path, h,
+        body, readMillis);
   }
+
+  private javax.net.SocketFactory adminSockets;
+  private javax.net.SocketFactory plainSockets;
 
   // ---- filling placeholders ----
 
