@@ -23,15 +23,20 @@ import java.util.Map;
  *
  * <p>Documents list each resource's paths with their operations as the real server describes
  * them ({@link OpenApiOperations}); schemas are published for custom resources (from their
- * CRD), not for built-in kinds, whose operations name schemas this document does not hold, so
- * kubectl computes strategic merge patches of those from its compiled-in types as it does
- * when a schema is absent. Protobuf answers carry only the document's version and info.
+ * CRD) and for the built-in kinds whose schema the real server's documents were recorded with
+ * (resource openapi-schemas.json: ConfigMap). Other built-in kinds' operations name schemas
+ * this document does not hold, so kubectl computes strategic merge patches of those from its
+ * compiled-in types as it does when a schema is absent. /openapi/v2 is the same in Swagger 2.0
+ * form ({@link OpenApiV2}). Protobuf answers carry only the document's version and info.
  */
 final class OpenApi {
   private static final String V2_PROTO = "application/com.github.proto-openapi.spec.v2.v1.0"
       + "+protobuf";
   private static final String V3_PROTO = "application/com.github.proto-openapi.spec.v3.v1.0"
       + "+protobuf";
+
+  /** Built-in schemas as the real server publishes them in v3, by name. */
+  private static final JsonNode BUILT_IN = OpenApiV2.load("openapi-schemas.json");
 
   private final ResourceTypes types;
   private final Store store;
@@ -107,15 +112,18 @@ final class OpenApi {
     ObjectNode doc = Json.object();
     doc.put("swagger", "2.0");
     doc.putObject("info").put("title", "Kubernetes").put("version", "1.36");
-    doc.putObject("paths");
+    doc.set("parameters", OpenApiV2.PARAMETERS.deepCopy());
+    ObjectNode paths = doc.putObject("paths");
     ObjectNode definitions = doc.putObject("definitions");
     doc.putObject("securityDefinitions").putObject("BearerToken").put("description",
         "Bearer Token authentication").put("type", "apiKey").put("name", "authorization")
         .put("in", "header");
     doc.putArray("security").addObject().putArray("BearerToken");
     for (String gv : groupVersions()) {
-      document(gv).path("components").path("schemas").fields()
-          .forEachRemaining(e -> definitions.set(e.getKey(), e.getValue()));
+      ObjectNode v3 = document(gv);
+      OpenApiV2.paths(v3.path("paths"), paths);
+      v3.path("components").path("schemas").fields()
+          .forEachRemaining(e -> definitions.set(e.getKey(), OpenApiV2.definitions(e.getValue())));
     }
     byte[] json = Json.bytes(doc);
     String hash = hash(json);
@@ -187,6 +195,9 @@ final class OpenApi {
         continue;
       }
       OpenApiOperations.paths(t, t.custom() ? schemaName(t) : builtInSchemaName(t), paths);
+      if (!t.custom() && BUILT_IN.has(builtInSchemaName(t))) {
+        schemas.set(builtInSchemaName(t), BUILT_IN.get(builtInSchemaName(t)).deepCopy());
+      }
       if (t.custom()) {
         ObjectNode schema = crdSchema(t);
         if (schema != null) {
