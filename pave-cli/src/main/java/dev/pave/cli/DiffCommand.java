@@ -59,7 +59,6 @@ final class DiffCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Workspace ws = Workspace.load(List.of(file), List.of());
-    var env = ws.environment(environment);
     if (!ws.problems.isEmpty()) {
       Problems.print(spec.commandLine().getErr(), ws.problems, ".");
       return ExitCode.INVALID;
@@ -69,6 +68,7 @@ final class DiffCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     int changed = 0;
     try (KubernetesClient client = cluster.client()) {
+      var env = environment(ws, client);
       for (var doc : ws.applications) {
         // The operator records the owning Application on every object; so does the merge here,
         // or every object would seem to lose those marks.
@@ -104,6 +104,25 @@ final class DiffCommand implements Callable<Integer> {
         : changed + (changed == 1 ? " object" : " objects") + " would change");
     spec.commandLine().getErr().flush();
     return changed == 0 ? ExitCode.OK : ExitCode.FAILURE;
+  }
+
+  /**
+   * The environment as the operator renders it: the cluster's Environment resource laid over
+   * the built-in or local one, so the diff shows what a deploy would really change.
+   */
+  private dev.pave.spec.Environment environment(Workspace ws, KubernetesClient client) {
+    var resource = client.resources(dev.pave.control.EnvironmentResource.class)
+        .withName(environment).get();
+    if (resource == null) {
+      return ws.environment(environment);
+    }
+    var local = ws.environments.get(environment);
+    var known = dev.pave.control.EnvironmentCatalog.of(local == null ? Map.of()
+        : Map.of(environment, local), List.of(resource));
+    if (known.invalid().containsKey(environment)) {
+      throw new UserError(known.invalid().get(environment));
+    }
+    return known.valid().get(environment);
   }
 
   private static Map<String, Object> lastApplied(Map<String, Object> live) {

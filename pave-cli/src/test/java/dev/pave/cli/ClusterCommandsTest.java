@@ -166,6 +166,30 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void diffRendersWithTheClustersEnvironmentAsTheOperatorDoes() throws Exception {
+    Path spec = tmp.resolve("pave.yaml");
+    Files.writeString(spec, Specs.HEAD + "  port: 8080\n  env: {LOG_LEVEL: debug}\n");
+    dev.pave.control.EnvironmentResource env = new dev.pave.control.EnvironmentResource();
+    env.setMetadata(new ObjectMetaBuilder().withName("dev").build());
+    env.setSpec(Map.of("replicaFloor", 2));
+    client.resource(env).create();
+    Cli r = Cli.run("diff", spec.toString(), "-e", "dev", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("--- live/Deployment/checkout-dev/checkout")
+        .contains("+  replicas: 2");
+
+    env = client.resources(dev.pave.control.EnvironmentResource.class).withName("dev").get();
+    env.setSpec(Map.of("namespaceTemplate", "{tem}-dev"));
+    client.resource(env).update();
+    Cli invalid = Cli.run("diff", spec.toString(), "-e", "dev", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(invalid.exit()).isNotZero();
+    assertThat(invalid.err()).contains("Environment dev is not valid: spec.namespaceTemplate")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void anUnreachableClusterIsSaidPlainlyWithoutAStackTrace() throws Exception {
     Path closed = tmp.resolve("closed");
     Files.writeString(closed, Files.readString(kubeconfig)
