@@ -25,6 +25,11 @@ public final class ApiProcess implements AutoCloseable {
 
   /** Starts the API in a child JVM with {@code heap} (e.g. "2g") and waits until it answers. */
   static ApiProcess start(String heap) throws IOException {
+    return start(heap, true);
+  }
+
+  /** As above; without {@code workloads}, Deployments are stored and never rolled out. */
+  static ApiProcess start(String heap, boolean workloads) throws IOException {
     String token = "bench-" + Long.toHexString(System.nanoTime());
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -32,7 +37,7 @@ public final class ApiProcess implements AutoCloseable {
     }
     Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command()
         .orElse("java"), "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-        ApiProcess.class.getName(), String.valueOf(port), token))
+        ApiProcess.class.getName(), String.valueOf(port), token, String.valueOf(workloads)))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String line = new java.io.BufferedReader(new java.io.InputStreamReader(
         p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)).readLine();
@@ -61,7 +66,9 @@ public final class ApiProcess implements AutoCloseable {
   }
 
   public static void main(String[] args) throws IOException {
-    try (Cluster cluster = Cluster.start(Integer.parseInt(args[0]), args[1])) {
+    boolean workloads = args.length < 3 || Boolean.parseBoolean(args[2]);
+    try (Cluster cluster = workloads ? Cluster.start(Integer.parseInt(args[0]), args[1])
+        : Cluster.startWithoutWorkloads(Integer.parseInt(args[0]), args[1])) {
       System.out.println("ready " + cluster.url());
       System.out.flush();
       while (System.in.read() >= 0) {

@@ -38,6 +38,8 @@ public final class Cluster implements AutoCloseable {
   private HttpServer server;
   private ExecutorService pool;
   private Api api;
+  /** Whether the Deployment, ReplicaSet, scheduler and kubelet loops run. */
+  private boolean workloads = true;
 
   private Cluster(String adminToken) {
     this.adminToken = adminToken;
@@ -52,6 +54,20 @@ public final class Cluster implements AutoCloseable {
 
   public static Cluster start(int port, String adminToken) {
     Cluster c = new Cluster(adminToken);
+    c.open(port, null);
+    return c;
+  }
+
+  /**
+   * An API server with the controllers of its own objects (CRDs, namespaces, garbage
+   * collection) but no Deployment, ReplicaSet, scheduler or kubelet loops, as an API server
+   * without its controller manager's workload controllers: Deployments are stored and never
+   * rolled out. For benchmarks of thousands of Applications, whose pods the simulated nodes
+   * would otherwise spend the machine on.
+   */
+  public static Cluster startWithoutWorkloads(int port, String adminToken) {
+    Cluster c = new Cluster(adminToken);
+    c.workloads = false;
     c.open(port, null);
     return c;
   }
@@ -129,10 +145,12 @@ public final class Cluster implements AutoCloseable {
     run(new AdmissionPolicies.TypeChecker());
     run(new NamespaceController());
     run(new GarbageCollector());
-    run(new PodLifecycle());
-    run(new SchedulerEvents());
-    run(new ReplicaSetController());
-    run(new DeploymentController());
+    if (workloads) {
+      run(new PodLifecycle());
+      run(new SchedulerEvents());
+      run(new ReplicaSetController());
+      run(new DeploymentController());
+    }
   }
 
   /** Starts a controller on this cluster's store. */
