@@ -193,7 +193,17 @@ final class DeploymentController extends Controller {
     String newRevision = Long.toString(maxOld + 1);
     if (newRs != null) {
       ObjectNode copy = newRs.deepCopy();
-      if (setNewReplicaSetAnnotations(d, copy, newRevision, true)) {
+      boolean annotated = setNewReplicaSetAnnotations(d, copy, newRevision, true);
+      int minReady = d.path("spec").path("minReadySeconds").asInt(0);
+      boolean minReadyChanged = copy.path("spec").path("minReadySeconds").asInt(0) != minReady;
+      if (minReadyChanged) {
+        if (minReady == 0) {
+          copy.with("spec").remove("minReadySeconds");
+        } else {
+          copy.with("spec").put("minReadySeconds", minReady);
+        }
+      }
+      if (annotated || minReadyChanged) {
         copy = write("PUT", rsPath(copy), copy);
         if (copy == null) {
           return null;
@@ -207,8 +217,11 @@ final class DeploymentController extends Controller {
             "Found new replica set \"" + name(newRs) + "\""));
         needsUpdate = true;
       }
-      d = writeDeployment(d, annotation(newRs, REVISION), needsUpdate);
-      return d == null ? null : new Revisioned(d, newRs, old);
+      // The sync goes on with the Deployment as read (the real controller drops what
+      // UpdateStatus returns): a later status write in the same sync then conflicts, and
+      // the next sync (a ReplicaSet's or pod's change, or the tick) writes it.
+      return writeDeployment(d, annotation(newRs, REVISION), needsUpdate) == null ? null
+          : new Revisioned(d, newRs, old);
     }
     if (!create) {
       return new Revisioned(d, null, old);
@@ -225,8 +238,8 @@ final class DeploymentController extends Controller {
       needsUpdate = true;
     }
     created.remove("existed");
-    d = writeDeployment(d, newRevision, needsUpdate);
-    return d == null ? null : new Revisioned(d, created, old);
+    return writeDeployment(d, newRevision, needsUpdate) == null ? null
+        : new Revisioned(d, created, old);
   }
 
   private ObjectNode createReplicaSet(ObjectNode d, List<ObjectNode> old, String revision) {
@@ -279,17 +292,13 @@ final class DeploymentController extends Controller {
     return null;
   }
 
-  /** The revision onto the Deployment (a main-resource write) and its status if asked. */
+  /**
+   * The revision onto the Deployment and its status if asked, in one write to /status as the
+   * real controller's UpdateStatus (the status strategy keeps annotations).
+   */
   private ObjectNode writeDeployment(ObjectNode d, String revision, boolean status) {
     if (revision != null && !revision.isEmpty() && !revision.equals(annotation(d, REVISION))) {
-      ObjectNode copy = d.deepCopy();
-      copy.with("metadata").with("annotations").put(REVISION, revision);
-      ObjectNode written = write("PUT", path(d), copy);
-      if (written == null) {
-        return null;
-      }
-      written.set("status", d.path("status").deepCopy());
-      d = written;
+      d.with("metadata").with("annotations").put(REVISION, revision);
       status = true;
     }
     if (status) {
@@ -411,6 +420,11 @@ final class DeploymentController extends Controller {
       if (spec == 0 || spec == available) {
         continue;
       }
+      if (spec < available) {
+        // Its status still counts pods already scaled away: the real controller refuses to
+        // "clean up" upwards and tries again on the next change.
+        return cleaned > 0;
+      }
       int down = Math.min(maxScaledDown - cleaned, spec - available);
       scale(all, rs, spec - down);
       cleaned += down;
@@ -517,46 +531,92 @@ final class DeploymentController extends Controller {
     if (all == null) {
       return;
     }
-    int want = replicas(all.d);
+    scaleProportionally(all);
+    if (all.d.path("spec").path("paused").asBoolean()) {
+      cleanup(all);
+    }
+    syncStatus(all.d, all.replicaSets(), all.newRs);
+  }
+
+  /**
+   * The real controller's scale: one active (or else the latest) ReplicaSet takes the whole
+   * count; a saturated new one takes it from the old ones; otherwise what is added or taken
+   * away (against replicas + maxSurge) is shared in proportion to each active ReplicaSet's
+   * size at the last scale (its max-replicas annotation), the rest going to the first.
+   */
+  private void scaleProportionally(Revisioned all) {
+    ObjectNode d = all.d;
+    int want = replicas(d);
     List<ObjectNode> active = new ArrayList<>();
     for (ObjectNode rs : all.replicaSets()) {
       if (replicas(rs) > 0) {
         active.add(rs);
       }
     }
-    ObjectNode only = null;
-    if (active.size() == 1) {
-      only = active.get(0);
-    } else if (active.isEmpty()) {
-      only = all.newRs != null ? all.newRs
+    if (active.size() <= 1) {
+      ObjectNode only = !active.isEmpty() ? active.get(0) : all.newRs != null ? all.newRs
           : all.old.isEmpty() ? null : all.old.get(all.old.size() - 1);
-    }
-    if (only != null) {
-      if (replicas(only) != want) {
+      if (only != null && replicas(only) != want) {
         scale(all, only, want);
       }
-    } else {
-      // Several active: what is over the allowed total comes off the oldest first, what is
-      // missing goes to the newest.
-      int delta = want + maxSurge(all.d) - sumSpec(all.replicaSets());
-      if (delta > 0) {
-        ObjectNode newest = all.newRs != null ? all.newRs : active.get(active.size() - 1);
-        scale(all, newest, replicas(newest) + delta);
-      } else {
-        for (ObjectNode rs : active) {
-          if (delta >= 0) {
-            break;
-          }
-          int down = Math.min(replicas(rs), -delta);
-          scale(all, rs, replicas(rs) - down);
-          delta += down;
+      return;
+    }
+    ObjectNode newRs = all.newRs;
+    if (newRs != null && replicas(newRs) == want
+        && Integer.toString(want).equals(annotation(newRs, DESIRED))
+        && newRs.path("status").path("availableReplicas").asInt(0) == want) {
+      for (ObjectNode rs : new ArrayList<>(all.old)) {
+        if (replicas(rs) > 0) {
+          scale(all, rs, 0);
         }
       }
+      return;
     }
-    if (all.d.path("spec").path("paused").asBoolean()) {
-      cleanup(all);
+    if (isRecreate(d)) {
+      return;
     }
-    syncStatus(all.d, all.replicaSets(), all.newRs);
+    int allowed = want > 0 ? want + maxSurge(d) : 0;
+    int toAdd = allowed - sumSpec(active);
+    // Larger first; among equals the newer first when growing, the older when shrinking.
+    Comparator<JsonNode> age = BY_CREATION;
+    active.sort(Comparator.comparingInt((ObjectNode rs) -> -replicas(rs))
+        .thenComparing(toAdd > 0 ? age.reversed() : age));
+    int added = 0;
+    List<Integer> sizes = new ArrayList<>();
+    for (ObjectNode rs : active) {
+      int proportion = 0;
+      if (toAdd != 0 && toAdd != added) {
+        int fraction = fraction(rs, d);
+        int left = toAdd - added;
+        proportion = toAdd > 0 ? Math.min(fraction, left) : Math.max(fraction, left);
+      }
+      sizes.add(replicas(rs) + proportion);
+      added += proportion;
+    }
+    if (toAdd != 0) {
+      sizes.set(0, Math.max(0, sizes.get(0) + toAdd - added));
+    }
+    for (int i = 0; i < active.size(); i++) {
+      scale(all, active.get(i), sizes.get(i));
+    }
+  }
+
+  /** How many pods a ReplicaSet gains or loses in proportion, as the real helper rounds. */
+  private static int fraction(ObjectNode rs, ObjectNode d) {
+    int want = replicas(d);
+    if (want == 0) {
+      return -replicas(rs);
+    }
+    int maxNow = want + maxSurge(d);
+    long before = number(annotation(rs, MAX) == null ? "" : annotation(rs, MAX));
+    if (before == 0) {
+      before = d.path("status").path("replicas").asInt(0);
+    }
+    if (before == 0) {
+      return 0;
+    }
+    double size = (double) replicas(rs) * maxNow / before;
+    return (int) Math.round(size) - replicas(rs);
   }
 
   private boolean scale(Revisioned all, ObjectNode rs, int replicas) {
@@ -653,15 +713,17 @@ final class DeploymentController extends Controller {
     int available = 0;
     int ready = 0;
     int actual = 0;
-    Integer terminating = null;
+    // As the real helper: unknown (absent) as soon as one ReplicaSet does not report it.
+    Integer terminating = 0;
     for (ObjectNode rs : all) {
       JsonNode s = rs.path("status");
       available += s.path("availableReplicas").asInt(0);
       ready += s.path("readyReplicas").asInt(0);
       actual += s.path("replicas").asInt(0);
-      if (s.has("terminatingReplicas")) {
-        terminating = (terminating == null ? 0 : terminating)
-            + s.path("terminatingReplicas").asInt(0);
+      if (!s.has("terminatingReplicas")) {
+        terminating = null;
+      } else if (terminating != null) {
+        terminating += s.path("terminatingReplicas").asInt(0);
       }
     }
     int unavailable = Math.max(0, sumSpec(all) - available);

@@ -121,8 +121,121 @@ final class FieldManager {
    */
   ObjectNode apply(ResourceType t, ListTypes schema, ObjectNode live, ObjectNode config,
       String manager, boolean force, String subresource) {
+    if (!manager.equals(KUBECTL)) {
+      try {
+        return apply(t, schema, live, config, manager, force, subresource, false);
+      } catch (Conflicts c) {
+        throw conflict(c.conflicts);
+      }
+    }
+    // kubectl's server-side apply takes over from its client-side apply: the managers of the
+    // last-applied annotation go, and conflicts on fields the annotation shows applied with
+    // the live value are forced (the real lastAppliedManager).
+    ObjectNode merged;
+    try {
+      merged = apply(t, schema, live, config, manager, force, subresource, false);
+      dropLastAppliedManagers(merged);
+    } catch (Conflicts c) {
+      FieldSet allowed = allowedByLastApplied(t, schema, live);
+      Map<Manager, FieldSet> left = new TreeMap<>(c.conflicts.comparator());
+      c.conflicts.forEach((m, set) -> {
+        FieldSet rest = allowed == null ? set : set.difference(allowed);
+        if (!rest.isEmpty()) {
+          left.put(m, rest);
+        }
+      });
+      if (!left.isEmpty()) {
+        throw conflict(allowed == null ? c.conflicts : left);
+      }
+      merged = apply(t, schema, live, config, manager, true, subresource, true);
+    }
+    // ...and keeps the annotation up to date with what it applied (lastAppliedUpdater).
+    if (live != null && !live.path("metadata").path("annotations").path(LAST_APPLIED)
+        .asText("").isEmpty()) {
+      ObjectNode applied = config.deepCopy();
+      JsonNode annotations = applied.path("metadata").path("annotations");
+      if (annotations instanceof ObjectNode a) {
+        a.remove(LAST_APPLIED);
+        if (a.isEmpty()) {
+          Json.meta(applied).remove("annotations");
+        }
+      }
+      Json.meta(merged).with("annotations").put(LAST_APPLIED, sortedJson(applied) + "\n");
+    }
+    return merged;
+  }
+
+  private static final String KUBECTL = "kubectl";
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  private static final List<String> LAST_APPLIED_PATH = List.of("f:metadata", "f:annotations",
+      "f:" + LAST_APPLIED);
+
+  /** A conflict found, before it is told: kubectl's apply may still force it. */
+  private static final class Conflicts extends RuntimeException {
+    final TreeMap<Manager, FieldSet> conflicts;
+
+    Conflicts(TreeMap<Manager, FieldSet> conflicts) {
+      super(null, null, false, false);
+      this.conflicts = conflicts;
+    }
+  }
+
+  /** Managers other than kubectl that own the last-applied annotation are forgotten. */
+  private static void dropLastAppliedManagers(ObjectNode o) {
+    Map<Manager, Entry> managed = decode(o);
+    if (managed.values().removeIf(e -> !e.manager.name().equals(KUBECTL)
+        && e.fields.has(LAST_APPLIED_PATH))) {
+      encode(o, managed);
+    }
+  }
+
+  /**
+   * The fields the live object's last-applied annotation names with the value they still
+   * have; null when there is no usable annotation.
+   */
+  private static FieldSet allowedByLastApplied(ResourceType t, ListTypes schema,
+      ObjectNode live) {
+    String text = live == null ? ""
+        : live.path("metadata").path("annotations").path(LAST_APPLIED).asText("");
+    if (text.isEmpty()) {
+      return null;
+    }
+    ObjectNode lastApplied;
+    try {
+      lastApplied = (ObjectNode) Json.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException | ClassCastException e) {
+      return null;
+    }
+    if (!lastApplied.path("apiVersion").asText().equals(t.apiVersion())) {
+      return null;
+    }
+    Walk w = new Walk(schema);
+    ObjectNode current = live.deepCopy();
+    Json.meta(current).remove("managedFields");
+    Diff d = w.compareRoot(lastApplied, current);
+    return w.fieldsOf(lastApplied).difference(d.modified).difference(d.added)
+        .difference(d.removed);
+  }
+
+  /** JSON with object keys in order, as Go encodes a map. */
+  private static String sortedJson(JsonNode n) {
+    try {
+      return Json.MAPPER.writer().with(com.fasterxml.jackson.databind.SerializationFeature
+          .ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(Json.MAPPER.convertValue(n,
+          java.util.TreeMap.class));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ObjectNode apply(ResourceType t, ListTypes schema, ObjectNode live, ObjectNode config,
+      String manager, boolean force, String subresource, boolean dropLastAppliedManagers) {
     Walk w = new Walk(schema);
     Map<Manager, Entry> managed = decode(live);
+    if (dropLastAppliedManagers) {
+      managed.values().removeIf(e -> !e.manager.name().equals(KUBECTL)
+          && e.fields.has(LAST_APPLIED_PATH));
+    }
     ObjectNode before = live == null ? Json.object() : live.deepCopy();
     Json.meta(before).remove("managedFields");
     ObjectNode merged = (ObjectNode) w.merge(before, config, "");
@@ -140,7 +253,7 @@ final class FieldManager {
     }
     Diff d = w.compareRoot(before, merged);
     FieldSet changed = d.added.union(d.modified);
-    Map<Manager, FieldSet> conflicts = new TreeMap<>(Comparator.comparing(Manager::name)
+    TreeMap<Manager, FieldSet> conflicts = new TreeMap<>(Comparator.comparing(Manager::name)
         .thenComparing(Manager::operation).thenComparing(Manager::apiVersion)
         .thenComparing(x -> x.subresource() == null ? "" : x.subresource()));
     for (Entry e : managed.values()) {
@@ -152,7 +265,7 @@ final class FieldManager {
       }
     }
     if (!conflicts.isEmpty() && !force) {
-      throw conflict(conflicts);
+      throw new Conflicts(conflicts);
     }
     for (Entry e : managed.values()) {
       if (e != mine) {

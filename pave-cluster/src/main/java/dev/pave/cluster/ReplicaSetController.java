@@ -48,6 +48,43 @@ final class ReplicaSetController extends Controller {
     }
   }
 
+  /**
+   * ReplicaSets with minReadySeconds whose ready pods are not all available yet are looked
+   * at again, as the real controller requeues them after minReadySeconds.
+   */
+  @Override
+  void tick() {
+    for (ObjectNode rs : cluster.store().list(PREFIX).items()) {
+      JsonNode s = rs.path("status");
+      if (rs.path("spec").path("minReadySeconds").asInt(0) > 0
+          && s.path("readyReplicas").asInt(0) > s.path("availableReplicas").asInt(0)) {
+        JsonNode m = rs.path("metadata");
+        sync(PREFIX + m.path("namespace").asText() + "/" + m.path("name").asText());
+      }
+    }
+  }
+
+  /** Ready for at least minReadySeconds (by its Ready condition's transition time). */
+  static boolean isAvailable(JsonNode pod, int minReadySeconds, java.time.Instant now) {
+    if (!isReady(pod)) {
+      return false;
+    }
+    if (minReadySeconds <= 0) {
+      return true;
+    }
+    for (JsonNode c : pod.path("status").path("conditions")) {
+      if (c.path("type").asText().equals("Ready")) {
+        try {
+          return !java.time.Instant.parse(c.path("lastTransitionTime").asText())
+              .plusSeconds(minReadySeconds).isAfter(now);
+        } catch (java.time.format.DateTimeParseException e) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
   static JsonNode controllerRef(JsonNode o) {
     for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
       if (ref.path("controller").asBoolean()) {
@@ -168,13 +205,19 @@ final class ReplicaSetController extends Controller {
     JsonNode templateLabels = rs.path("spec").path("template").path("metadata").path("labels");
     int fullyLabeled = 0;
     int ready = 0;
+    int available = 0;
     int terminating = 0;
+    int minReady = rs.path("spec").path("minReadySeconds").asInt(0);
+    java.time.Instant now = java.time.Instant.now();
     for (ObjectNode p : active) {
       if (hasLabels(p.path("metadata").path("labels"), templateLabels)) {
         fullyLabeled++;
       }
       if (isReady(p)) {
         ready++;
+      }
+      if (isAvailable(p, minReady, now)) {
+        available++;
       }
     }
     for (ObjectNode p : pods) {
@@ -188,7 +231,7 @@ final class ReplicaSetController extends Controller {
     status.put("replicas", active.size());
     putIfPositive(status, "fullyLabeledReplicas", fullyLabeled);
     putIfPositive(status, "readyReplicas", ready);
-    putIfPositive(status, "availableReplicas", ready);
+    putIfPositive(status, "availableReplicas", available);
     status.put("terminatingReplicas", terminating);
     status.put("observedGeneration", rs.path("metadata").path("generation").asLong(1));
     JsonNode old = rs.path("status");

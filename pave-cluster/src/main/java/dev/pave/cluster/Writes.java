@@ -188,6 +188,16 @@ final class Writes {
       } else {
         updated.remove("status");
       }
+      // The Deployment status strategy resets only spec and labels: the deployment
+      // controller writes its revision annotation together with the status.
+      if (t.type().group().equals("apps") && t.type().kind().equals("Deployment")) {
+        JsonNode annotations = o.path("metadata").path("annotations");
+        if (annotations.isObject() && !annotations.isEmpty()) {
+          Json.meta(updated).set("annotations", annotations);
+        } else {
+          Json.meta(updated).remove("annotations");
+        }
+      }
       return updated;
     }
     updated = o;

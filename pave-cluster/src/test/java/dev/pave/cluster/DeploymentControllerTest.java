@@ -230,6 +230,43 @@ class DeploymentControllerTest {
   }
 
   @Test
+  void aRolloutWhosePodsNeverBecomeReadyStopsAtTheSurgeAndScalesInProportion() {
+    api.post(DEPLOYS, deployment("web-s", 3, "\"testbed/runs-pods\":\"true\"", null));
+    awaitDeployment("web-s", 5000, x -> x.path("status").path("availableReplicas").asInt() == 3);
+    JsonNode original = replicaSets("web-s").get(0);
+    api.call("PATCH", DEPLOYS + "/web-s", "{\"spec\":{\"template\":{\"spec\":{\"containers\":"
+        + "[{\"name\":\"web\",\"image\":\"nginx:1.27" + PodLifecycle.NEVER_READY + "\"}]}}}}",
+        MERGE);
+    // maxSurge 25% of 3 rounds up to 1, maxUnavailable rounds down to 0: one new pod, and no
+    // old pod goes while it is not available.
+    awaitDeployment("web-s", 5000, x -> x.path("status").path("updatedReplicas").asInt() == 1
+        && x.path("status").path("replicas").asInt() == 4);
+    ControllerCalls.await(1500, () -> null, x -> false);
+    JsonNode d = api.get(DEPLOYS + "/web-s");
+    assertThat(d.path("status").path("updatedReplicas").asInt()).isEqualTo(1);
+    assertThat(d.path("status").path("availableReplicas").asInt()).isEqualTo(3);
+    assertThat(d.path("status").path("unavailableReplicas").asInt()).isEqualTo(1);
+
+    // Scaled to 6 mid-rollout: 8 allowed (maxSurge 2), the 4 more shared 3:1 as the sizes
+    // were (old 6, new 2); then the rollout goes on as far as maxUnavailable 1 lets it: one
+    // available old pod goes and a new one comes (old 5, new 3), and there it stays.
+    api.call("PATCH", DEPLOYS + "/web-s", "{\"spec\":{\"replicas\":6}}", MERGE);
+    String uid = original.path("metadata").path("uid").asText();
+    String sizes = ControllerCalls.await(5000, () -> {
+      int[] n = new int[2];
+      for (JsonNode rs : replicaSets("web-s")) {
+        n[rs.path("metadata").path("uid").asText().equals(uid) ? 0 : 1] +=
+            rs.path("spec").path("replicas").asInt();
+      }
+      return "old " + n[0] + ";new " + n[1] + ";";
+    }, x -> x.equals("old 5;new 3;"));
+    assertThat(sizes).isEqualTo("old 5;new 3;");
+    d = awaitDeployment("web-s", 5000, x -> x.path("status").path("replicas").asInt() == 8);
+    assertThat(d.path("status").path("availableReplicas").asInt()).isEqualTo(5);
+    assertThat(condition(d, "Available")).startsWith("True");
+  }
+
+  @Test
   void aPausedDeploymentRollsOutNothingUntilResumed() throws Exception {
     api.post(DEPLOYS, deployment("web-p", 1, "\"testbed/runs-pods\":\"true\"", null));
     awaitDeployment("web-p", 5000,

@@ -121,6 +121,9 @@ final class Scenarios {
         }
         waitFor(() -> List.of("fg", "bg", "orph").stream().allMatch(d -> ready(c, ns, d, 2)));
       }
+      // the recorder's read came after the deployment controller had synced the deleting
+      // Deployment's status (observedGeneration 2)
+      case "2" -> waitFor(() -> observed(c, ns, "fg", 2), 5_000);
       case "12" -> configMap(c, ns, "owner", "");
       case "15" -> {
         ObjectNode w = Json.object();
@@ -213,8 +216,18 @@ final class Scenarios {
       case "writes.json#38" -> configMap(c, "tx-main", "dry-del", "", "a", "b");
       case "writes.json#42" -> configMap(c, "tx-main", "del-pre", "", "a", "b");
       // the recorder read these once the deployment controller had caught up
-      case "subresources.json#26", "subresources.json#33", "subresources.json#41" ->
-          waitFor(() -> caughtUp(c, "tx-subres", "web"), 10_000);
+      // read once the controller had counted the pods of the old (3) and new (1) ReplicaSets
+      case "subresources.json#41" -> waitFor(() -> caughtUp(c, "tx-subres", "web")
+          && c.store().get("apps/deployments/tx-subres/web").path("status").path("replicas")
+              .asInt() == 4, 10_000);
+      // the recorder scaled once the controller had counted the new ReplicaSet's pod (3 + 1)
+      case "subresources.json#33" -> waitFor(() -> caughtUp(c, "tx-subres", "web")
+          && c.store().get("apps/deployments/tx-subres/web").path("status").path("replicas")
+              .asInt() == 4, 10_000);
+      // the recorder read it once the controller had counted the ReplicaSet's pods
+      case "subresources.json#26" -> waitFor(() -> caughtUp(c, "tx-subres", "web")
+          && c.store().get("apps/deployments/tx-subres/web").path("status").path("replicas")
+              .asInt() == 2, 10_000);
       case "subresources.json#28" -> waitFor(() -> caughtUp(c, "tx-subres", "web")
           && c.store().get("apps/deployments/tx-subres/web").path("status").path("replicas")
               .asInt() != 42, 10_000);
@@ -226,7 +239,16 @@ final class Scenarios {
       }
       // what the service account's token lists
       case "auth.json#9" -> configMap(c, "tx-auth", "visible", "", "a", "1");
-      case "subresources.json#29" -> waitFor(() -> observed(c, "tx-subres", "web", 2), 10_000);
+      // read once the controller had observed generation 2 and counted the third pod
+      case "subresources.json#29" -> waitFor(() -> observed(c, "tx-subres", "web", 2)
+          && c.store().get("apps/deployments/tx-subres/web").path("status").path("replicas")
+              .asInt() == 3, 10_000);
+      // the scale to 1 came once the controller had scaled the ReplicaSets for 4 replicas:
+      // the recorded end state (old ReplicaSet 3, new 1) is what proportional scaling from
+      // there gives, not what it gives from 3
+      case "subresources.json#35" -> waitFor(() -> c.store().list("apps/replicasets/tx-subres/")
+          .items().stream().anyMatch(rs -> "4".equals(rs.path("metadata").path("annotations")
+              .path("deployment.kubernetes.io/desired-replicas").asText(null))), 5_000);
       case "patches.json#0" -> {
         ObjectNode mp = Json.object();
         mp.put("apiVersion", "v1");
