@@ -45,14 +45,19 @@ final class BenchApi implements AutoCloseable {
   }
 
   BenchApi define(CustomResourceDefinition crd) {
+    define(client, crd);
+    return this;
+  }
+
+  /** Creates a CustomResourceDefinition through {@code client}; waits until it is served. */
+  static void define(KubernetesClient client, CustomResourceDefinition crd) {
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata()
         .getName()).waitUntilCondition(c -> c != null && c.getStatus() != null
             && c.getStatus().getConditions() != null
             && c.getStatus().getConditions().stream().anyMatch(k ->
                 "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-        10, TimeUnit.SECONDS);
-    return this;
+        30, TimeUnit.SECONDS);
   }
 
   @Override

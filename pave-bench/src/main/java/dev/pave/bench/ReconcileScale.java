@@ -165,15 +165,8 @@ public final class ReconcileScale {
   }
 
   static void define(KubernetesClient client, Map<String, Object> definition) {
-    CustomResourceDefinition crd = client.getKubernetesSerialization().convertValue(definition,
-        CustomResourceDefinition.class);
-    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata()
-        .getName()).waitUntilCondition(c -> c != null && c.getStatus() != null
-            && c.getStatus().getConditions() != null
-            && c.getStatus().getConditions().stream().anyMatch(k ->
-                "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-        30, TimeUnit.SECONDS);
+    BenchApi.define(client, client.getKubernetesSerialization().convertValue(definition,
+        CustomResourceDefinition.class));
   }
 
   static long converged(KubernetesClient client) {
