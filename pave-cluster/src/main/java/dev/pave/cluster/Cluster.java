@@ -78,8 +78,12 @@ public final class Cluster implements AutoCloseable {
    */
   public static Cluster startTls(int port, String adminToken) {
     Cluster c = new Cluster(adminToken);
-    c.clients = ClientCa.create();
-    c.open(port, ServingCertificate.create(c.clients));
+    // keytool starts a JVM per step: the two certificates are made side by side
+    java.util.concurrent.CompletableFuture<ClientCa> clients =
+        java.util.concurrent.CompletableFuture.supplyAsync(ClientCa::create);
+    ServingCertificate serving = ServingCertificate.create(clients::join);
+    c.clients = clients.join();
+    c.open(port, serving);
     return c;
   }
 

@@ -28,11 +28,15 @@ final class ServingCertificate {
   }
 
   static ServingCertificate create() {
-    return create(null);
+    return create(() -> null);
   }
 
-  /** A serving certificate whose server verifies client certificates against {@code clients}. */
-  static ServingCertificate create(ClientCa clients) {
+  /**
+   * A serving certificate whose server verifies client certificates against the authority
+   * {@code clients} supplies (asked for only once this certificate is made, so that both can
+   * be made at the same time).
+   */
+  static ServingCertificate create(java.util.function.Supplier<ClientCa> clients) {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("pave-api-tls");
@@ -54,9 +58,10 @@ final class ServingCertificate {
           KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, secret);
       SSLContext ctx = SSLContext.getInstance("TLS");
+      ClientCa ca = clients.get();
       // client certificates are asked for, not required: tokens and anonymous requests
       // come without one, as to kube-apiserver
-      ctx.init(kmf.getKeyManagers(), clients == null ? null : clients.trustManagers(), null);
+      ctx.init(kmf.getKeyManagers(), ca == null ? null : ca.trustManagers(), null);
       return new ServingCertificate(ctx, pem.strip() + "\n");
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot make a serving certificate for the embedded "
