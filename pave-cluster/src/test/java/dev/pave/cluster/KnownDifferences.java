@@ -77,6 +77,13 @@ final class KnownDifferences {
       new Known("deletion.json", 20, "missing-owner-collected", true,
           "timing: the dependent of a missing owner is collected ~50 ms after its create, the "
           + "real one within ~4 ms"),
+      new Known("deletion.json", 22, "cross-namespace-owner-outcome", true,
+          "timing: the garbage collector may delete the child of a cross-namespace owner "
+          + "before the first poll; the real one did so after ~108 ms"),
+      new Known("deletion.json", 34, "blockOwnerDeletion-timeline", true,
+          "timing: the garbage collector may act on the owner's foreground deletion ~60 ms "
+          + "after it (the non-blocking dependent deleted, the blocking one given a "
+          + "deletionTimestamp); the real one within 10-15 ms"),
       new Known("deletion.json", 36, "blockOwnerDeletion-release", true,
           "timing: the owner goes ~114 ms after the blocking dependent's finalizer is removed"),
       new Known("deployments.json", 1, "a-status-timeline", false,
