@@ -120,6 +120,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     deploymentSource = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(Deployment.class, ApplicationResource.class)
         .withWatchAllNamespaces()
+        .withItemStore(new LeanStore<>())
         .withLabelSelector(MANAGED)
         .withOnAddFilter(d -> false) // Pave created it; the reconcile that did knows.
         // Rollout progress shows in the status; anyone's edit shows in what Pave owns.
@@ -157,6 +158,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
         new InformerEventSource<>(InformerEventSourceConfiguration
             .from(ApplicationResource.class, ApplicationResource.class)
             .withName("pins")
+            .withItemStore(new LeanStore<>())
             .withOnAddFilter(a -> false)
             .withOnUpdateFilter((now, before) -> !Objects.equals(pinOf(now), pinOf(before))
                 || !Objects.equals(environmentOf(now), environmentOf(before)))
@@ -176,6 +178,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
         .from(kind, ApplicationResource.class)
         .withName("owned-" + kind.getSimpleName())
         .withWatchAllNamespaces()
+        .withItemStore(new LeanStore<>())
         .withLabelSelector(MANAGED)
         .withOnAddFilter(o -> false)
         .withOnUpdateFilter(OwnedChanges::changed)
