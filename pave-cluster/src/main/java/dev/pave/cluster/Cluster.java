@@ -26,6 +26,16 @@ import java.util.concurrent.Executors;
  * it unchanged.
  */
 public final class Cluster implements AutoCloseable {
+  static {
+    // The JDK's HTTP server writes a response's head and body apart; with Nagle's algorithm
+    // on, the body waits for the client's delayed ACK, about 40 ms on every request. A real
+    // API server (Go's net/http) sets TCP_NODELAY; so must this one, or latencies are the
+    // loopback's and not the API's. Read once, when the JDK's server first starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final Store store = new Store();
   private final ResourceTypes types = new ResourceTypes();
   private final Strategies strategies = new Strategies();
