@@ -54,7 +54,11 @@ final class FieldManager {
     }
   }
 
-  /** The server's order of entries: Apply before Update, then oldest first, then by name. */
+  /**
+   * The server's order of entries (sortEncodedManagedFields): Apply before Update, then oldest
+   * first, then by name. Times are whole seconds, so entries stamped within one second sort by
+   * name, and the order after a write depends on whether earlier writes fell in its second.
+   */
   private static final Comparator<Entry> ORDER = Comparator
       .comparing((Entry e) -> e.manager.operation())
       .thenComparing(e -> e.time == null ? "" : e.time)
