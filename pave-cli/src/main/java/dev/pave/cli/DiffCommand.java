@@ -69,6 +69,7 @@ final class DiffCommand implements Callable<Integer> {
     int changed = 0;
     try (KubernetesClient client = cluster.client()) {
       var env = environment(ws, client);
+      var discovery = dev.pave.control.ApiDiscovery.of(client);
       for (var doc : ws.applications) {
         // The operator records the owning Application on every object; so does the merge here,
         // or every object would seem to lose those marks.
@@ -76,9 +77,25 @@ final class DiffCommand implements Callable<Integer> {
             .inNamespace(namespace).withName(doc.value().name()).get();
         Owner owner = existing == null ? null : Owner.of(existing);
         for (HasMetadata o : Renderer.render(doc.value(), env)) {
-          HasMetadata live = client.resource(o).get();
           String name = o.getKind() + "/" + (o.getMetadata().getNamespace() == null ? ""
               : o.getMetadata().getNamespace() + "/") + o.getMetadata().getName();
+          HasMetadata live;
+          if (o instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource) {
+            // A kind from another project's CRD: compared only where the cluster serves it,
+            // as the operator applies it only there.
+            if (!discovery.served(o.getApiVersion(), o.getKind())) {
+              spec.commandLine().getErr().println(name + ": not compared, the cluster does not"
+                  + " serve " + o.getApiVersion() + " (the operator skips it too)");
+              continue;
+            }
+            var ns = client.genericKubernetesResources(o.getApiVersion(), o.getKind());
+            live = o.getMetadata().getNamespace() == null
+                ? ns.withName(o.getMetadata().getName()).get()
+                : ns.inNamespace(o.getMetadata().getNamespace())
+                    .withName(o.getMetadata().getName()).get();
+          } else {
+            live = client.resource(o).get();
+          }
           Map<String, Object> desired = owner == null ? Manifests.toMap(o)
               : owner.stamp(Manifests.toMap(o));
           String before = live == null ? "" : Manifests.yamlOf(clean(Manifests.toMap(live)));

@@ -134,10 +134,11 @@ class ClusterCommandsTest {
   @Test
   void aRollbackWhoseApplyFailsFailsAndLeavesNoPin() {
     // Another Application has taken the Deployment: Pave may not write it back.
-    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").edit(d -> {
-      d.getMetadata().getLabels().put(Owner.UID_LABEL, "someone-else");
-      return d;
-    });
+    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"metadata\":{\"labels\":{\"" + Owner.UID_LABEL
+        + "\":\"someone-else\"}}}");
     Cli r = Cli.run("rollback", "checkout", "-e", "dev", "--kubeconfig", kubeconfig.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("error: Deployment/checkout: Deployment/checkout belongs to");

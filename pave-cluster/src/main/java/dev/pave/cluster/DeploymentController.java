@@ -71,12 +71,18 @@ final class DeploymentController extends Controller {
     }
   }
 
-  /** Deployments still progressing are looked at again, as the real one requeues them. */
+  /**
+   * Deployments still progressing are looked at again, as the real one requeues them; so is
+   * one whose newest generation no sync has recorded yet (its status write lost a conflict),
+   * as the real one requeues a sync that failed.
+   */
   @Override
   void tick() {
     for (ObjectNode d : cluster.store().list(PREFIX).items()) {
       JsonNode c = condition(d.path("status"), "Progressing");
-      if (c != null && c.path("status").asText().equals("True")
+      boolean unobserved = d.path("status").path("observedGeneration").asLong(0)
+          < d.path("metadata").path("generation").asLong(0);
+      if (unobserved || c != null && c.path("status").asText().equals("True")
           && !c.path("reason").asText().equals("NewReplicaSetAvailable")) {
         sync(PREFIX + d.path("metadata").path("namespace").asText() + "/"
             + d.path("metadata").path("name").asText());

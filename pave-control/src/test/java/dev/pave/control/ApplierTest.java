@@ -109,11 +109,9 @@ class ApplierTest {
   @Test
   void aChangedSpecUpdatesOnlyWhatChangedAndKeepsWhatOthersWrote() {
     applier.apply("checkout-dev", render("port: 8080"));
-    client.apps().deployments().inNamespace("checkout-dev").withName("checkout")
-        .edit(d -> {
-          d.getMetadata().getAnnotations().put("example.com/reviewed-by", "ana");
-          return d;
-        });
+    client.apps().deployments().inNamespace("checkout-dev").withName("checkout").patch(
+        PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"example.com/reviewed-by\":\"ana\"}}}");
     List<Applier.Result> results = applier.apply("checkout-dev",
         render("port: 8080\nenv: {LOG_LEVEL: debug}"));
     assertThat(results).filteredOn(r -> r.kind().equals("Deployment"))
