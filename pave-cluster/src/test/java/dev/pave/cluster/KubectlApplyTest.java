@@ -2,12 +2,8 @@ package dev.pave.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,28 +29,17 @@ class KubectlApplyTest {
           data: {a: "1", b: "2"}
           """;
       assertThat(kubectl(kubeconfig, first, "apply", "-f", "-").out()).contains("created");
-      Run again = kubectl(kubeconfig, first.replace("a: \"1\", b: \"2\"", "a: \"3\""),
+      KubectlTest.Run again = kubectl(kubeconfig, first.replace("a: \"1\", b: \"2\"", "a: \"3\""),
           "apply", "-f", "-");
       assertThat(again.out()).as(again.out()).contains("configured");
-      Run get = kubectl(kubeconfig, null, "-n", "demo", "get", "configmap", "settings", "-o",
+      KubectlTest.Run get = kubectl(kubeconfig, null, "-n", "demo", "get", "configmap", "settings", "-o",
           "jsonpath={.data}");
       assertThat(get.out()).isEqualTo("{\"a\":\"3\"}");
     }
   }
 
-  record Run(int code, String out) {}
-
-  private static Run kubectl(Path kubeconfig, String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
-        kubeconfig.toString(), "--request-timeout=20s"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (stdin != null) {
-      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out);
+  private static KubectlTest.Run kubectl(Path kubeconfig, String stdin, String... args)
+      throws Exception {
+    return KubectlTest.kubectlWith(kubeconfig, stdin, args);
   }
 }

@@ -38,6 +38,11 @@ class KubectlTest {
   record Run(int code, String out) {}
 
   static Run kubectl(String stdin, String... args) throws Exception {
+    return kubectlWith(kubeconfig, stdin, args);
+  }
+
+  /** kubectl as a user runs it, with {@code kubeconfig}, fed {@code stdin} when not null. */
+  static Run kubectlWith(Path kubeconfig, String stdin, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
         kubeconfig.toString(), "--request-timeout=20s"));
     command.addAll(List.of(args));
