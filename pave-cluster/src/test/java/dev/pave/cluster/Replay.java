@@ -178,7 +178,12 @@ final class Replay {
     byte[] body = null;
     JsonNode b = req.get("body");
     if (b != null && !b.isNull()) {
-      JsonNode filled = fillBody(e, b.deepCopy(), path);
+      // A body the client built from what it read names this cluster's generated names
+      // (a status it read back and PUTs names the ReplicaSet by its hash), as the recorder's
+      // named the real server's.
+      JsonNode sent = names.isEmpty() || !b.isContainerNode() ? b.deepCopy()
+          : Json.parse(translate(b.toString()).getBytes(StandardCharsets.UTF_8));
+      JsonNode filled = fillBody(e, sent, path);
       body = filled.isTextual() ? filled.asText().getBytes(StandardCharsets.UTF_8)
           : withDuplicate(filled, duplicateField(e.json().path("response")));
     }
