@@ -41,7 +41,9 @@ import java.util.Map;
  * its environment changes, when its Deployment's rollout or spec changes (so drift is found as
  * it happens), and at the latest after the recheck interval.
  */
-@ControllerConfiguration(name = "applications")
+@ControllerConfiguration(name = "applications", generationAwareEventProcessing = false,
+    informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(
+        onUpdateFilter = ApplicationChanges.class, itemStore = LeanStore.class))
 @GradualRetry(maxAttempts = 20, initialInterval = 1_000, intervalMultiplier = 2.0,
     maxInterval = 300_000)
 @RateLimited(maxReconciliations = 10, within = 10, unit = java.util.concurrent.TimeUnit.SECONDS)
@@ -66,7 +68,6 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
   private OperatorMetrics metrics = new OperatorMetrics();
   private InformerEventSource<EnvironmentResource, ApplicationResource> environmentSource;
   private InformerEventSource<Deployment, ApplicationResource> deploymentSource;
-  private InformerEventSource<ApplicationResource, ApplicationResource> pinSource;
 
   /** Records into the given metrics (those the health server exposes). */
   public ApplicationReconciler withMetrics(OperatorMetrics metrics) {
@@ -151,21 +152,6 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       return source == null ? null
           : source.get(new ResourceID(name, namespace)).orElse(null);
     });
-    // A rollback through the API is an annotation, a change of environment a label: no new
-    // generation, so the controller's own informer would not pass them on. This one passes on
-    // exactly the changes of the pin and of the environment.
-    InformerEventSource<ApplicationResource, ApplicationResource> pins =
-        new InformerEventSource<>(InformerEventSourceConfiguration
-            .from(ApplicationResource.class, ApplicationResource.class)
-            .withName("pins")
-            .withItemStore(new LeanStore<>())
-            .withOnAddFilter(a -> false)
-            .withOnUpdateFilter((now, before) -> !Objects.equals(pinOf(now), pinOf(before))
-                || !Objects.equals(environmentOf(now), environmentOf(before)))
-            .withSecondaryToPrimaryMapper(a -> Set.of(ResourceID.fromResource(a)))
-            .build(), context);
-    pinSource = pins;
-    sources.add(pins);
     return sources;
   }
 
@@ -199,12 +185,6 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     return o.getMetadata().getLabels() == null ? Set.of()
         : ids(context.getPrimaryCache().byIndex(BY_INSTANCE, o.getMetadata().getLabels()
             .getOrDefault(dev.pave.identity.Identity.INSTANCE, "")));
-  }
-
-  private static List<String> pinOf(ApplicationResource a) {
-    Map<String, String> m = a.getMetadata().getAnnotations();
-    return m == null ? List.of() : java.util.Arrays.asList(m.get(PINNED_REVISION),
-        m.get(PINNED_GENERATION));
   }
 
   private static Set<ResourceID> ids(List<ApplicationResource> apps) {
@@ -259,30 +239,8 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
     }
   }
 
-  /**
-   * The newer of the controller's copy and the pin watch's copy: the pin watch passes on an
-   * annotation change that the controller's own cache may not have received yet, and acting
-   * on the older copy would miss the pin until the next resync.
-   */
-  private ApplicationResource freshest(ApplicationResource resource) {
-    if (pinSource == null) {
-      return resource;
-    }
-    return pinSource.get(ResourceID.fromResource(resource))
-        .filter(p -> version(p) > version(resource)).orElse(resource);
-  }
-
-  private static long version(ApplicationResource a) {
-    try {
-      return Long.parseLong(a.getMetadata().getResourceVersion());
-    } catch (NumberFormatException | NullPointerException e) {
-      return -1; // Opaque to clients in general; then the controller's copy is used.
-    }
-  }
-
-  private UpdateControl<ApplicationResource> reconcileOnce(ApplicationResource cached,
+  private UpdateControl<ApplicationResource> reconcileOnce(ApplicationResource resource,
       Context<ApplicationResource> context) {
-    ApplicationResource resource = freshest(cached);
     String name = resource.getMetadata().getName();
     Map<String, String> annotations = resource.getMetadata().getAnnotations() == null
         ? Map.of() : resource.getMetadata().getAnnotations();

@@ -285,8 +285,38 @@ public final class Applier {
       return false;
     }
     Map<String, Object> liveMap = Manifests.toMap(cached);
+    String record = annotation(desired, LAST_APPLIED);
+    String recorded = annotation(liveMap, LAST_APPLIED);
+    if (record == null || recorded == null) {
+      return false;
+    }
+    if (LastApplied.isDigest(recorded)) {
+      // The cache keeps the record as its digest: the same digest is the same record.
+      if (!recorded.equals(LastApplied.digest(record))) {
+        return false;
+      }
+      setAnnotation(liveMap, LAST_APPLIED, record);
+    }
     Map<String, Object> last = lastApplied(liveMap);
     return last != null && Drift.sameValue(ThreeWayMerge.merge(last, desired, liveMap), liveMap);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String annotation(Map<String, Object> o, String key) {
+    Object meta = o.get("metadata");
+    Object annotations = meta instanceof Map<?, ?> m ? m.get("annotations") : null;
+    Object value = annotations instanceof Map<?, ?> a ? a.get(key) : null;
+    return value instanceof String v ? v : null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void setAnnotation(Map<String, Object> o, String key, String value) {
+    Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) o.get("metadata"));
+    Map<String, Object> annotations =
+        new LinkedHashMap<>((Map<String, Object>) meta.get("annotations"));
+    annotations.put(key, value);
+    meta.put("annotations", annotations);
+    o.put("metadata", meta);
   }
 
   private List<Result> pruneOne(Owner owner, String instance, Ref r) {

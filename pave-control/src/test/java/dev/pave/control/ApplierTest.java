@@ -390,6 +390,61 @@ class ApplierTest {
     assertThat(asked.get()).isEqualTo(1);
   }
 
+  /** A cache as the operator's informers keep one: each live object through a LeanStore. */
+  Applier.Cache leanCacheOfLiveObjects(List<HasMetadata> rendered) {
+    Map<String, HasMetadata> byKey = new java.util.HashMap<>();
+    for (HasMetadata o : rendered) {
+      HasMetadata live = client.resource(o).get();
+      LeanStore<HasMetadata> store = new LeanStore<>();
+      store.put("k", live);
+      byKey.put(o.getKind() + "/" + o.getMetadata().getName(), store.get("k"));
+    }
+    return (kind, namespace, name) -> byKey.get(kind + "/" + name);
+  }
+
+  @Test
+  void aCacheThatKeepsTheRecordAsItsDigestAnswersAnUnchangedApplyWithoutARequest() {
+    List<HasMetadata> rendered = render("port: 8080");
+    applier.apply("checkout-dev", rendered);
+    Applier.Cache cache = leanCacheOfLiveObjects(rendered);
+    String cached = cache.get("Deployment", "checkout-dev", "checkout").getMetadata()
+        .getAnnotations().get(Applier.LAST_APPLIED);
+    assertThat(cached).startsWith("sha256:").hasSizeLessThan(60);
+    assertThat(cache.get("Deployment", "checkout-dev", "checkout").getMetadata()
+        .getManagedFields()).isNull();
+
+    java.util.concurrent.atomic.AtomicInteger requests =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.fabric8.kubernetes.client.http.Interceptor count = new io.fabric8.kubernetes.client.http
+        .Interceptor() {
+      @Override
+      public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+          io.fabric8.kubernetes.client.http.HttpRequest request, RequestTags tags) {
+        requests.incrementAndGet();
+      }
+    };
+    try (KubernetesClient counted = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(client.getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", count)).build()) {
+      Applier a = new Applier(counted);
+      a.readFrom(cache);
+      List<Applier.Ref> before = rendered.stream().map(o -> new Applier.Ref(o.getKind(),
+          o.getMetadata().getNamespace(), o.getMetadata().getName())).toList();
+      assertThat(actions(a.apply("checkout-dev", render("port: 8080"), before)))
+          .containsOnly(Applier.Action.UNCHANGED);
+      assertThat(requests.get()).isZero();
+
+      // A different spec has a different digest: the object is read, merged and written.
+      assertThat(actions(a.apply("checkout-dev", render("port: 9090"), before)))
+          .contains(Applier.Action.UPDATED);
+      assertThat(requests.get()).isPositive();
+    }
+    assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+        .anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(9090));
+    assertThat(deployment().getMetadata().getAnnotations().get(Applier.LAST_APPLIED))
+        .startsWith("{");
+  }
+
   @Test
   void statusTextIsOneShortLineWithoutObjectDumps() {
     String dump = "Could not find a registered handler for item: [GenericKubernetesResource("
