@@ -2,6 +2,7 @@ package dev.pave.signals.schema;
 
 import dev.pave.signals.Origin;
 import dev.pave.signals.Signal;
+import dev.pave.signals.Status;
 import dev.pave.signals.enrich.Enrichment;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class Cef {
     StringBuilder b = new StringBuilder("CEF:0|Pave|pave-signals|");
     b.append(header(productVersion)).append('|').append(header(signature)).append('|')
         .append(header(s.summary().isEmpty() ? s.title() : s.summary())).append('|')
-        .append(s.severity().cef()).append('|');
+        .append(severity(n)).append('|');
     Map<String, String> ext = new LinkedHashMap<>();
     ext.put("rt", String.valueOf(s.time().toEpochMilli()));
     if (s.origin() instanceof Origin.Alert a) {
@@ -74,15 +75,55 @@ public final class Cef {
     }
   }
 
-  /** Header fields: backslash and pipe escaped; line breaks would end the record, so spaces. */
-  public static String header(String v) {
-    return v.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", " ").replace('\n', ' ')
-        .replace('\r', ' ');
+  /** CEF Severity 0 for a resolution (act=resolved): the problem is over, whatever it was. */
+  public static int severity(Notice n) {
+    return n.signal().signal().status() == Status.RESOLVED ? 0 : n.signal().signal().severity()
+        .cef();
   }
 
-  /** Extension values: backslash, equals sign and line breaks escaped. */
+  /**
+   * Header fields: backslash and pipe escaped. CEF allows no line break in the header, so line
+   * breaks (CR, LF, NEL U+0085, U+2028, U+2029) and other control characters become spaces.
+   */
+  public static String header(String v) {
+    StringBuilder b = new StringBuilder(v.length() + 8);
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '\\' || c == '|') {
+        b.append('\\').append(c);
+      } else if (c == '\r' && i + 1 < v.length() && v.charAt(i + 1) == '\n') {
+        b.append(' ');
+        i++;
+      } else {
+        b.append(Syslog.control(c) ? ' ' : c);
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * Extension values: backslash and equals sign escaped; line breaks are CEF's {@code \n}
+   * (CR LF, LF, NEL U+0085, U+2028 and U+2029; a lone CR {@code \r}), the only control
+   * escapes CEF defines, so other control characters (tab, ESC, DEL, C1) become spaces.
+   */
   public static String extension(String v) {
-    return v.replace("\\", "\\\\").replace("=", "\\=").replace("\r\n", "\\n")
-        .replace("\n", "\\n").replace("\r", "\\r");
+    StringBuilder b = new StringBuilder(v.length() + 8);
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      switch (c) {
+        case '\\', '=' -> b.append('\\').append(c);
+        case '\n', '\u0085', '\u2028', '\u2029' -> b.append("\\n");
+        case '\r' -> {
+          if (i + 1 < v.length() && v.charAt(i + 1) == '\n') {
+            i++;
+            b.append("\\n");
+          } else {
+            b.append("\\r");
+          }
+        }
+        default -> b.append(Syslog.control(c) ? ' ' : c);
+      }
+    }
+    return b.toString();
   }
 }
