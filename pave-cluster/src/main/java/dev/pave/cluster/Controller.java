@@ -35,6 +35,14 @@ abstract class Controller {
     return 500;
   }
 
+  /**
+   * Whether {@link #tick()} has anything waiting on time; a controller with nothing waiting
+   * sleeps until the next change instead of waking every tick.
+   */
+  boolean hasTimedWork() {
+    return true;
+  }
+
   void start(Cluster c) {
     cluster = c;
     running = true;
@@ -56,8 +64,14 @@ abstract class Controller {
     long nextTick = System.currentTimeMillis() + tickMillis();
     while (running) {
       try {
-        Store.Event e = queue.poll(Math.max(1, nextTick - System.currentTimeMillis()),
-            TimeUnit.MILLISECONDS);
+        Store.Event e;
+        if (hasTimedWork()) {
+          e = queue.poll(Math.max(1, nextTick - System.currentTimeMillis()),
+              TimeUnit.MILLISECONDS);
+        } else {
+          e = queue.take();
+          nextTick = System.currentTimeMillis() + tickMillis();
+        }
         if (e != null) {
           handle(e);
         }

@@ -102,6 +102,13 @@ final class Deletion {
     ObjectNode meta = Json.meta(updated);
     boolean wasDeleting = meta.hasNonNull("deletionTimestamp");
     boolean finalizersChanged = setGcFinalizers(meta, propagation);
+    if (isCrd(t.type()) && !wasDeleting
+        && !finalizers(meta).contains(CrdController.CLEANUP)) {
+      // The apiextensions registry adds its cleanup finalizer on the first DELETE (not at
+      // create): the CRD stays while the finalizer controller deletes its objects.
+      JsonNode f = meta.get("finalizers");
+      (f instanceof ArrayNode a ? a : meta.putArray("finalizers")).add(CrdController.CLEANUP);
+    }
     boolean pod = isPod(t.type());
     // Pods are the one kind deleted gracefully: graceful() marks them (or shortens the wait).
     boolean graceful = pod && graceful(updated, meta, o.gracePeriod());
@@ -117,7 +124,7 @@ final class Deletion {
       return pod ? Response.json(200, updated, null) : Response.json(200, success(t, old), null);
     }
     if (!pod && !wasDeleting) {
-      if (t.type().kind().equals("CustomResourceDefinition")) {
+      if (isCrd(t.type())) {
         // The apiextensions registry marks a CRD without a generation bump and says why it
         // stays: its objects are deleted first.
         meta.put("deletionTimestamp", Json.now());
@@ -369,6 +376,11 @@ final class Deletion {
     d.put("kind", t.type().plural());
     d.put("uid", old.path("metadata").path("uid").asText());
     return s;
+  }
+
+  static boolean isCrd(ResourceType t) {
+    return t.group().equals("apiextensions.k8s.io")
+        && t.plural().equals("customresourcedefinitions");
   }
 
   static boolean isPod(ResourceType t) {

@@ -49,6 +49,15 @@ final class GarbageCollector extends Controller {
     return 20;
   }
 
+  /**
+   * Only retries, owners waiting on their dependents and owners about to lose their finalizer
+   * need the tick; everything else is done on the change that calls for it.
+   */
+  @Override
+  boolean hasTimedWork() {
+    return !retry.isEmpty() || !deletingOwners.isEmpty() || !notBefore.isEmpty();
+  }
+
   @Override
   void initial() {
     List<String> withOwners = new ArrayList<>();

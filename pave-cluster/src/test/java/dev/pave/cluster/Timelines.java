@@ -14,8 +14,9 @@ import java.util.function.Supplier;
 /**
  * Replays a recorded timeline ({@code method: "POLL"}) for real: the action it follows is the
  * entry replayed just before (a DELETE, a create, a finalizer removed by a scenario), so this
- * polls the embedded API every 50 ms, as the recorder polled the real one every ~100 ms, and
- * compares the sequence of distinct states each probe went through with the recorded one.
+ * polls the embedded API every 50 ms, as the recorder polled the real one every ~100 ms (the
+ * first time at the recorded first offset, as the recorder did), and compares the sequence of
+ * distinct states each probe went through with the recorded one.
  *
  * <p>Milliseconds are not compared, only order and content: every recorded state must be seen,
  * in the recorded order, with nothing in between that the real server never showed; and the
@@ -51,7 +52,19 @@ final class Timelines {
       seen.put(p.name(), new ArrayList<>());
       at.put(p.name(), new ArrayList<>());
     }
+    // The recorder's first poll came a few ms after the action (its first offset); reading
+    // sooner would catch a controller in the middle of a change the recorder never saw.
+    long first = Long.MAX_VALUE;
+    for (Iterator<JsonNode> it = recorded.elements(); it.hasNext(); ) {
+      JsonNode states = it.next();
+      if (states.size() > 0) {
+        first = Math.min(first, states.get(0).path("atMs").asLong());
+      }
+    }
     long start = System.nanoTime();
+    if (first != Long.MAX_VALUE && first > 0) {
+      Scenarios.sleep(first);
+    }
     while (true) {
       long elapsed = (System.nanoTime() - start) / 1_000_000;
       for (Probe p : probes) {
