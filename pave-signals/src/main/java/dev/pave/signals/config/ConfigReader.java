@@ -141,13 +141,17 @@ public final class ConfigReader {
     List<CatalogEntry> apps = new ArrayList<>();
     for (Fields a : f.objects("applications")) {
       a.allow("app", "environment", "team", "owner", "onCall", "runbook", "tier", "cluster",
-          "namespace", "version");
+          "namespace", "version", "revision");
       String app = a.required("app", "the application name");
       String env = a.required("environment", "the environment name");
+      // The revision deployed now, for sources outside a cluster (a CI job rewrites it); without
+      // it, enrichment can never be complete.
+      int revision = a.integer("revision", 0, 1, Integer.MAX_VALUE);
       apps.add(new CatalogEntry(app, env, a.string("team", null), a.string("owner", null),
           a.string("onCall", null), a.string("runbook", null), a.string("tier", null),
           a.string("cluster", null), a.string("namespace", app + "-" + env),
-          a.string("version", null), List.of(), List.of()));
+          a.string("version", null), revision == 0 ? List.of()
+              : List.of(new CatalogEntry.Release(revision, null, null, null)), List.of()));
     }
     return new SignalsConfig.CatalogSource(k, apps);
   }

@@ -8,6 +8,7 @@ import dev.pave.signals.intake.CloudEventsIntake;
 import dev.pave.signals.pipeline.Ingest;
 import dev.pave.signals.pipeline.Overloaded;
 import dev.pave.signals.pipeline.SignalsMetrics;
+import dev.pave.signals.pipeline.Unstorable;
 import dev.pave.signals.store.Codec;
 import dev.pave.signals.store.Store;
 import io.javalin.Javalin;
@@ -61,8 +62,11 @@ public final class IntakeServer implements AutoCloseable {
       c.routes.get("/readyz", this::ready);
       c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
+      c.routes.exception(BadBody.class, (e, ctx) -> json(ctx, 400,
+          Map.of("error", e.getMessage())));
+      // Nothing of the exception goes out: its text can hold SQL, values or paths.
       c.routes.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error",
-          "internal error: " + e.getClass().getSimpleName())));
+          "internal error; the request was not taken, retry later")));
     }).start(cfg.address(), cfg.port());
     return this;
   }
@@ -73,8 +77,12 @@ public final class IntakeServer implements AutoCloseable {
 
   private void alertmanager(Context ctx) throws java.io.IOException {
     long started = System.nanoTime();
+    Boolean known = authorizedBeforeBody(ctx, cfg.alertmanager());
+    if (Boolean.FALSE.equals(known)) {
+      return;
+    }
     byte[] body = body(ctx);
-    if (body == null || !authorized(ctx, cfg.alertmanager(), body)) {
+    if (body == null || known == null && !authorized(ctx, cfg.alertmanager(), body)) {
       return;
     }
     AlertmanagerWebhook.Notification n;
@@ -89,8 +97,12 @@ public final class IntakeServer implements AutoCloseable {
 
   private void cloudevents(Context ctx) throws java.io.IOException {
     long started = System.nanoTime();
+    Boolean known = authorizedBeforeBody(ctx, cfg.cloudevents());
+    if (Boolean.FALSE.equals(known)) {
+      return;
+    }
     byte[] body = body(ctx);
-    if (body == null || !authorized(ctx, cfg.cloudevents(), body)) {
+    if (body == null || known == null && !authorized(ctx, cfg.cloudevents(), body)) {
       return;
     }
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -119,23 +131,39 @@ public final class IntakeServer implements AutoCloseable {
   /**
    * The request body, read in one piece of its declared length (Javalin's own reader copies
    * through growing buffers: a third of the intake's allocation, measured with JFR); without a
-   * length, Javalin's. Null (413 answered) when larger than 16 MiB.
+   * length (chunked), read up to one byte past the limit. Null (413 answered) when larger than
+   * 16 MiB.
    */
   private static byte[] body(Context ctx) throws java.io.IOException {
     long length = ctx.req().getContentLengthLong();
     if (length > MAX_BODY) {
-      json(ctx, 413, Map.of("error", "request body larger than " + MAX_BODY + " bytes"));
+      tooLarge(ctx);
       return null;
     }
     if (length < 0) {
-      return ctx.bodyAsBytes();
+      byte[] b = ctx.req().getInputStream().readNBytes((int) MAX_BODY + 1);
+      if (b.length > MAX_BODY) {
+        tooLarge(ctx);
+        return null;
+      }
+      return b;
     }
     byte[] b = ctx.req().getInputStream().readNBytes((int) length);
     if (b.length != length) {
-      throw new java.io.EOFException("request body ended after " + b.length + " of " + length
-          + " bytes");
+      throw new BadBody("request body ended after " + b.length + " of " + length + " bytes");
     }
     return b;
+  }
+
+  private static void tooLarge(Context ctx) {
+    json(ctx, 413, Map.of("error", "request body larger than " + MAX_BODY + " bytes"));
+  }
+
+  /** A request whose body could not be read whole. */
+  private static final class BadBody extends RuntimeException {
+    BadBody(String message) {
+      super(message);
+    }
   }
 
   private void accept(Context ctx, String endpoint, List<Signal> signals, long started) {
@@ -146,6 +174,8 @@ public final class IntakeServer implements AutoCloseable {
       body.put("duplicates", o.duplicates());
       json(ctx, 200, body);
       metrics.acknowledged(endpoint, Duration.ofNanos(System.nanoTime() - started));
+    } catch (Unstorable e) {
+      json(ctx, 400, Map.of("error", e.getMessage()));
     } catch (Overloaded e) {
       ctx.header("Retry-After", "1");
       int status = e.unavailable() ? 503 : 429;
@@ -232,6 +262,34 @@ public final class IntakeServer implements AutoCloseable {
       return 1000;
     }
     return Math.max(1, Math.min(10_000, Integer.parseInt(s)));
+  }
+
+  /**
+   * What can be decided before the body is read, so that an unauthenticated sender cannot make
+   * the intake read 16 MiB: true for a right bearer token or no credentials configured, null
+   * when an HMAC signature within the time window must be checked against the body, false
+   * (401 answered) otherwise.
+   */
+  private Boolean authorizedBeforeBody(Context ctx, SignalsConfig.Credentials creds) {
+    if (!creds.required()) {
+      return true;
+    }
+    String authz = ctx.header("Authorization");
+    if (creds.bearerToken() != null && authz != null && authz.startsWith("Bearer ")
+        && creds.bearerToken().matches(authz.substring(7).strip())) {
+      return true;
+    }
+    if (creds.hmacSecret() != null) {
+      String ts = ctx.header(WebhookSink.TIMESTAMP);
+      if (ts != null && ctx.header(WebhookSink.SIGNATURE) != null && ts.matches("\\d{1,12}")
+          && Math.abs(clock.instant().getEpochSecond() - Long.parseLong(ts))
+              <= SIGNATURE_WINDOW.toSeconds()) {
+        return null;
+      }
+    }
+    ctx.header("WWW-Authenticate", "Bearer");
+    json(ctx, 401, Map.of("error", "missing or wrong credentials"));
+    return false;
   }
 
   /**

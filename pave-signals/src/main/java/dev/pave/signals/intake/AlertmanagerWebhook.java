@@ -1,6 +1,5 @@
 package dev.pave.signals.intake;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pave.signals.Ids;
 import dev.pave.signals.Origin;
@@ -29,14 +28,7 @@ public final class AlertmanagerWebhook {
       int truncated) {}
 
   public static Notification parse(byte[] body) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("body is not JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("body cannot be read: " + e.getMessage());
-    }
+    JsonNode root = Json.read(body, "body");
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("expected a JSON object (an Alertmanager webhook"
           + " notification)");
@@ -44,7 +36,8 @@ public final class AlertmanagerWebhook {
     String version = Json.text(root, "version");
     if (!"4".equals(version)) {
       throw new IllegalArgumentException("version: expected \"4\" (Alertmanager webhook"
-          + " version 4), got " + (version == null ? "none" : "\"" + version + "\""));
+          + " version 4), got "
+          + (version == null ? "none" : "\"" + Json.shorten(version) + "\""));
     }
     JsonNode alerts = root.get("alerts");
     if (alerts == null || !alerts.isArray()) {
@@ -77,7 +70,8 @@ public final class AlertmanagerWebhook {
       case "firing" -> Status.FIRING;
       case "resolved" -> Status.RESOLVED;
       default -> throw new IllegalArgumentException(path + ".status: expected firing or"
-          + " resolved, got " + (statusText == null ? "none" : "\"" + statusText + "\""));
+          + " resolved, got " + (statusText == null ? "none" : "\"" + Json.shorten(statusText)
+          + "\""));
     };
     String startsText = Json.text(a, "startsAt");
     Instant startsAt = Json.time(startsText, path + ".startsAt");
@@ -91,7 +85,8 @@ public final class AlertmanagerWebhook {
     }
     String group = groupKey != null ? groupKey : "{}:{alertname=\"" + labels.get("alertname")
         + "\"}";
-    String dedup = "am|" + group + "|" + fingerprint + "|" + status.wire() + "|" + startsText;
+    String dedup = Json.dedupKey("am|" + group + "|" + fingerprint + "|" + status.wire() + "|"
+        + startsText);
     String summary = first(annotations.get("summary"), annotations.get("description"),
         annotations.get("message"));
     Subject subject = subject(labels);

@@ -1,6 +1,5 @@
 package dev.pave.signals.intake;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pave.signals.Ids;
 import dev.pave.signals.Origin;
@@ -9,6 +8,7 @@ import dev.pave.signals.Signal;
 import dev.pave.signals.SignalType;
 import dev.pave.signals.Status;
 import dev.pave.signals.Subject;
+import dev.pave.signals.store.StorableText;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,14 +37,7 @@ public final class CloudEventsIntake {
 
   /** Parses a structured or batched body. */
   public static List<Signal> structured(byte[] body, boolean batch, Instant received) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("body is not JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("body cannot be read: " + e.getMessage());
-    }
+    JsonNode root = Json.read(body, "body");
     List<Signal> out = new ArrayList<>();
     if (batch) {
       if (root == null || !root.isArray()) {
@@ -69,23 +62,19 @@ public final class CloudEventsIntake {
     headers.forEach((k, v) -> {
       String key = k.toLowerCase(Locale.ROOT);
       if (key.startsWith("ce-")) {
-        attrs.put(key.substring(3), percentDecode(v));
+        attrs.put(StorableText.escape(key.substring(3)), StorableText.escape(percentDecode(v)));
       }
     });
     if (contentType != null) {
-      attrs.put("datacontenttype", contentType);
+      attrs.put("datacontenttype", StorableText.escape(contentType));
     }
     JsonNode data = null;
     if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json")
         && body.length > 0) {
-      try {
-        data = Json.MAPPER.readTree(body);
-      } catch (java.io.IOException e) {
-        throw new IllegalArgumentException("data: content type is " + contentType
-            + " but the body is not JSON");
-      }
+      data = Json.read(body, "data (content type " + Json.shorten(contentType) + ")");
     } else if (body.length > 0) {
-      data = Json.MAPPER.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
+      data = Json.MAPPER.getNodeFactory().textNode(
+          StorableText.escape(new String(body, StandardCharsets.UTF_8)));
     }
     com.fasterxml.jackson.databind.node.ObjectNode node = Json.MAPPER.valueToTree(attrs);
     if (data != null) {
@@ -103,8 +92,8 @@ public final class CloudEventsIntake {
     String spec = required(e, "specversion", prefix);
     String type = required(e, "type", prefix);
     if (!"1.0".equals(spec)) {
-      throw new IllegalArgumentException(prefix + "specversion: expected \"1.0\", got \"" + spec
-          + "\"");
+      throw new IllegalArgumentException(prefix + "specversion: expected \"1.0\", got \""
+          + Json.shorten(spec) + "\"");
     }
     Instant time = Json.time(Json.text(e, "time"), prefix + "time");
     Map<String, String> labels = new LinkedHashMap<>();
@@ -113,7 +102,8 @@ public final class CloudEventsIntake {
       var f = fields.next();
       if (!CONTEXT.contains(f.getKey())) {
         if (!EXTENSION_NAME.matcher(f.getKey()).matches()) {
-          throw new IllegalArgumentException(prefix + f.getKey() + ": extension attribute names"
+          throw new IllegalArgumentException(prefix + Json.shorten(f.getKey())
+              + ": extension attribute names"
               + " are lowercase letters and digits, at most 20");
         }
         labels.put(f.getKey(), f.getValue().isValueNode() ? f.getValue().asText()
@@ -142,13 +132,13 @@ public final class CloudEventsIntake {
       case "resolved" -> Status.RESOLVED;
       case "info" -> Status.INFO;
       default -> throw new IllegalArgumentException(prefix + "status: expected firing, resolved"
-          + " or info, got \"" + statusText + "\"");
+          + " or info, got \"" + Json.shorten(statusText) + "\"");
     };
     String subject = Json.text(e, "subject");
     String groupName = labels.remove("group");
     String group = status == Status.INFO ? null
         : "ce|" + source + "|" + first(groupName, subject, type);
-    String dedup = "ce|" + source + "|" + id;
+    String dedup = Json.dedupKey("ce|" + source + "|" + id);
     return new Signal(Ids.signalId(dedup), SignalType.EXTERNAL, status,
         Severity.parse(labels.remove("severity")), time == null ? received : time,
         first(subject, type), summary, labels, annotations,

@@ -7,6 +7,7 @@ import dev.pave.signals.Signal;
 import dev.pave.signals.SignalType;
 import dev.pave.signals.Status;
 import dev.pave.signals.Subject;
+import dev.pave.signals.store.StorableText;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -42,22 +43,31 @@ public final class KubernetesEvents {
 
   public static Signal toSignal(Event e, String cluster, Instant received) {
     var meta = e.getMetadata();
-    Map<String, String> annotations = meta.getAnnotations() == null ? Map.of()
-        : meta.getAnnotations();
+    cluster = t(cluster);
+    // Event text is whatever a controller wrote; the journal cannot hold every string.
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (meta.getAnnotations() != null) {
+      meta.getAnnotations().forEach((k, v) -> annotations.put(t(k), t(v)));
+    }
+    String reason = t(e.getReason());
+    String message = t(e.getMessage());
+    String eventType = t(e.getType());
+    String uid = t(meta.getUid());
     String component = e.getReportingComponent() != null && !e.getReportingComponent().isEmpty()
-        ? e.getReportingComponent()
-        : e.getSource() == null ? null : e.getSource().getComponent();
+        ? t(e.getReportingComponent())
+        : e.getSource() == null ? null : t(e.getSource().getComponent());
     var involved = e.getInvolvedObject();
-    String namespace = involved != null && involved.getNamespace() != null
-        ? involved.getNamespace() : meta.getNamespace();
-    Subject subject = new Subject(cluster, namespace, involved == null ? "" : involved.getKind(),
-        involved == null ? "" : involved.getName());
+    String namespace = t(involved != null && involved.getNamespace() != null
+        ? involved.getNamespace() : meta.getNamespace());
+    String involvedName = involved == null ? null : t(involved.getName());
+    Subject subject = new Subject(cluster, namespace, involved == null ? "" : t(involved.getKind()),
+        involved == null ? "" : involvedName);
     Instant time = time(e, received);
     int count = e.getCount() == null ? 1 : e.getCount();
     if (e.getSeries() != null && e.getSeries().getCount() != null) {
       count = e.getSeries().getCount();
     }
-    String dedup = "k8s|" + cluster + "|" + meta.getUid() + "|" + count + "|" + time;
+    String dedup = Json.dedupKey("k8s|" + cluster + "|" + uid + "|" + count + "|" + time);
     Map<String, String> labels = new LinkedHashMap<>();
     if (cluster != null) {
       labels.put("cluster", cluster);
@@ -65,13 +75,13 @@ public final class KubernetesEvents {
     if (namespace != null) {
       labels.put("namespace", namespace);
     }
-    labels.put("reason", String.valueOf(e.getReason()));
-    Object[] platform = PLATFORM_REASONS.get(e.getReason());
+    labels.put("reason", String.valueOf(reason));
+    Object[] platform = reason == null ? null : PLATFORM_REASONS.get(reason);
     if (OPERATOR.equals(component) && platform != null) {
       String app = annotations.get(APP);
       String env = annotations.get(ENVIRONMENT);
       if (app == null && involved != null) {
-        app = involved.getName();
+        app = involvedName;
       }
       if (app != null) {
         labels.put(APP, app);
@@ -90,14 +100,18 @@ public final class KubernetesEvents {
         labels.put(CHANGED_BY, changedBy);
       }
       return new Signal(Ids.signalId(dedup), (SignalType) platform[0], Status.INFO,
-          (Severity) platform[1], time, e.getReason(), e.getMessage(), labels, Map.of(),
-          subject, new Origin.Platform(e.getReason(), revision, changedBy), dedup, null);
+          (Severity) platform[1], time, reason, message, labels, Map.of(),
+          subject, new Origin.Platform(reason, revision, changedBy), dedup, null);
     }
-    boolean warning = "Warning".equals(e.getType());
+    boolean warning = "Warning".equals(eventType);
     return new Signal(Ids.signalId(dedup), SignalType.KUBERNETES_EVENT, Status.INFO,
-        warning ? Severity.MEDIUM : Severity.INFO, time, e.getReason(), e.getMessage(), labels,
-        Map.of(), subject, new Origin.KubernetesEvent(meta.getUid(), e.getReason(), component,
-            e.getType(), count), dedup, null);
+        warning ? Severity.MEDIUM : Severity.INFO, time, reason, message, labels,
+        Map.of(), subject, new Origin.KubernetesEvent(uid, reason, component,
+            eventType, count), dedup, null);
+  }
+
+  private static String t(String s) {
+    return StorableText.escape(s);
   }
 
   private static Instant time(Event e, Instant received) {

@@ -63,16 +63,19 @@ public final class Ingest implements AutoCloseable {
   private final AtomicInteger queued = new AtomicInteger();
   private final Thread writer;
   private final Runnable onCommit;
+  private final java.util.function.Consumer<String> log;
   private volatile boolean running = true;
   private volatile Connection lockHolder;
 
   /**
    * {@code committed} is told of the signals of each commit (for the metrics), after the
-   * callers were answered.
+   * callers were answered. {@code log} gets a line per failed commit, without data or SQL.
    */
   public Ingest(Store store, Supplier<Catalog> catalog, IncidentRules rules, Router router,
       Clock clock, int capacity, Duration ackTimeout, Runnable onCommit,
-      java.util.function.Consumer<List<EnrichedSignal>> committed) {
+      java.util.function.Consumer<List<EnrichedSignal>> committed,
+      java.util.function.Consumer<String> log) {
+    this.log = log;
     this.store = store;
     this.catalog = catalog;
     this.rules = rules;
@@ -124,8 +127,11 @@ public final class Ingest implements AutoCloseable {
       throw new Overloaded("the journal did not commit within " + ackTimeout,
           Overloaded.Reason.COMMIT_TIMEOUT);
     } catch (ExecutionException e) {
-      throw new Overloaded("the journal is not available: " + e.getCause().getMessage(),
-          Overloaded.Reason.JOURNAL_UNAVAILABLE);
+      if (e.getCause() instanceof Unstorable u) {
+        throw new Unstorable();
+      }
+      // The cause's text can hold the statement and the values: it was logged without them.
+      throw new Overloaded("the journal is not available", Overloaded.Reason.JOURNAL_UNAVAILABLE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Overloaded("interrupted", Overloaded.Reason.INTERRUPTED);
@@ -174,28 +180,89 @@ public final class Ingest implements AutoCloseable {
         continue;
       }
       try {
-        List<EnrichedSignal> fresh = new ArrayList<>();
-        List<Outcome> outcomes = write(batches, cache, tick, now, fresh);
+        commit(batches, cache, tick, now);
         if (tick) {
           lastTick = now;
         }
-        for (int i = 0; i < batches.size(); i++) {
-          queued.addAndGet(-batches.get(i).signals().size());
-          batches.get(i).done().complete(outcomes.get(i));
-        }
-        onCommit.run();
-        committed.accept(fresh);
       } catch (Exception e) {
         // The transaction rolled back: forget cached incident states (they may be ahead of the
-        // database) and let every caller answer 503 so senders retry.
+        // database).
         cache.clear();
-        for (Batch b : batches) {
-          queued.addAndGet(-b.signals().size());
-          b.done().completeExceptionally(e);
+        if (!requestProblem(e)) {
+          // The database itself failed: every caller answers 503 so senders retry.
+          log.accept("journal: commit failed (" + describe(e) + "); " + batches.size()
+              + " request(s) answered 503");
+          batches.forEach(b -> fail(b, e));
+          sleepQuietly(200);
+          continue;
         }
-        sleepQuietly(200);
+        // What one request carried failed the group: each request goes again alone, so the
+        // others are committed and only the one whose data the journal refuses is refused.
+        for (Batch b : batches) {
+          try {
+            commit(List.of(b), cache, false, now);
+          } catch (Exception alone) {
+            cache.clear();
+            boolean refused = requestProblem(alone);
+            log.accept("journal: " + (refused ? "refused a request of " : "commit failed for ")
+                + b.signals().size() + " signal(s) (" + describe(alone) + "); answered "
+                + (refused ? "400" : "503"));
+            fail(b, refused ? new Unstorable() : alone);
+          }
+        }
       }
     }
+  }
+
+  private void commit(List<Batch> batches, Map<String, Incident> cache, boolean tick,
+      Instant now) throws SQLException {
+    List<EnrichedSignal> fresh = new ArrayList<>();
+    List<Outcome> outcomes = write(batches, cache, tick, now, fresh);
+    for (int i = 0; i < batches.size(); i++) {
+      queued.addAndGet(-batches.get(i).signals().size());
+      batches.get(i).done().complete(outcomes.get(i));
+    }
+    onCommit.run();
+    committed.accept(fresh);
+  }
+
+  private void fail(Batch b, Exception e) {
+    queued.addAndGet(-b.signals().size());
+    b.done().completeExceptionally(e);
+  }
+
+  /**
+   * Whether the failure came from what was written rather than from the database: a data
+   * exception (SQLSTATE class 22, e.g. text PostgreSQL cannot hold), an integrity violation
+   * (23), a program limit (54, e.g. an index row too large), or an error of the writer's own
+   * code on unusual input. Connection losses, timeouts and the like are not.
+   */
+  static boolean requestProblem(Throwable e) {
+    if (!(e instanceof SQLException)) {
+      return e instanceof RuntimeException;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        for (SQLException n = s; n != null; n = n.getNextException()) {
+          String state = n.getSQLState();
+          if (state != null && (state.startsWith("22") || state.startsWith("23")
+              || state.startsWith("54"))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The kind of failure for the log: class and SQLSTATE, never the message (it has values). */
+  private static String describe(Throwable e) {
+    String state = e instanceof SQLException s ? s.getSQLState() : null;
+    if (e instanceof SQLException s && s.getNextException() != null
+        && s.getNextException().getSQLState() != null) {
+      state = s.getNextException().getSQLState();
+    }
+    return e.getClass().getSimpleName() + (state == null ? "" : ", SQLSTATE " + state);
   }
 
   private List<Outcome> write(List<Batch> batches, Map<String, Incident> cache, boolean tick,

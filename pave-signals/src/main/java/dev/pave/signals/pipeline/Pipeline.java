@@ -74,7 +74,7 @@ public final class Pipeline implements AutoCloseable {
     Ingest ingest = new Ingest(store, catalog::get, cfg.incidents(),
         new Router(cfg.routes(), cfg.sinks()), clock, cfg.intake().queue(),
         cfg.intake().ackTimeout(), () -> deliverers.forEach(Deliverer::wake),
-        fresh -> metricsRef.get().committed(fresh));
+        fresh -> metricsRef.get().committed(fresh), log);
     SignalsMetrics metrics = new SignalsMetrics(ingest, clock);
     metricsRef.set(metrics);
     for (SinkConfig s : cfg.sinks()) {
