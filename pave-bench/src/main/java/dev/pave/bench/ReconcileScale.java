@@ -74,8 +74,9 @@ public final class ReconcileScale {
       nodes(admin, n / 100 + 1);
       for (int i = 0; i < n; i++) {
         ApplicationResource a = new ApplicationResource();
+        // As pave deploy creates them: with the operator's finalizer already set.
         a.setMetadata(new ObjectMetaBuilder().withName(String.format("svc-%05d", i))
-            .withNamespace("apps").build());
+            .withNamespace("apps").withFinalizers(ApplicationReconciler.FINALIZER).build());
         a.setSpec(Map.of("team", "team-" + (i % 37),
             "image", "registry.example.com/team/svc-" + i + ":1.0." + (i % 10),
             "port", 8080));

@@ -89,7 +89,9 @@ final class DeployCommand implements Callable<Integer> {
       ApplicationResource existing = ref.get();
       ApplicationResource app = existing != null ? existing : new ApplicationResource();
       if (existing == null) {
-        app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        // With the operator's finalizer from the start, as the operator would add it first.
+        app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
+            .withFinalizers(ApplicationReconciler.FINALIZER).build());
       }
       Map<String, String> labels = new LinkedHashMap<>(app.getMetadata().getLabels() == null
           ? Map.of() : app.getMetadata().getLabels());

@@ -68,6 +68,9 @@ class DeployCommandTest {
         .inNamespace("pave-apps").withName("checkout").get();
     assertThat(app.getMetadata().getAnnotations())
         .containsEntry(ApplicationReconciler.COMMIT, "abc123");
+    // Created with the operator's finalizer, so the operator never had to patch it in.
+    assertThat(app.getMetadata().getFinalizers())
+        .containsExactly(ApplicationReconciler.FINALIZER);
     assertThat(app.getSpec()).containsEntry("expose", "public");
     Cli status = Cli.run("status", "checkout", "--kubeconfig", kubeconfig.toString());
     assertThat(status.exit()).isZero();

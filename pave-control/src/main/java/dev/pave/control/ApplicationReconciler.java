@@ -41,7 +41,8 @@ import java.util.Map;
  * its environment changes, when its Deployment's rollout or spec changes (so drift is found as
  * it happens), and at the latest after the recheck interval.
  */
-@ControllerConfiguration(name = "applications", generationAwareEventProcessing = false,
+@ControllerConfiguration(name = "applications", finalizerName = ApplicationReconciler.FINALIZER,
+    generationAwareEventProcessing = false,
     informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(
         onUpdateFilter = ApplicationChanges.class, itemStore = LeanStore.class))
 @GradualRetry(maxAttempts = 20, initialInterval = 1_000, intervalMultiplier = 2.0,
@@ -54,6 +55,11 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
   public static final String COMMIT = "pave.dev/source-commit";
   /** Set by `pave rollback`: hold this revision while the generation stays the same. */
   public static final String PINNED_REVISION = "pave.dev/pinned-revision";
+  /**
+   * The operator's finalizer. {@code pave deploy} creates Applications with it already set,
+   * which spares the operator a write and a reconcile per Application.
+   */
+  public static final String FINALIZER = "applications.pave.dev/finalizer";
   public static final String PINNED_GENERATION = "pave.dev/pinned-generation";
   private static final String BY_INSTANCE = "instance";
   private static final String BY_ENVIRONMENT = "environment";
