@@ -106,9 +106,9 @@ final class KnownDifferences {
       new Known("deletion.json", 22, "cross-namespace-owner-outcome", true,
           "timing: the real collector had not yet deleted the child at the recorder's first "
           + "poll (4 ms) though it had the child of a missing owner (#20, more round trips) "
-          + "by then: both are races around ~4 ms; the embedded one records the "
-          + "OwnerRefInvalidNamespace event before its DELETE and has been later than 4 ms on "
-          + "the runs seen, by a margin not established"),
+          + "by then: both are races around ~4 ms; the embedded one, which records the "
+          + "OwnerRefInvalidNamespace event before its DELETE, also acts within a few ms, "
+          + "before the first probe on some runs and after it on others"),
       new Known("deployments.json", 1, "a-status-timeline", false, PACED_PODS),
       new Known("deployments.json", 6, "b-status-timeline", false,
           "not replayed: its first recorded state (~10 ms after the create: no status at "
