@@ -32,9 +32,21 @@ import org.yaml.snakeyaml.Yaml;
 class InstallManifestsTest {
   static final Path CHART = Golden.root().resolve("deploy/helm/pave");
   static final Pattern EXPRESSION = Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
+  /** A whole template toggled by a boolean value: {{- if .Values.x }} ... {{- end }}. */
+  static final Pattern TOGGLE = Pattern.compile(
+      "(?s)^\\{\\{- if \\.Values\\.([\\w.]+) }}\n(.*)\\{\\{- end }}\n$");
 
   @SuppressWarnings("unchecked")
   static String render(String template, Map<String, Object> values, String namespace) {
+    Matcher toggle = TOGGLE.matcher(template);
+    if (toggle.matches()) {
+      Object on = values;
+      for (String k : toggle.group(1).split("\\.")) {
+        on = ((Map<String, Object>) on).get(k);
+      }
+      assertThat(on).as("value %s in values.yaml", toggle.group(1)).isInstanceOf(Boolean.class);
+      return (Boolean) on ? render(toggle.group(2), values, namespace) : "";
+    }
     Matcher m = EXPRESSION.matcher(template);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -75,8 +87,12 @@ class InstallManifestsTest {
         """);
     try (Stream<Path> files = Files.list(CHART.resolve("templates"))) {
       for (Path f : files.sorted().toList()) {
+        String rendered = render(Files.readString(f), values, "pave-system");
+        if (rendered.isEmpty()) {
+          continue; // a template its value turns off, as helm leaves it out
+        }
         out.append("---\n# Source: pave/templates/").append(f.getFileName()).append('\n')
-            .append(render(Files.readString(f), values, "pave-system"));
+            .append(rendered);
       }
     }
     return out.toString();

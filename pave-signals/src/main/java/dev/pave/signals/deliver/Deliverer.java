@@ -84,6 +84,11 @@ public final class Deliverer implements AutoCloseable {
     return cfg.name();
   }
 
+  /** Where this sink's outbox and dead letters are (for the backlog gauges). */
+  public Store store() {
+    return store;
+  }
+
   public long failed() {
     return failed.get();
   }

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.pave.signals.store.Store;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The pipeline for Prometheus: the intake (signals waiting for the journal, refusals by status
  * and reason, acknowledgement latency), enrichment outcomes, and per sink what was delivered,
  * failed and dead-lettered, how long after acceptance a notice reached the sink, how long the
- * sink's calls took, and whether its circuit is open. Sinks come and go with SignalSink
+ * sink's calls took, whether its circuit is open, and its outbox backlog (count, age of the
+ * oldest) and dead letters as the database holds them. Sinks come and go with SignalSink
  * resources; a removed sink's series go with it.
  */
 public final class SignalsMetrics {
@@ -38,6 +41,11 @@ public final class SignalsMetrics {
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
   private final Map<String, Counter> enrichment = new ConcurrentHashMap<>();
   private final Map<String, Deliverer> current = new ConcurrentHashMap<>();
+  /** The outbox figures, read from the database at most once per {@link #BACKLOG_EVERY}. */
+  private final Map<String, Store.Backlog> backlogs = new ConcurrentHashMap<>();
+  private long backlogReadAt;
+  private boolean backlogRead;
+  static final Duration BACKLOG_EVERY = Duration.ofSeconds(5);
 
   public SignalsMetrics(Ingest ingest, Clock clock) {
     this.clock = clock;
@@ -95,6 +103,25 @@ public final class SignalsMetrics {
     Timer failedCalls = Timer.builder("pave_signals_sink_request").tag("sink", name)
         .tag("outcome", "failed").serviceLevelObjectives(CALL_BUCKETS)
         .register(registry);
+    Gauge.builder("pave_signals_outbox_backlog", backlogs, m -> {
+      Store.Backlog b = m.get(name);
+      return b == null ? Double.NaN : b.waiting();
+    }).description("Notices waiting in the outbox for the sink (read every 5 s)")
+        .tag("sink", name).register(registry);
+    Gauge.builder("pave_signals_outbox_oldest_age_seconds", backlogs, m -> {
+      Store.Backlog b = m.get(name);
+      if (b == null) {
+        return Double.NaN;
+      }
+      return b.oldest() == null ? 0 : Math.max(0,
+          Duration.between(b.oldest(), clock.instant()).toMillis() / 1000.0);
+    }).description("Age of the oldest notice waiting in the outbox for the sink; 0 when none")
+        .tag("sink", name).register(registry);
+    Gauge.builder("pave_signals_dead_letters", backlogs, m -> {
+      Store.Backlog b = m.get(name);
+      return b == null ? Double.NaN : b.deadLetters();
+    }).description("Dead letters of the sink waiting for replay or retention")
+        .tag("sink", name).register(registry);
     Gauge.builder("pave_signals_circuit_open", current, m -> {
       Deliverer d = m.get(name);
       return d == null || d.breaker().state(clock.instant()) == CircuitBreaker.State.CLOSED
@@ -132,6 +159,7 @@ public final class SignalsMetrics {
   /** A sink was removed: its series go. */
   public void removed(String name) {
     current.remove(name);
+    backlogs.remove(name);
     for (Meter m : registry.getMeters()) {
       if (name.equals(m.getId().getTag("sink"))) {
         registry.remove(m);
@@ -149,6 +177,30 @@ public final class SignalsMetrics {
 
   /** The Prometheus text exposition. */
   public String scrape() {
+    readBacklog();
     return registry.scrape();
+  }
+
+  /**
+   * Reads each running sink's backlog when the last reading is older than
+   * {@link #BACKLOG_EVERY}, so scrapes (several Prometheus servers, a curl loop) cost the
+   * database a few index lookups per sink every few seconds at most. Without a database the
+   * gauges have no value (NaN) rather than a stale one.
+   */
+  private synchronized void readBacklog() {
+    long now = System.nanoTime();
+    if (backlogRead && now - backlogReadAt < BACKLOG_EVERY.toNanos()) {
+      return;
+    }
+    backlogRead = true;
+    backlogReadAt = now;
+    for (Deliverer d : current.values()) {
+      try {
+        backlogs.put(d.sinkName(), d.store().backlog(d.sinkName()));
+      } catch (SQLException e) {
+        backlogs.remove(d.sinkName());
+      }
+    }
+    backlogs.keySet().retainAll(current.keySet());
   }
 }

@@ -395,6 +395,43 @@ public final class Store {
     return count("select count(*) from outbox");
   }
 
+  /** A sink's waiting notices, when the oldest was queued (null: none), its dead letters. */
+  public record Backlog(long waiting, Instant oldest, long deadLetters) {}
+
+  /**
+   * The backlog of one sink, for the metrics, from the indexes only: the count walks the
+   * sink's part of {@code outbox_lane} and {@code dead_letters_sink}; the oldest is the head of
+   * each lane (at most 64, the most partitions), which is the oldest of the lane since rows are
+   * queued in seq order with their queue time (replayed ones too).
+   */
+  public Backlog backlog(String sink) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement waiting = c.prepareStatement(
+            "select count(*) from outbox where sink = ?");
+        PreparedStatement oldest = c.prepareStatement("select min(h.created_at) from"
+            + " generate_series(0, 63) l(lane) cross join lateral (select o.created_at from"
+            + " outbox o where o.sink = ? and o.lane = l.lane order by o.seq limit 1) h");
+        PreparedStatement dead = c.prepareStatement(
+            "select count(*) from dead_letters where sink = ?")) {
+      waiting.setString(1, sink);
+      oldest.setString(1, sink);
+      dead.setString(1, sink);
+      Timestamp head;
+      try (ResultSet rs = oldest.executeQuery()) {
+        rs.next();
+        head = rs.getTimestamp(1);
+      }
+      return new Backlog(single(waiting), head == null ? null : head.toInstant(), single(dead));
+    }
+  }
+
+  private static long single(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   /** A round trip to the database, for readiness: cheap whatever the tables hold. */
   public void ping() throws SQLException {
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
