@@ -2,7 +2,6 @@ package dev.pave.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pave.signals.config.ConfigReader;
@@ -34,9 +33,8 @@ class RealComponentsTest {
   @Test
   void alertmanager_alerts_arrive_enriched_in_rsyslog_and_as_one_request_tracker_ticket()
       throws Exception {
-    String missing = RealParts.missing(RealParts.ALERTMANAGER, RealParts.RSYSLOGD,
-        RealParts.RT_SERVER, RealParts.RT_DB);
-    assumeTrue(missing == null, () -> "skipped: " + missing);
+    RealParts.require(RealParts.ALERTMANAGER, RealParts.RSYSLOGD, RealParts.RT_SERVER,
+        RealParts.RT_SETUP);
     Path siemFile = dir.resolve("siem.log");
     List<AutoCloseable> open = new CopyOnWriteArrayList<>();
     try (Receiver hook = new Receiver()) {

@@ -25,7 +25,13 @@ public final class RealParts {
   public static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
   public static final Path RSYSLOGD = Path.of("/usr/sbin/rsyslogd");
   public static final Path RT_SERVER = Path.of("/usr/share/request-tracker5/libexec/rt-server");
-  public static final Path RT_DB = Path.of("/var/lib/dbconfig-common/sqlite3/request-tracker5/rtdb");
+  /** Creates each test run's own RT database (rt5-db-sqlite's schema and initial data). */
+  public static final Path RT_SETUP = Path.of("/usr/sbin/rt-setup-database-5");
+  /**
+   * What a test needs for RT's database: the setup tool, since each run creates its own (no
+   * longer the packaged database of dbconfig-common, absent where dbconfig is not configured).
+   */
+  public static final Path RT_DB = RT_SETUP;
   public static final String RT_PASSWORD = "pave-test-password";
 
   private RealParts() {}
@@ -39,6 +45,22 @@ public final class RealParts {
       }
     }
     return null;
+  }
+
+  /**
+   * Skips the calling test, naming what is missing, when a real component cannot run here; in
+   * CI (env CI=true) fails it instead, so a missing package never passes as a silent skip.
+   */
+  public static void require(Path... binaries) {
+    String missing = missing(binaries);
+    if (missing == null) {
+      return;
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assertions.fail("CI=true and a real component is missing: "
+          + missing);
+    }
+    org.junit.jupiter.api.Assumptions.abort("skipped: " + missing);
   }
 
   public static int freePort() {
@@ -146,20 +168,27 @@ public final class RealParts {
     throw new IllegalStateException("rsyslog did not listen: " + Files.readString(p.log));
   }
 
-  /** Request Tracker 5 on its own copy of the packaged SQLite database, root's password set. */
+  /**
+   * Request Tracker 5 on a database of its own: a private RT_SiteConfig.pm (RT_SITE_CONFIG,
+   * with an empty RT_SITE_CONFIG_DIR, so nothing of /etc/request-tracker5 applies) names a
+   * SQLite file in {@code dir}, {@code rt-setup-database-5 --action init} creates it, and
+   * root's password is set.
+   */
   public static Program requestTracker(Path dir) throws Exception {
     int port = freePort();
-    Path conf = dir.resolve("rt-conf");
+    Path conf = dir.resolve("rt-conf.d");
     Files.createDirectories(conf);
-    try (var files = Files.list(Path.of("/etc/request-tracker5/RT_SiteConfig.d"))) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".pm")).toList()) {
-        Files.copy(f, conf.resolve(f.getFileName()));
-      }
-    }
+    Path site = dir.resolve("RT_SiteConfig.pm");
     Path db = dir.resolve("rtdb");
-    Files.copy(RT_DB, db);
-    Files.writeString(conf.resolve("99-pave-test.pm"), """
+    Files.writeString(site, """
+        Set($rtname, 'pave-test');
+        Set($Organization, 'pave-test');
+        Set($Timezone, 'UTC');
+        Set($DatabaseType, 'SQLite');
         Set($DatabaseName, '%s');
+        Set($LogToSyslog, undef);
+        Set($LogToFile, undef);
+        Set($LogToSTDERR, 'warning');
         Set($WebPath, "");
         Set($WebDomain, "127.0.0.1");
         Set($WebPort, %d);
@@ -167,20 +196,56 @@ public final class RealParts {
         Set(@ReferrerWhitelist, qw(127.0.0.1:%d));
         1;
         """.formatted(db, port, port, port));
-    Map<String, String> env = Map.of("RT_SITE_CONFIG_DIR", conf.toString());
-    ProcessBuilder pw = new ProcessBuilder("rt-passwd-5", "root").redirectErrorStream(true);
-    pw.environment().putAll(env);
-    Process p = pw.start();
-    p.getOutputStream().write((RT_PASSWORD + "\n" + RT_PASSWORD + "\n").getBytes());
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0 && !out.contains("Successfully changed password")) {
-      throw new IllegalStateException("rt-passwd-5 failed: " + out);
+    Map<String, String> env = Map.of("RT_SITE_CONFIG", site.toString(),
+        "RT_SITE_CONFIG_DIR", conf.toString());
+    // SQLite needs no DBA and creates the file on first use: --skip-create.
+    String setup = run(List.of(RT_SETUP.toString(), "--action", "init", "--skip-create"), env,
+        null);
+    if (!Files.exists(db) || !setup.contains("Done.")) {
+      throw new IllegalStateException("rt-setup-database-5 failed: " + setup);
+    }
+    String pw = run(List.of("rt-passwd-5", "root"), env, RT_PASSWORD + "\n" + RT_PASSWORD
+        + "\n");
+    if (!pw.contains("Successfully changed password")) {
+      throw new IllegalStateException("rt-passwd-5 failed: " + pw);
     }
     Program rt = start(List.of(RT_SERVER.toString(), "--host", "127.0.0.1", "--port",
         String.valueOf(port)), env, dir, port);
     waitFor(rt, "/REST/2.0/queues/all", "root:" + RT_PASSWORD);
     return rt;
+  }
+
+  /** Runs a command to its end; its output. */
+  private static String run(List<String> command, Map<String, String> env, String input)
+      throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (input != null) {
+      p.getOutputStream().write(input.getBytes());
+    }
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    return out;
+  }
+
+  /** Creates an RT queue (REST2) and returns its name: tests keep their tickets apart. */
+  public static String queue(Program rt, String name) throws Exception {
+    var r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(rt.url()
+        + "/REST/2.0/queue")).header("Content-Type", "application/json")
+        .header("Authorization", rootAuth())
+        .POST(HttpRequest.BodyPublishers.ofString("{\"Name\":\"" + name + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("queue " + name + ": HTTP " + r.statusCode() + " "
+          + r.body());
+    }
+    return name;
+  }
+
+  private static String rootAuth() {
+    return "Basic " + Base64.getEncoder().encodeToString(("root:" + RT_PASSWORD).getBytes());
   }
 
   /** Waits until GET path answers 200. */
@@ -211,8 +276,15 @@ public final class RealParts {
 
   /** Subjects and statuses of the RT tickets whose subject contains {@code marker}. */
   public static List<String[]> tickets(Program rt, String marker) throws Exception {
+    return tickets(rt, null, marker);
+  }
+
+  /** The same, in one queue (every queue when null). */
+  public static List<String[]> tickets(Program rt, String queue, String marker)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    String q = java.net.URLEncoder.encode("Subject LIKE '" + marker + "'",
+    String q = java.net.URLEncoder.encode((queue == null ? "" : "Queue = '" + queue + "' AND ")
+        + "Subject LIKE '" + marker + "'",
         java.nio.charset.StandardCharsets.UTF_8);
     var r = http.send(HttpRequest.newBuilder(URI.create(rt.url()
         + "/REST/2.0/tickets?per_page=100&fields=Subject,Status&query=" + q))

@@ -22,8 +22,9 @@ import java.util.Map;
  * created ASC}). Description and comments are Atlassian Document Format. The resolution and a
  * reopening are workflow transitions: the one named in the configuration, else the first whose
  * target status is in the done (resp. to-do) category; an issue already there is left alone.
- * The search index lags behind writes, so a create whose answer was lost waits
- * {@code searchSettle} before the search decides whether to create again.
+ * The search index lags behind writes, so a create whose outcome is unknown waits the timeout
+ * plus {@code searchSettle} (at least three timeouts) before the search decides whether to
+ * create again.
  */
 final class Jira implements Tracker {
   private final SinkConfig.Jira cfg;
@@ -47,8 +48,11 @@ final class Jira implements Tracker {
   }
 
   @Override
-  public Duration searchSettle() {
-    return cfg.searchSettle();
+  public Duration settle() {
+    // The search index lags behind writes (searchSettle) on top of the request itself.
+    Duration indexed = cfg.delivery().timeout().plus(cfg.searchSettle());
+    Duration committed = Tracker.settleOf(cfg.delivery().timeout());
+    return indexed.compareTo(committed) > 0 ? indexed : committed;
   }
 
   @Override

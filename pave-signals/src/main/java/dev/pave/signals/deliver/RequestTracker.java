@@ -35,6 +35,11 @@ final class RequestTracker implements Tracker {
   }
 
   @Override
+  public java.time.Duration settle() {
+    return Tracker.settleOf(cfg.delivery().timeout());
+  }
+
+  @Override
   public String find(Incident i) throws DeliveryException {
     String marker = TicketSink.correlationId(i);
     String query = "Queue = '" + cfg.queue().replace("'", "\\'") + "' AND Subject LIKE '"

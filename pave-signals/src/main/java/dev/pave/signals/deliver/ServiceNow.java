@@ -43,6 +43,11 @@ final class ServiceNow implements Tracker {
   }
 
   @Override
+  public java.time.Duration settle() {
+    return Tracker.settleOf(cfg.delivery().timeout());
+  }
+
+  @Override
   public String find(Incident i) throws DeliveryException {
     // '^' separates conditions in an encoded query; an incident id never contains one.
     String query = "correlation_id=" + TicketSink.correlationId(i) + "^ORDERBYsys_created_on";

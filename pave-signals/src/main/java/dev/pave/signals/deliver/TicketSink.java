@@ -6,16 +6,21 @@ import dev.pave.signals.schema.Notice;
 import dev.pave.signals.store.Store;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
  * Exactly one ticket per incident, for every ITSM system. The ticket of an incident and the
  * newest incident version applied to it are recorded; an older or repeated notice changes
- * nothing. Before creating, the system is searched by the incident's correlation id, so a
- * ticket created just before a crash (or whose answer was lost) is found instead of created
- * again. Where the system's search lags behind its writes, a create whose outcome is unknown is
- * not repeated until the search has had time to show it.
+ * nothing.
+ *
+ * <p>A create is never sent blindly. Before it goes, its intent is claimed in the database
+ * ({@code ticket_attempts}: this sink, this incident, sent at T) with a conditional write that
+ * only one delivery can win, also across processes sharing the database. Whoever does not win,
+ * and every later delivery while no ticket is recorded (after a timeout, a lost answer, a
+ * {@code kill -9}), waits until the tracker's settle window after T has passed, searches the
+ * system by the incident's correlation id, and creates again only if the search is still empty
+ * then. The window is bounded by the tracker ({@link Tracker#settle}): long enough for a create
+ * the client gave up on to be committed and searchable.
  */
 public final class TicketSink implements Sink {
   private final String name;
@@ -67,25 +72,26 @@ public final class TicketSink implements Sink {
     if (stored != null && i.version() <= stored.version()) {
       return;
     }
-    Duration settle = tracker.searchSettle();
-    if (attempted != null && !settle.isZero()) {
-      Instant trusted = attempted.plus(settle);
-      if (clock.instant().isBefore(trusted)) {
-        throw DeliveryException.notBefore(name + ": a ticket create at " + attempted
-            + " may have succeeded; searching again after " + trusted
-            + ", when the search shows it", trusted);
-      }
+    if (attempted != null) {
+      waitForSettle(attempted);
     }
     String ticket = stored != null ? stored.ticket() : tracker.find(i);
     boolean fresh = false;
     if (ticket == null) {
-      if (!settle.isZero()) {
-        try {
-          store.recordCreateAttempt(name, i.id(), clock.instant());
-        } catch (SQLException e) {
-          throw new DeliveryException(name + ": create attempt not recorded: "
-              + e.getMessage(), false);
-        }
+      Instant now = clock.instant();
+      boolean claimed;
+      try {
+        claimed = store.claimCreate(name, i.id(), attempted, now);
+      } catch (SQLException e) {
+        throw new DeliveryException(name + ": create intent not recorded: " + e.getMessage(),
+            false);
+      }
+      if (!claimed) {
+        // Another delivery (this process or another sharing the database) recorded a ticket
+        // or claimed the create since we read: its create is the one that counts.
+        throw DeliveryException.notBefore(name + ": another delivery is creating the ticket"
+            + " of incident " + i.id() + "; searching again after " + settleEnd(now),
+            settleEnd(now));
       }
       ticket = tracker.create(n);
       fresh = true;
@@ -101,6 +107,19 @@ public final class TicketSink implements Sink {
       tracker.reopen(ticket, n);
     }
     remember(i, ticket);
+  }
+
+  /** A create was sent at {@code attempted} without a recorded outcome: wait out its window. */
+  private void waitForSettle(Instant attempted) throws DeliveryException {
+    Instant trusted = settleEnd(attempted);
+    if (clock.instant().isBefore(trusted)) {
+      throw DeliveryException.notBefore(name + ": a ticket create sent at " + attempted
+          + " may have succeeded; searching again after " + trusted, trusted);
+    }
+  }
+
+  private Instant settleEnd(Instant attempted) {
+    return attempted.plus(tracker.settle());
   }
 
   private void remember(Incident i, String ticket) throws DeliveryException {

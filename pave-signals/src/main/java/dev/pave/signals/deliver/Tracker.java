@@ -25,10 +25,18 @@ interface Tracker {
   void reopen(String ticket, Notice notice) throws DeliveryException;
 
   /**
-   * How long after a create whose answer was lost the search can be trusted to show the
-   * ticket. Zero for systems whose search reads what was written.
+   * How long after a create was sent its outcome can be trusted to show in {@link #find}: a
+   * create that timed out, lost its answer or was cut off by a crash is searched for only after
+   * this, and created again only if the search is still empty then. It must cover the client's
+   * timeout (the create may still be on its way), the time the system may go on working on a
+   * request the client gave up on, and any lag of the search behind writes.
    */
-  default Duration searchSettle() {
-    return Duration.ZERO;
+  Duration settle();
+
+  /** The settle window of a system whose search reads what was written: three timeouts. */
+  static Duration settleOf(Duration timeout) {
+    // One timeout for the request the client gave up on, two more for the system to finish
+    // and commit it: with the default 10 s timeout, searches resume 30 s after the create.
+    return timeout.multipliedBy(3);
   }
 }

@@ -574,17 +574,36 @@ public final class Store {
     }
   }
 
-  /** Records that a ticket create is about to go out, before it goes. */
-  public void recordCreateAttempt(String sink, String incidentId, Instant at)
+  /**
+   * Claims the create of this incident's ticket at {@code at}, before it goes out: true for
+   * exactly one caller. It fails when a ticket is recorded, or when the pending attempt is no
+   * longer the one the caller read ({@code seen}, null for none): another delivery, in this
+   * process or another on the same database, claimed it in between. The conditional write
+   * takes the row lock, so of two concurrent claims the second sees the first's and fails.
+   */
+  public boolean claimCreate(String sink, String incidentId, Instant seen, Instant at)
       throws SQLException {
-    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "insert into ticket_attempts (sink, incident_id, attempted_at) values (?,?,?)"
-            + " on conflict (sink, incident_id) do update set attempted_at ="
-            + " excluded.attempted_at")) {
-      ps.setString(1, sink);
-      ps.setString(2, incidentId);
-      ps.setTimestamp(3, Timestamp.from(at));
-      ps.executeUpdate();
+    String noTicket = " and not exists (select 1 from tickets t where t.sink = ? and"
+        + " t.incident_id = ?)";
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(seen == null
+        ? "insert into ticket_attempts (sink, incident_id, attempted_at) select ?, ?, ?"
+            + " where true" + noTicket + " on conflict (sink, incident_id) do nothing"
+        : "update ticket_attempts a set attempted_at = ? where a.sink = ? and a.incident_id = ?"
+            + " and a.attempted_at = ?" + noTicket)) {
+      int k = 1;
+      if (seen == null) {
+        ps.setString(k++, sink);
+        ps.setString(k++, incidentId);
+        ps.setTimestamp(k++, Timestamp.from(at));
+      } else {
+        ps.setTimestamp(k++, Timestamp.from(at));
+        ps.setString(k++, sink);
+        ps.setString(k++, incidentId);
+        ps.setTimestamp(k++, Timestamp.from(seen));
+      }
+      ps.setString(k++, sink);
+      ps.setString(k, incidentId);
+      return ps.executeUpdate() == 1;
     }
   }
 

@@ -92,7 +92,7 @@ class ItsmSinksTest {
       sn.loseCreateAnswers.set(1);
       SignalsConfig cfg = config("{name: tickets, type: servicenow, url: \"" + sn.url()
           + "\", user: pave, passwordFile: itsm-password, assignmentGroup: payments-oncall,"
-          + " retry: {initialBackoff: 50ms, maxBackoff: 200ms}}");
+          + " timeout: 1s, retry: {initialBackoff: 50ms, maxBackoff: 200ms}}");
       try (Pipeline p = Pipeline.start(cfg, db, Clock.systemUTC(), log::add)) {
         incidentLifecycle(p, () -> await().atMost(Duration.ofSeconds(10))
             .until(() -> !sn.records.isEmpty()));
@@ -146,7 +146,7 @@ class ItsmSinksTest {
       jira.indexLagMillis = 1500;
       SignalsConfig cfg = config("{name: tickets, type: jira, url: \"" + jira.url()
           + "\", project: OPS, user: pave@example.com, tokenFile: itsm-password,"
-          + " labels: [pave], searchSettle: 2s,"
+          + " labels: [pave], searchSettle: 2s, timeout: 1s,"
           + " retry: {initialBackoff: 100ms, maxBackoff: 500ms}}");
       try (Pipeline p = Pipeline.start(cfg, db, Clock.systemUTC(), log::add)) {
         incidentLifecycle(p, () -> { });
