@@ -124,6 +124,11 @@ public final class ApiException extends RuntimeException {
         false);
   }
 
+  /** 406: the client accepts none of the media types this object can be written in. */
+  static ApiException notAcceptable(String message) {
+    return new ApiException(406, "NotAcceptable", message, null, null, null, List.of(), false);
+  }
+
   static ApiException unauthorized() {
     return new ApiException(401, "Unauthorized", "Unauthorized", null, null, null, List.of(),
         false);

@@ -314,7 +314,11 @@ public final class Cluster implements AutoCloseable {
 
   /** Handles a request as if it came over HTTP (used by tests and in-process clients). */
   public Response handle(Request r) {
-    return api.handle(r);
+    try {
+      return ContentTypes.encoded(r, api.handle(ContentTypes.decoded(r)));
+    } catch (ApiException e) {
+      return Response.of(e);
+    }
   }
 
   /**
@@ -401,7 +405,7 @@ public final class Cluster implements AutoCloseable {
         }
         return;
       }
-      send(ex, api.handle(r));
+      send(ex, handle(r));
     }
   }
 
