@@ -59,6 +59,17 @@ final class SignalsCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}; 0s for never).")
   String statusEvery;
 
+  /** Javalin wraps the JDK's BindException in its own; either says the port is taken. */
+  static boolean portInUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException
+          || t.getClass().getSimpleName().equals("JavalinBindException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public Integer call() throws Exception {
     SignalsConfig cfg = read(config, spec.commandLine().getErr());
@@ -78,6 +89,11 @@ final class SignalsCommand implements Callable<Integer> {
       });
     } catch (Exception e) {
       db.close();
+      if (portInUse(e)) {
+        throw new UserError("cannot listen on " + cfg.intake().address() + ":"
+            + cfg.intake().port() + ": the port is in use (another pave signals?); change"
+            + " intake.port (0: any free port) or intake.address in " + config, ExitCode.FAILURE);
+      }
       throw e;
     }
     if (cfg.catalog().kubernetes() != null) {
