@@ -131,10 +131,7 @@ final class KnownDifferences {
           + "was cut by kubectl's log (it ends \"... [truncated 751 chars]\"), so the replay "
           + "sends invalid JSON and is rightly refused (400, error decoding patch) where kubectl "
           + "sent the whole patch (200); every other request of the sequence, the JSON bodies "
-          + "sent as apply-patch+yaml included, is answered as recorded"),
-      new Known("openapi.json", 13, "kubectl-create-ns-cold-cache", false,
-          "kubectl create sends the Namespace as protobuf; the embedded API decodes JSON and "
-          + "YAML only (no Kubernetes protobuf types available offline) and answers 415"));
+          + "sent as apply-patch+yaml included, is answered as recorded"));
 
   private KnownDifferences() {}
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kubectl, a real client, against the embedded API over HTTPS with the kubeconfig it writes:
- * discovery, creates (kubectl sends built-in kinds as protobuf first), client-side and
+ * discovery, creates, client-side and
  * server-side apply, label, scale, rollout status and auth checks. kubectl is part of the
  * machine the project builds on; without it this test fails rather than skips.
  */
@@ -58,11 +58,7 @@ class KubectlTest {
 
   @Test
   void kubectlWorksAgainstTheEmbeddedApi() throws Exception {
-    // kubectl's create subcommands send built-in kinds as protobuf, which this API does not
-    // decode: it answers 415 with the media types it takes, and kubectl apply works.
-    Run proto = kubectl(null, "create", "namespace", "demo");
-    assertThat(proto.code()).isNotZero();
-    assertThat(proto.out()).contains("UnsupportedMediaType");
+    // kubectl's create subcommands (protobuf bodies) are KubectlCreateTest's
     Run objects = kubectl("""
         apiVersion: v1
         kind: Namespace

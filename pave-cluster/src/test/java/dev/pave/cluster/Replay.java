@@ -250,8 +250,8 @@ final class Replay {
       });
       headers.put("Authorization", "Bearer " + cluster.adminToken());
       JsonNode b = q.get("body");
-      byte[] body = b == null || b.isNull() ? null : b.isTextual()
-          ? translate(b.asText()).getBytes(StandardCharsets.UTF_8)
+      byte[] body = b == null || b.isNull() ? null : b.has(HEXDUMP) ? hexdump(b.get(HEXDUMP))
+          : b.isTextual() ? translate(b.asText()).getBytes(StandardCharsets.UTF_8)
           : translate(b.toString()).getBytes(StandardCharsets.UTF_8);
       String m = q.path("method").asText();
       if (body != null && new String(body, StandardCharsets.UTF_8).contains("\"<rv>\"")) {
@@ -274,6 +274,26 @@ final class Replay {
       }
     }
     return new Outcome(e, diffs.isEmpty() ? Kind.MATCH : Kind.DIFF, diffs);
+  }
+
+  private static final String HEXDUMP = "<binary body, hexdump as logged by kubectl>";
+
+  /**
+   * The bytes kubectl sent, from the hexdump it logged ({@code offset  hex bytes  |text|}
+   * lines): a protobuf body is replayed as the binary it was, not as the JSON of its log.
+   */
+  static byte[] hexdump(JsonNode lines) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (JsonNode line : lines) {
+      String text = line.asText();
+      int bar = text.indexOf('|');
+      String hex = (bar < 0 ? text : text.substring(0, bar)).strip();
+      String[] words = hex.split("\\s+");
+      for (int i = 1; i < words.length; i++) {
+        out.write(Integer.parseInt(words[i], 16));
+      }
+    }
+    return out.toByteArray();
   }
 
   /**
