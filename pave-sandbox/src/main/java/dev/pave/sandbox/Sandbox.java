@@ -105,6 +105,7 @@ public final class Sandbox implements AutoCloseable {
   private boolean seeded;
   private volatile boolean restoredWhole;
   private final OperatorMetrics metrics = new OperatorMetrics();
+  private DataLock lock;
 
   private Sandbox(Settings settings) {
     this.settings = settings;
@@ -113,21 +114,38 @@ public final class Sandbox implements AutoCloseable {
   /** Starts every part; on failure, what was started is stopped again. */
   public static Sandbox start(Settings settings) throws IOException {
     Sandbox s = new Sandbox(settings);
+    // Before anything in the directory is read, removed or rewritten: a second start on a
+    // directory in use would otherwise point the running sandbox's kubeconfig at itself.
+    s.lock = DataLock.acquire(settings.data());
+    List<String> before = List.of();
     try {
+      if (settings.fresh()) {
+        deleteTree(settings.data());
+      }
+      before = KEPT.stream().filter(n -> Files.exists(settings.data().resolve(n))).toList();
       s.startParts();
       return s;
     } catch (IOException | RuntimeException e) {
+      // What a failed start wrote would outlive it: a signals.yaml with a port the next
+      // --signals-port could not change, a cluster.jsonl that made the next start skip the
+      // demo. The directory is left as this start found it.
+      s.restoredWhole = false;
       s.close();
+      for (String name : KEPT) {
+        if (!before.contains(name)) {
+          try {
+            deleteTree(settings.data(), name);
+          } catch (IOException ignored) {
+            // the start's own failure is the one to report
+          }
+        }
+      }
       throw e;
     }
   }
 
   private void startParts() throws IOException {
     Path data = settings.data();
-    if (settings.fresh()) {
-      deleteTree(data);
-    }
-    Files.createDirectories(data);
     boolean firstStart;
     if (settings.external() == null) {
       settings.progress().accept("starting the embedded Kubernetes API");
@@ -390,6 +408,10 @@ public final class Sandbox implements AutoCloseable {
       api.close();
     }
     parts.clear();
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
   }
 
   /** What the sandbox keeps in its data directory; --fresh removes these and nothing else. */
@@ -398,14 +420,18 @@ public final class Sandbox implements AutoCloseable {
 
   private static void deleteTree(Path dir) throws IOException {
     for (String name : KEPT) {
-      Path p = dir.resolve(name);
-      if (!Files.exists(p)) {
-        continue;
-      }
-      try (var walk = Files.walk(p)) {
-        for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(f);
-        }
+      deleteTree(dir, name);
+    }
+  }
+
+  private static void deleteTree(Path dir, String name) throws IOException {
+    Path p = dir.resolve(name);
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
       }
     }
   }

@@ -159,4 +159,24 @@ class SandboxTest {
     assertThat(sandbox.signals().store().listIncidents(null, 50)).isNotEmpty();
     assertThat(data.resolve("notes.txt")).hasContent("mine");
   }
+
+  @Test
+  @Order(6)
+  void aSecondStartOnADirectoryInUseFailsAtOnceAndTouchesNothing() throws Exception {
+    String kubeconfig = Files.readString(sandbox.kubeconfig());
+    long started = System.nanoTime();
+    // --fresh too: a start that got past the lock would remove the running sandbox's state.
+    assertThatThrownBy(() -> Sandbox.start(new Sandbox.Settings(data, true, 0, 0, 0, null, null,
+        null)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(data + " is in use by another pave up (process "
+            + ProcessHandle.current().pid() + ")")
+        .hasMessageContaining("--data");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThat(sandbox.kubeconfig()).hasContent(kubeconfig);
+    assertThat(data.resolve("signals.yaml")).exists();
+    assertThat(data.resolve("cluster.jsonl")).exists();
+    assertThat(user.resources(ApplicationResource.class).inAnyNamespace().list().getItems())
+        .hasSize(10);
+  }
 }
