@@ -1,12 +1,16 @@
 package dev.pave.console;
 
+import dev.pave.console.access.ClientAddress;
 import dev.pave.console.access.Sessions;
 import dev.pave.console.web.Server;
 import dev.pave.signals.pipeline.Pipeline;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,10 +53,17 @@ public final class Console implements AutoCloseable {
    * @param links dashboard link name to URL template ({app}, {env}, {team}, {namespace},
    *     {instance}), shown on every service page
    * @param log where the console reports what it does (never secrets)
+   * @param trustedProxies addresses or CIDR ranges of the reverse proxies in front of the
+   *     console, whose X-Forwarded-For names the client for login rate limits; empty (the
+   *     default) uses the peer address
+   * @param sessionIdle a session ends after this long without a request (default 8 hours)
+   * @param sessionLifetime a session ends this long after login whatever happens (default 12
+   *     hours), and with the API token that opened it
    */
   public record Settings(String host, int port, URI publicUrl, KubernetesClient kubernetes,
       DataSource dataSource, Pipeline signals, Clock clock, Auth auth,
-      String defaultEnvironment, Map<String, String> links, Consumer<String> log) {
+      String defaultEnvironment, Map<String, String> links, Consumer<String> log,
+      List<String> trustedProxies, Duration sessionIdle, Duration sessionLifetime) {
     public Settings {
       Objects.requireNonNull(kubernetes, "kubernetes");
       Objects.requireNonNull(dataSource, "dataSource");
@@ -62,6 +73,11 @@ public final class Console implements AutoCloseable {
       defaultEnvironment = defaultEnvironment == null ? "dev" : defaultEnvironment;
       links = links == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(links));
       log = log == null ? s -> { } : log;
+      trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+      sessionIdle = sessionIdle == null ? Sessions.DEFAULT_IDLE : sessionIdle;
+      sessionLifetime = sessionLifetime == null ? Sessions.DEFAULT_ABSOLUTE : sessionLifetime;
+      new Sessions.Lifetimes(sessionIdle, sessionLifetime);
+      new ClientAddress(trustedProxies);
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port " + port + ": must be 0-65535");
       }
@@ -85,6 +101,9 @@ public final class Console implements AutoCloseable {
     private String defaultEnvironment;
     private final Map<String, String> links = new LinkedHashMap<>();
     private Consumer<String> log;
+    private final List<String> trustedProxies = new ArrayList<>();
+    private Duration sessionIdle;
+    private Duration sessionLifetime;
 
     public Builder host(String host) {
       this.host = host;
@@ -141,9 +160,25 @@ public final class Console implements AutoCloseable {
       return this;
     }
 
+    /** A reverse proxy (address or CIDR range) whose X-Forwarded-For is believed. */
+    public Builder trustedProxy(String addressOrRange) {
+      trustedProxies.add(addressOrRange);
+      return this;
+    }
+
+    public Builder sessionIdle(Duration idle) {
+      this.sessionIdle = idle;
+      return this;
+    }
+
+    public Builder sessionLifetime(Duration lifetime) {
+      this.sessionLifetime = lifetime;
+      return this;
+    }
+
     public Settings build() {
       return new Settings(host, port, publicUrl, kubernetes, dataSource, signals, clock, auth,
-          defaultEnvironment, links, log);
+          defaultEnvironment, links, log, trustedProxies, sessionIdle, sessionLifetime);
     }
   }
 

@@ -76,14 +76,9 @@ class AuthorizationTest {
       ps.executeUpdate();
     }
     String platform = f.token("platform-admin", null, 1);
-    var login = f.send("POST", "/login", "token=" + platform + "&next=/catalog",
-        "Content-Type", "application/x-www-form-urlencoded");
-    assertThat(login.statusCode()).isEqualTo(303);
-    sessionCookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-    // Logins are rate limited per address: open every session a test needs here, first.
-    paymentsCookie = f.send("POST", "/login", "token=" + paymentsAdmin, "Content-Type",
-        "application/x-www-form-urlencoded").headers().firstValue("Set-Cookie").orElseThrow()
-        .split(";")[0];
+    sessionCookie = f.login(platform);
+    // Logins are rate limited per client: open every session a test needs here, first.
+    paymentsCookie = f.login(paymentsAdmin);
     String page = f.send("GET", "/tokens", null, "Cookie", sessionCookie).body();
     csrf = page.replaceAll("(?s).*name=\"csrf-token\" content=\"([^\"]+)\".*", "$1");
     assertThat(csrf).hasSizeGreaterThan(20);
@@ -242,8 +237,7 @@ class AuthorizationTest {
   void loginIsRateLimited() throws Exception {
     int limited = 0;
     for (int i = 0; i < 15; i++) {
-      var r = f.send("POST", "/login", "token=wrong-" + i, "Content-Type",
-          "application/x-www-form-urlencoded");
+      var r = f.postLogin("wrong-" + i);
       if (r.statusCode() == 429) {
         limited++;
         assertThat(r.headers().firstValue("Retry-After")).isPresent();

@@ -52,6 +52,12 @@ final class ConsoleFixture implements AutoCloseable {
   final String adminToken;
 
   ConsoleFixture(Path dir) throws Exception {
+    this(dir, b -> { });
+  }
+
+  /** The fixture with further console settings, e.g. trusted proxies or session lifetimes. */
+  ConsoleFixture(Path dir, java.util.function.Consumer<Console.Builder> settings)
+      throws Exception {
     api = paveApi().namespaces("apps", "payments-legacy");
     client = api.client;
     releases = new Releases(client, Clock.systemUTC(), System::nanoTime, 20);
@@ -85,10 +91,12 @@ final class ConsoleFixture implements AutoCloseable {
       throw new IllegalStateException(read.problems().toString());
     }
     pipeline = Pipeline.start(read.config(), db, Clock.systemUTC(), log::add);
-    console = Console.start(Console.Settings.builder().kubernetes(client)
+    Console.Builder b = Console.Settings.builder().kubernetes(client)
         .dataSource(db.dataSource()).signals(pipeline).auth(Auth.sandbox()).port(0)
         .link("Dashboard", "https://grafana.example.com/d/svc?var-app={app}&var-env={env}")
-        .log(log::add).build());
+        .log(log::add);
+    settings.accept(b);
+    console = Console.start(b.build());
     adminToken = console.adminToken().orElseThrow();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
         get("/api/v1/services", adminToken).body().contains("\"total\":2"));
@@ -168,6 +176,47 @@ final class ConsoleFixture implements AutoCloseable {
       b.header(headers[i], headers[i + 1]);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Posts the login form as a browser does: the form's pre-session token from GET /login and
+   * its cookie, plus {@code headers}.
+   */
+  HttpResponse<String> postLogin(String token, String... headers) throws Exception {
+    return postLogin(http, console.url().toString(), token, "", headers);
+  }
+
+  /** The login form with further fields ({@code "&next=..."}). */
+  HttpResponse<String> postLoginForm(String token, String moreFields, String... headers)
+      throws Exception {
+    return postLogin(http, console.url().toString(), token, moreFields, headers);
+  }
+
+  static HttpResponse<String> postLogin(HttpClient http, String base, String token,
+      String moreFields, String... headers) throws Exception {
+    var page = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String cookie = page.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("pave_prelogin=")).findFirst().orElseThrow().split(";")[0];
+    String csrf = page.body().replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+    var b = HttpRequest.newBuilder(URI.create(base + "/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
+        .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token,
+            java.nio.charset.StandardCharsets.UTF_8) + "&_csrf=" + csrf + moreFields));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Logs in with the form; returns the session cookie ("pave_session=..."). */
+  String login(String token) throws Exception {
+    var r = postLogin(token);
+    if (r.statusCode() != 303) {
+      throw new IllegalStateException("login: " + r.statusCode() + " " + r.body());
+    }
+    return r.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("pave_session=")).findFirst().orElseThrow().split(";")[0];
   }
 
   /** Creates an API token through the API as the sandbox admin; returns the secret. */

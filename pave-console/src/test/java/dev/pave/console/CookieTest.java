@@ -28,19 +28,13 @@ class CookieTest {
       // Reach the server on its loopback address; the public URL is what browsers see.
       String local = "http://127.0.0.1:" + console.port();
       HttpClient http = HttpClient.newHttpClient();
-      var login = http.send(HttpRequest.newBuilder(URI.create(local + "/login"))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      var login = ConsoleFixture.postLogin(http, local, token, "");
       assertThat(login.statusCode()).isEqualTo(303);
       assertThat(login.headers().firstValue("Set-Cookie").orElseThrow())
           .contains("HttpOnly").contains("SameSite=Lax").contains("Secure");
       assertThat(login.headers().firstValue("Strict-Transport-Security")).isPresent();
       assertThat(console.adminToken()).isEmpty();
-      var again = http.send(HttpRequest.newBuilder(URI.create(local + "/login"))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      var again = ConsoleFixture.postLogin(http, local, token, "");
       assertThat(again.statusCode()).isEqualTo(401);
       assertThat(http.send(HttpRequest.newBuilder(URI.create(local + "/api/v1/me"))
           .header("Authorization", "Bearer " + token).build(),

@@ -121,6 +121,19 @@ public final class ApiTokens {
     }
   }
 
+  /** Whether the token with this id still works: known, unexpired, not revoked. */
+  public boolean active(String id) throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select 1 from console_api_tokens where id = ? and revoked_at is null and"
+            + " expires_at > ?")) {
+      ps.setString(1, id);
+      ps.setTimestamp(2, Timestamp.from(clock.instant()));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   public Optional<Token> find(String id) throws SQLException {
     return list(id).stream().findFirst();
   }

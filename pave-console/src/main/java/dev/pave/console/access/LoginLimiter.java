@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Login attempts per client address in a sliding window: enough for people who mistype, too
- * few to guess an admin token or run a callback flood.
+ * Login attempts per key (a client address, an account) in a sliding window: enough for people
+ * who mistype, too few to guess an admin token or run a callback flood.
  */
 public final class LoginLimiter {
   private final int attempts;

@@ -7,6 +7,7 @@ import dev.pave.console.Auth;
 import dev.pave.console.Console;
 import dev.pave.console.access.Access;
 import dev.pave.console.access.ApiTokens;
+import dev.pave.console.access.ClientAddress;
 import dev.pave.console.access.LoginLimiter;
 import dev.pave.console.access.OidcLogin;
 import dev.pave.console.access.Principal;
@@ -84,9 +85,9 @@ public final class Server implements AutoCloseable {
 
   static final String SESSION_COOKIE = "pave_session";
   static final String LOGIN_COOKIE = "pave_login";
-  static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self';"
-      + " img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none';"
-      + " frame-ancestors 'none'";
+  /** The login form's pre-session CSRF token (double submit: cookie and form field). */
+  static final String PRELOGIN_COOKIE = "pave_prelogin";
+  static final String CSP = SecurityHeaders.CSP;
   private static final String HTMX = "/META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js";
   private static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
@@ -99,6 +100,8 @@ public final class Server implements AutoCloseable {
   private final AuditLog audit;
   private final Sessions sessions;
   private final LoginLimiter limiter;
+  private final ClientAddress clients;
+  private final SecurityHeaders securityHeaders;
   private final OidcLogin oidc;
   private final ConsoleQueries queries;
   private final TemplateEngine templates;
@@ -118,13 +121,16 @@ public final class Server implements AutoCloseable {
         s.clock(), s.log());
     this.actions = new Actions(s.kubernetes(), index, new Rollbacks(s.kubernetes(), releases),
         tokens, audit, s.signals(), s.clock());
-    this.sessions = new Sessions(s.clock());
+    this.sessions = new Sessions(s.clock(), new Sessions.Lifetimes(s.sessionIdle(),
+        s.sessionLifetime()), tokens);
+    this.clients = new ClientAddress(s.trustedProxies());
     this.limiter = new LoginLimiter(10, Duration.ofMinutes(1), s.clock());
     this.oidc = s.auth() instanceof Auth.Oidc o ? new OidcLogin(o, s.clock()) : null;
     this.queries = s.signals() == null ? null
         : new ConsoleQueries(s.signals().database().dataSource());
     this.templates = TemplateEngine.createPrecompiled(ContentType.Html);
     this.secureCookies = s.publicUrl() != null && "https".equals(s.publicUrl().getScheme());
+    this.securityHeaders = new SecurityHeaders(secureCookies);
     this.refresh = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pave-console-incidents");
       t.setDaemon(true);
@@ -162,6 +168,7 @@ public final class Server implements AutoCloseable {
     app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.http.maxRequestSize = 1024L * 1024;
+      c.jetty.modifyServer(server -> server.setErrorHandler(securityHeaders.errorHandler()));
       routes(c.routes);
     }).start(settings.host(), settings.port());
     url = settings.publicUrl() != null ? settings.publicUrl()
@@ -204,8 +211,9 @@ public final class Server implements AutoCloseable {
     r.before(this::headers);
     r.before(this::authenticate);
     // Public
-    r.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok",
-        "services", index.services().size())));
+    // Anonymous callers learn only that the console is up, not how big the estate is.
+    r.get("/healthz", ctx -> json(ctx, 200, ctx.attribute("principal") == null
+        ? Map.of("status", "ok") : Map.of("status", "ok", "services", index.services().size())));
     r.get("/static/htmx.min.js", ctx -> resource(ctx, HTMX, "text/javascript"));
     r.get("/static/{file}", ctx -> resource(ctx, "/console/static/" + ctx.pathParam("file"),
         null));
@@ -383,14 +391,7 @@ public final class Server implements AutoCloseable {
   // --- security ------------------------------------------------------------------------------
 
   private void headers(Context ctx) {
-    ctx.header("Content-Security-Policy", CSP);
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
-    ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-    if (secureCookies) {
-      ctx.header("Strict-Transport-Security", "max-age=31536000");
-    }
+    securityHeaders.apply(ctx::header);
     if (!ctx.path().startsWith("/static/")) {
       ctx.header("Cache-Control", "no-store");
     }
@@ -474,27 +475,72 @@ public final class Server implements AutoCloseable {
         + maxAge.toSeconds() + (secureCookies ? "; Secure" : "");
   }
 
-  private void openSession(Context ctx, Principal p) {
-    Sessions.Session s = sessions.open(p);
-    ctx.header("Set-Cookie", cookie(SESSION_COOKIE, s.id(), Sessions.IDLE, "Lax"));
+  private void openSession(Context ctx, Principal p) throws java.sql.SQLException {
+    Instant tokenExpires = p.via().startsWith("token:")
+        ? tokens.find(p.via().substring(6)).map(ApiTokens.Token::expiresAt).orElse(null) : null;
+    Sessions.Session s = sessions.open(p, tokenExpires);
+    // Rounded up, so the cookie never ends before the session does.
+    Duration maxAge = Duration.ofSeconds((Duration.between(settings.clock().instant(),
+        s.notAfter()).toMillis() + 999) / 1000);
+    ctx.res().addHeader("Set-Cookie", cookie(SESSION_COOKIE, s.id(), maxAge, "Lax"));
   }
 
-  private static String safeNext(String next) {
-    if (next == null || !next.startsWith("/") || next.startsWith("//")
-        || next.startsWith("/\\") || next.startsWith("/login")) {
+  /**
+   * Where to go after login: only a path of this console. Browsers drop tabs and newlines
+   * from a Location and read a backslash as a slash, so "/\t/evil.example" would leave it.
+   */
+  static String safeNext(String next) {
+    if (next == null || next.length() < 1 || next.charAt(0) != '/' || next.startsWith("/login")
+        || next.chars().anyMatch(c -> c <= 0x20 || c == 0x7f || c == '\\')
+        || (next.length() > 1 && next.charAt(1) == '/')) {
       return "/catalog";
     }
     return next;
   }
 
+  /** The login form's pre-session token: the browser's own when it has one, else a new one. */
+  private String preLoginToken(Context ctx) {
+    String t = ctx.cookie(PRELOGIN_COOKIE);
+    if (t == null || !t.matches("[A-Za-z0-9_-]{43}")) {
+      t = Sessions.random();
+    }
+    ctx.res().addHeader("Set-Cookie", cookie(PRELOGIN_COOKIE, t, Duration.ofHours(2), "Lax"));
+    return t;
+  }
+
   private void loginPage(Context ctx) {
     html(ctx, "login.jte", chrome(ctx, "Log in", "login"), new Views.Login(oidc == null,
-        null, safeNext(ctx.queryParam("next"))));
+        null, safeNext(ctx.queryParam("next")), preLoginToken(ctx)));
+  }
+
+  /**
+   * Login CSRF: a foreign page must not log the browser in as someone else. A browser's
+   * Origin must be this console; the form must carry the token its cookie holds.
+   */
+  private void checkLoginOrigin(Context ctx) {
+    String origin = ctx.header("Origin");
+    if (origin != null && !sameOrigin(ctx, origin)) {
+      throw new ForbiddenResponse("login refused: the form was sent from " + origin
+          + ", not from this console");
+    }
+    if (!Sessions.same(ctx.cookie(PRELOGIN_COOKIE), ctx.formParam("_csrf"))) {
+      throw new ForbiddenResponse("login refused: the login form has expired or did not come"
+          + " from this console; reload /login and try again");
+    }
+  }
+
+  private boolean sameOrigin(Context ctx, String origin) {
+    String own = url.getScheme() + "://" + url.getRawAuthority();
+    String host = ctx.header("Host");
+    return origin.equalsIgnoreCase(own) || (host != null
+        && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://"
+            + host)));
   }
 
   private void login(Context ctx) throws Exception {
-    limit(ctx);
+    checkLoginOrigin(ctx);
     String token = ctx.formParam("token") == null ? "" : ctx.formParam("token").strip();
+    limit(ctx, account(token));
     Principal p = null;
     String admin = adminToken.get();
     if (admin != null && Sessions.same(admin, token)
@@ -508,7 +554,7 @@ public final class Server implements AutoCloseable {
       ctx.status(401);
       html(ctx, "login.jte", chrome(ctx, "Log in", "login"), new Views.Login(oidc == null,
           "That token is not valid (unknown, used, expired or revoked).",
-          safeNext(ctx.formParam("next"))));
+          safeNext(ctx.formParam("next")), preLoginToken(ctx)));
       return;
     }
     openSession(ctx, p);
@@ -517,11 +563,36 @@ public final class Server implements AutoCloseable {
     ctx.redirect(safeNext(ctx.formParam("next")), io.javalin.http.HttpStatus.SEE_OTHER);
   }
 
-  private void limit(Context ctx) {
-    if (!limiter.allow(ctx.ip())) {
-      ctx.header("Retry-After", String.valueOf(limiter.retryAfterSeconds(ctx.ip())));
-      throw new TooManyRequestsResponse("too many login attempts from this address; wait "
-          + limiter.retryAfterSeconds(ctx.ip()) + " s");
+  /**
+   * The account a token names, for its own rate limit: "pave_ID_" of an API token (the id is
+   * not secret; the rest is), the sandbox's admin token; null for anything else.
+   */
+  private static String account(String token) {
+    if (!token.startsWith(ApiTokens.PREFIX)) {
+      return null;
+    }
+    int end = token.indexOf('_', ApiTokens.PREFIX.length());
+    return end < 0 || end > 40 ? null : token.substring(0, end + 1);
+  }
+
+  /**
+   * Counts a login attempt against the client (behind trusted proxies, the address they
+   * forwarded) and against the account it names: one noisy client locks out neither other
+   * clients behind the same proxy nor, by itself, the account.
+   */
+  private void limit(Context ctx, String account) {
+    String client = "client " + clients.of(ctx.ip(), ctx.req().getHeaders("X-Forwarded-For")
+        == null ? List.of() : java.util.Collections.list(ctx.req().getHeaders(
+            "X-Forwarded-For")));
+    List<String> keys = account == null ? List.of(client) : List.of(client, "account "
+        + account);
+    for (String key : keys) {
+      if (!limiter.allow(key)) {
+        ctx.header("Retry-After", String.valueOf(limiter.retryAfterSeconds(key)));
+        throw new TooManyRequestsResponse("too many login attempts " + (key.equals(client)
+            ? "from this client" : "with this token") + "; wait "
+            + limiter.retryAfterSeconds(key) + " s");
+      }
     }
   }
 
@@ -529,7 +600,7 @@ public final class Server implements AutoCloseable {
     if (oidc == null) {
       throw new NotFoundResponse("this console does not use OpenID Connect");
     }
-    limit(ctx);
+    limit(ctx, null);
     OidcLogin.Start s = oidc.start();
     ctx.header("Set-Cookie", cookie(LOGIN_COOKIE, s.state(), Duration.ofMinutes(10), "Lax"));
     ctx.redirect(s.redirect().toString(), io.javalin.http.HttpStatus.FOUND);
@@ -539,7 +610,7 @@ public final class Server implements AutoCloseable {
     if (oidc == null) {
       throw new NotFoundResponse("this console does not use OpenID Connect");
     }
-    limit(ctx);
+    limit(ctx, null);
     if (ctx.queryParam("error") != null) {
       throw new UnauthorizedResponse("the identity provider did not log you in: "
           + ctx.queryParam("error"));

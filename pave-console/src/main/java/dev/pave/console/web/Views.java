@@ -61,7 +61,8 @@ public final class Views {
 
   public record Audit(List<AuditLog.Entry> entries) {}
 
-  public record Login(boolean sandbox, String error, String next) {}
+  /** The login page; {@code loginToken} is the form's pre-session CSRF token. */
+  public record Login(boolean sandbox, String error, String next, String loginToken) {}
 
   public record Error(int status, String message) {}
 }
