@@ -88,4 +88,45 @@ class FixCommandTest {
     assertThat(r.err()).contains("left: " + f + ": Pod/shop/p pod-security-baseline/capabilities"
         + " at spec.containers[name=app].securityContext.capabilities.add: no automatic fix");
   }
+  @Test
+  void aCorrectTeamLabelIsLeftAloneAndNoPlaceholderIsEverWritten() throws Exception {
+    // identity-labels fails for the missing part-of label; its fix names pave.dev/team, which
+    // is set correctly and must stay "shop", not become "<team>" (which Kubernetes rejects).
+    Path labelled = tmp.resolve("labelled.yaml");
+    String text = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+          namespace: shop
+          labels:
+            app.kubernetes.io/name: p
+            app.kubernetes.io/instance: p-prod
+            pave.dev/team: shop
+            pave.dev/environment: prod
+        spec:
+          containers:
+            - name: app
+              image: registry.example.com/shop/app:1.0.0
+        """;
+    Files.writeString(labelled, text);
+    Cli r = Cli.run("fix", labelled.toString(), "--pack", "platform");
+    assertThat(Files.readString(labelled)).contains("pave.dev/team: shop")
+        .doesNotContain("<team>");
+    assertThat(r.err()).contains("platform/identity-labels at metadata.labels: no automatic fix");
+
+    // Without the label, the fix's value is a stand-in: left for a person, the file untouched,
+    // so the owning-team rule still fails.
+    Path unowned = tmp.resolve("unowned.yaml");
+    String withoutTeam = text.replace("    pave.dev/team: shop\n", "");
+    Files.writeString(unowned, withoutTeam);
+    Cli u = Cli.run("fix", unowned.toString(), "--pack", "platform");
+    assertThat(Files.readString(unowned)).doesNotContain("<team>");
+    assertThat(u.exit()).isEqualTo(1);
+    assertThat(u.err()).contains("platform/owning-team at metadata.labels: no automatic fix:"
+        + " the fix's value \"<team>\" is for a person to choose");
+    Cli check = Cli.run("check", unowned.toString(), "--pack", "platform");
+    assertThat(check.out()).contains("owning-team");
+    assertThat(check.exit()).isEqualTo(1);
+  }
 }

@@ -58,9 +58,55 @@ final class Fixes {
       List<String> tokens = new ArrayList<>();
       addTokens(anchor, tokens);
       addTokens(op.path(), tokens);
+      if (op.op() != Policy.Operation.Op.REMOVE && placeholder(op.value()) != null
+          && present(object, tokens)) {
+        // A placeholder ("<team>") stands for a value only a person knows; where the object
+        // already holds one, that value is left alone rather than replaced by the stand-in.
+        continue;
+      }
       out.add(operation(object, tokens, op));
     }
     return out;
+  }
+
+  private static final java.util.regex.Pattern PLACEHOLDER =
+      java.util.regex.Pattern.compile("<[A-Za-z][A-Za-z0-9_.-]*>");
+
+  /** The first placeholder such as {@code <team>} in a fix's value, or null when it has none. */
+  static String placeholder(Object value) {
+    if (value instanceof String s) {
+      java.util.regex.Matcher m = PLACEHOLDER.matcher(s);
+      return m.find() ? m.group() : null;
+    }
+    if (value instanceof Map<?, ?> m) {
+      for (Object v : m.values()) {
+        String p = placeholder(v);
+        if (p != null) {
+          return p;
+        }
+      }
+    }
+    if (value instanceof List<?> l) {
+      for (Object v : l) {
+        String p = placeholder(v);
+        if (p != null) {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether every token names something that exists, a non-empty value at the end. */
+  private static boolean present(Object object, List<String> tokens) {
+    Object current = object;
+    for (String t : tokens) {
+      current = child(current, t);
+      if (current == null) {
+        return false;
+      }
+    }
+    return !"".equals(current);
   }
 
   /** The keys a JSON pointer names, unescaped, empty ones left out. */

@@ -11,4 +11,18 @@ public final class Patches {
       List<Map<String, Object>> ops) {
     return Fixes.apply(object, ops);
   }
+
+  /**
+   * The first placeholder such as {@code <team>} among the values a patch writes, or null: a
+   * patch with one is a suggestion for a person, never applied as it is.
+   */
+  public static String placeholder(List<Map<String, Object>> ops) {
+    for (Map<String, Object> op : ops) {
+      String p = Fixes.placeholder(op.get("value"));
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
 }

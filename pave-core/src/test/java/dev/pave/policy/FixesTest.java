@@ -23,4 +23,21 @@ class FixesTest {
     assertThat(Fixes.escape("plain")).isSameAs("plain");
     assertThat(Fixes.unescape("a~0b~1c")).isEqualTo("a~b/c");
   }
+  @Test
+  void aPlaceholderNeverReplacesAValueAndIsReportedWhereItWouldBeWritten() {
+    Policy.Operation team = new Policy.Operation(Policy.Operation.Op.ADD,
+        "metadata/labels/pave.dev~1team", "<team>");
+    java.util.Map<String, Object> owned = java.util.Map.of("metadata",
+        java.util.Map.of("labels", java.util.Map.of("pave.dev/team", "shop")));
+    assertThat(Fixes.patch(owned, "", java.util.List.of(team))).isEmpty();
+
+    java.util.Map<String, Object> unowned = java.util.Map.of("metadata",
+        java.util.Map.of("name", "p"));
+    var patch = Fixes.patch(unowned, "", java.util.List.of(team));
+    assertThat(patch).hasSize(1);
+    assertThat(Patches.placeholder(patch)).isEqualTo("<team>");
+    // A real value, even one with angle brackets elsewhere, is not a placeholder.
+    assertThat(Fixes.placeholder(java.util.Map.of("a", java.util.List.of("x < y", "ok"))))
+        .isNull();
+  }
 }

@@ -57,6 +57,12 @@ public final class InPlaceFixer {
               left.add(label + ": no automatic fix");
               continue;
             }
+            String placeholder = dev.pave.policy.Patches.placeholder(v.patch());
+            if (placeholder != null) {
+              left.add(label + ": no automatic fix: the fix's value \"" + placeholder
+                  + "\" is for a person to choose; set the field by hand");
+              continue;
+            }
             String edited = applyAll(piece.text(), v.patch(), object.object());
             if (edited == null) {
               left.add(label + ": cannot be edited in place; apply the patch by hand");
@@ -87,6 +93,11 @@ public final class InPlaceFixer {
 
   private static String applyAll(String doc, List<Map<String, Object>> patch,
       Map<String, Object> before) {
+    if (dev.pave.policy.Patches.placeholder(patch) != null) {
+      // A stand-in such as "<team>" written into a file is never a fix: Kubernetes rejects it
+      // as a label value, and a check would then take it for a real one.
+      return null;
+    }
     String edited = doc;
     for (Map<String, Object> op : patch) {
       try {
