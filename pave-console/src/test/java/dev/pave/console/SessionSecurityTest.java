@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class SessionSecurityTest {
   static ConsoleFixture f;
+  /** A second replica on the same database, behind the same (imagined) address. */
+  static Console replica;
   static final MovableClock CLOCK = new MovableClock();
 
   /** The system clock plus an offset the test adds to. */
@@ -57,10 +59,15 @@ class SessionSecurityTest {
     f = new ConsoleFixture(ConsoleFixture.tempDir(), b -> b.clock(CLOCK)
         .trustedProxy("127.0.0.1").trustedProxy("10.0.0.0/8")
         .sessionIdle(Duration.ofHours(1)).sessionLifetime(Duration.ofHours(3)));
+    replica = Console.start(Console.Settings.builder().kubernetes(f.client)
+        .dataSource(f.db.dataSource()).auth(Auth.sandbox()).port(0).clock(CLOCK)
+        .trustedProxy("127.0.0.1").sessionIdle(Duration.ofHours(1))
+        .sessionLifetime(Duration.ofHours(3)).build());
   }
 
   @AfterAll
   static void stop() throws Exception {
+    replica.close();
     f.close();
   }
 
@@ -208,6 +215,38 @@ class SessionSecurityTest {
         c.startsWith("pave_session="));
     var own = f.postLogin(token, "Origin", f.console.url().toString());
     assertThat(own.statusCode()).isEqualTo(303);
+    // What Chromium sends from the console's own page (Referrer-Policy: no-referrer).
+    assertThat(f.postLogin(token, "Origin", "null").statusCode()).isEqualTo(303);
+  }
+
+  @Test
+  void twoReplicasOnOneDatabaseShareSessionsAndLoginLimits() throws Exception {
+    freshLimits();
+    String other = replica.url().toString();
+    var http = f.http;
+    String cookie = f.login(f.token("team-admin", "payments", 30));
+    var me = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(other
+        + "/api/v1/me")).header("Cookie", cookie).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(me.statusCode()).as("a session opened on the other replica").isEqualTo(200);
+    assertThat(me.body()).contains("\"payments\":\"team-admin\"");
+    String page = f.send("GET", "/tokens", null, "Cookie", cookie).body();
+    String csrf = page.replaceAll("(?s).*name=\"csrf-token\" content=\"([^\"]+)\".*", "$1");
+    var logout = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(other
+        + "/logout")).header("Cookie", cookie).header("X-CSRF-Token", csrf)
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(logout.statusCode()).isEqualTo(303);
+    assertThat(me(cookie).status()).as("logged out on the other replica").isEqualTo(401);
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(f.postLogin("wrong-" + i, "X-Forwarded-For", "203.0.113.77").statusCode())
+          .isEqualTo(401);
+    }
+    var limited = ConsoleFixture.postLogin(http, other, "wrong", "", "X-Forwarded-For",
+        "203.0.113.77");
+    assertThat(limited.statusCode()).as("the limit counts attempts on every replica")
+        .isEqualTo(429);
   }
 
   @Test

@@ -24,6 +24,11 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,7 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
  * OpenID Connect login, authorization code flow with PKCE (S256), against any provider that
@@ -48,7 +53,7 @@ public final class OidcLogin {
   private final Clock clock;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(10)).build();
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final DataSource ds;
   private volatile Provider provider;
 
   /** A login started and not yet finished: what the callback must match. */
@@ -61,8 +66,10 @@ public final class OidcLogin {
   /** Where to send the browser, and the state the callback must bring back. */
   public record Start(URI redirect, String state) {}
 
-  public OidcLogin(Auth.Oidc cfg, Clock clock) throws IOException {
+  /** Logins in progress are kept in {@code ds}, so the callback may reach any replica. */
+  public OidcLogin(Auth.Oidc cfg, DataSource ds, Clock clock) throws IOException {
     this.cfg = cfg;
+    this.ds = ds;
     this.clock = clock;
     this.clientSecret = cfg.clientSecretFile() == null ? null
         : Files.readString(cfg.clientSecretFile()).strip();
@@ -110,14 +117,27 @@ public final class OidcLogin {
   }
 
   /** Begins a login: a fresh state, nonce and PKCE verifier, kept for ten minutes. */
-  public Start start() throws IOException {
+  public Start start() throws IOException, SQLException {
     Provider p = provider();
     Instant now = clock.instant();
-    pending.values().removeIf(x -> x.started().plus(PENDING_FOR).isBefore(now));
     String state = Sessions.random();
     String nonce = Sessions.random();
     String verifier = Sessions.random() + Sessions.random();
-    pending.put(state, new Pending(nonce, verifier, now));
+    try (Connection c = ds.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "delete from console_oidc_logins where started < ?")) {
+        ps.setTimestamp(1, Timestamp.from(now.minus(PENDING_FOR)));
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("insert into console_oidc_logins"
+          + " (state_sha256, nonce, verifier, started) values (?,?,?,?)")) {
+        ps.setString(1, ApiTokens.sha256(state));
+        ps.setString(2, nonce);
+        ps.setString(3, verifier);
+        ps.setTimestamp(4, Timestamp.from(now));
+        ps.executeUpdate();
+      }
+    }
     Map<String, String> q = new LinkedHashMap<>();
     q.put("response_type", "code");
     q.put("client_id", cfg.clientId());
@@ -138,12 +158,13 @@ public final class OidcLogin {
    * @param cookieState the state this browser was given at {@link #start()}
    * @throws SecurityException when anything does not match; the message is safe to show
    */
-  public Principal finish(String code, String state, String cookieState) throws IOException {
+  public Principal finish(String code, String state, String cookieState) throws IOException,
+      SQLException {
     if (state == null || code == null || !Sessions.same(state, cookieState)) {
       throw new SecurityException("the login response does not belong to this browser's login;"
           + " start again");
     }
-    Pending started = pending.remove(state);
+    Pending started = take(state);
     if (started == null || started.started().plus(PENDING_FOR).isBefore(clock.instant())) {
       throw new SecurityException("the login took too long or was already used; start again");
     }
@@ -191,6 +212,19 @@ public final class OidcLogin {
       throw new SecurityException("the ID token's nonce is not this login's");
     }
     return principal(claims);
+  }
+
+  /** The login this state started, removed so it is used once (on any replica). */
+  private Pending take(String state) throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "delete from console_oidc_logins where state_sha256 = ? returning nonce, verifier,"
+            + " started")) {
+      ps.setString(1, ApiTokens.sha256(state));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Pending(rs.getString(1), rs.getString(2),
+            rs.getTimestamp(3).toInstant()) : null;
+      }
+    }
   }
 
   Principal principal(JWTClaimsSet claims) {

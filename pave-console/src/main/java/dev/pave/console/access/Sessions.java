@@ -1,18 +1,28 @@
 package dev.pave.console.access;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
- * Browser sessions, in memory: a restart logs everyone out, which is the safe failure. Each
- * session carries its own CSRF token (synchronizer token pattern).
+ * Browser sessions, in PostgreSQL so that every console replica on the database knows them;
+ * only the SHA-256 of a session id is stored. Each session carries its own CSRF token
+ * (synchronizer token pattern).
  *
  * <p>A session ends after {@code idle} without a request, {@code absolute} after it opened,
  * and as soon as the API token that opened it is revoked or expires: a session must never
@@ -22,7 +32,8 @@ public final class Sessions {
   public static final Duration DEFAULT_IDLE = Duration.ofHours(8);
   public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final DataSource ds;
   private final Clock clock;
   private final Lifetimes lifetimes;
   private final ApiTokens tokens;
@@ -51,7 +62,8 @@ public final class Sessions {
     }
   }
 
-  public Sessions(Clock clock, Lifetimes lifetimes, ApiTokens tokens) {
+  public Sessions(DataSource ds, Clock clock, Lifetimes lifetimes, ApiTokens tokens) {
+    this.ds = ds;
     this.clock = clock;
     this.lifetimes = lifetimes;
     this.tokens = tokens;
@@ -63,41 +75,89 @@ public final class Sessions {
    *
    * @param tokenExpires the token's expiry, or null
    */
-  public Session open(Principal p, Instant tokenExpires) {
+  public Session open(Principal p, Instant tokenExpires) throws SQLException {
     Instant now = clock.instant();
-    sessions.values().removeIf(s -> expired(s, now));
     String tokenId = p.via().startsWith("token:") ? p.via().substring(6) : null;
     Instant notAfter = now.plus(lifetimes.absolute());
     if (tokenExpires != null && tokenExpires.isBefore(notAfter)) {
       notAfter = tokenExpires;
     }
     Session s = new Session(random(), p.via("session"), random(), tokenId, notAfter, now);
-    sessions.put(s.id(), s);
+    try (Connection c = ds.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "delete from console_sessions where not_after <= ? or last_seen < ?")) {
+        ps.setTimestamp(1, Timestamp.from(now));
+        ps.setTimestamp(2, Timestamp.from(now.minus(lifetimes.idle())));
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("insert into console_sessions (id_sha256,"
+          + " name, platform, teams, csrf, token_id, not_after, last_seen) values"
+          + " (?,?,?,?,?,?,?,?)")) {
+        Map<String, String> teams = new LinkedHashMap<>();
+        p.teams().forEach((t, r) -> teams.put(t, r.wire()));
+        ps.setString(1, ApiTokens.sha256(s.id()));
+        ps.setString(2, p.name());
+        ps.setString(3, p.platform().wire());
+        ps.setString(4, JSON.writeValueAsString(teams));
+        ps.setString(5, s.csrf());
+        ps.setString(6, tokenId);
+        ps.setTimestamp(7, Timestamp.from(notAfter));
+        ps.setTimestamp(8, Timestamp.from(now));
+        ps.executeUpdate();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     return s;
   }
 
   /** The live session with this id; ended ones (idle, too old, token gone) are dropped. */
   public Optional<Session> find(String id) throws SQLException {
-    if (id == null) {
+    if (id == null || id.length() > 100) {
       return Optional.empty();
     }
-    Session s = sessions.get(id);
     Instant now = clock.instant();
-    if (s == null) {
-      return Optional.empty();
+    Session s;
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select name, platform, teams, csrf, token_id, not_after, last_seen from"
+            + " console_sessions where id_sha256 = ?")) {
+      ps.setString(1, ApiTokens.sha256(id));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Map<String, Role> teams = new LinkedHashMap<>();
+        JSON.readValue(rs.getString(3), new TypeReference<Map<String, String>>() { })
+            .forEach((t, r) -> teams.put(t, Role.ofWire(r)));
+        s = new Session(id, new Principal(rs.getString(1), Role.ofWire(rs.getString(2)), teams,
+            "session"), rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
+            rs.getTimestamp(7).toInstant());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     if (expired(s, now) || (s.tokenId() != null && !tokens.active(s.tokenId()))) {
-      sessions.remove(id);
+      close(id);
       return Optional.empty();
     }
-    Session seen = new Session(s.id(), s.principal(), s.csrf(), s.tokenId(), s.notAfter(), now);
-    sessions.put(id, seen);
-    return Optional.of(seen);
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "update console_sessions set last_seen = greatest(last_seen, ?) where id_sha256 = ?")) {
+      ps.setTimestamp(1, Timestamp.from(now));
+      ps.setString(2, ApiTokens.sha256(id));
+      ps.executeUpdate();
+    }
+    return Optional.of(new Session(s.id(), s.principal(), s.csrf(), s.tokenId(), s.notAfter(),
+        now));
   }
 
-  public void close(String id) {
-    if (id != null) {
-      sessions.remove(id);
+  public void close(String id) throws SQLException {
+    if (id == null) {
+      return;
+    }
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "delete from console_sessions where id_sha256 = ?")) {
+      ps.setString(1, ApiTokens.sha256(id));
+      ps.executeUpdate();
     }
   }
 

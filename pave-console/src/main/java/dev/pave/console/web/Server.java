@@ -121,11 +121,11 @@ public final class Server implements AutoCloseable {
         s.clock(), s.log());
     this.actions = new Actions(s.kubernetes(), index, new Rollbacks(s.kubernetes(), releases),
         tokens, audit, s.signals(), s.clock());
-    this.sessions = new Sessions(s.clock(), new Sessions.Lifetimes(s.sessionIdle(),
-        s.sessionLifetime()), tokens);
+    this.sessions = new Sessions(s.dataSource(), s.clock(), new Sessions.Lifetimes(
+        s.sessionIdle(), s.sessionLifetime()), tokens);
     this.clients = new ClientAddress(s.trustedProxies());
-    this.limiter = new LoginLimiter(10, Duration.ofMinutes(1), s.clock());
-    this.oidc = s.auth() instanceof Auth.Oidc o ? new OidcLogin(o, s.clock()) : null;
+    this.limiter = new LoginLimiter(s.dataSource(), 10, Duration.ofMinutes(1), s.clock());
+    this.oidc = s.auth() instanceof Auth.Oidc o ? new OidcLogin(o, s.dataSource(), s.clock()) : null;
     this.queries = s.signals() == null ? null
         : new ConsoleQueries(s.signals().database().dataSource());
     this.templates = TemplateEngine.createPrecompiled(ContentType.Html);
@@ -519,7 +519,9 @@ public final class Server implements AutoCloseable {
    */
   private void checkLoginOrigin(Context ctx) {
     String origin = ctx.header("Origin");
-    if (origin != null && !sameOrigin(ctx, origin)) {
+    // "null" is what browsers send under Referrer-Policy: no-referrer, ours included; any page
+    // can choose that, so the pre-session token below is what stops it.
+    if (origin != null && !origin.equals("null") && !sameOrigin(ctx, origin)) {
       throw new ForbiddenResponse("login refused: the form was sent from " + origin
           + ", not from this console");
     }
@@ -580,7 +582,7 @@ public final class Server implements AutoCloseable {
    * forwarded) and against the account it names: one noisy client locks out neither other
    * clients behind the same proxy nor, by itself, the account.
    */
-  private void limit(Context ctx, String account) {
+  private void limit(Context ctx, String account) throws java.sql.SQLException {
     String client = "client " + clients.of(ctx.ip(), ctx.req().getHeaders("X-Forwarded-For")
         == null ? List.of() : java.util.Collections.list(ctx.req().getHeaders(
             "X-Forwarded-For")));
@@ -628,7 +630,7 @@ public final class Server implements AutoCloseable {
     ctx.redirect("/catalog", io.javalin.http.HttpStatus.SEE_OTHER);
   }
 
-  private void logout(Context ctx) {
+  private void logout(Context ctx) throws java.sql.SQLException {
     sessions.close(ctx.cookie(SESSION_COOKIE));
     ctx.header("Set-Cookie", cookie(SESSION_COOKIE, "", Duration.ZERO, "Lax"));
     ctx.redirect("/login", io.javalin.http.HttpStatus.SEE_OTHER);
