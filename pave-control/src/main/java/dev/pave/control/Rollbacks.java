@@ -16,6 +16,9 @@ import java.util.Map;
  */
 public final class Rollbacks {
   private static final int ATTEMPTS = 5;
+  /** What a rollback writes on the Application, and puts back as it was when it fails. */
+  private static final List<String> PIN_KEYS = List.of(ApplicationReconciler.PINNED_REVISION,
+      ApplicationReconciler.PINNED_GENERATION, ApplicationReconciler.CHANGED_BY);
   private final KubernetesClient client;
   private final Releases releases;
 
@@ -60,16 +63,30 @@ public final class Rollbacks {
     ApplicationResource app = ApplicationTargets.read(resource, ns, t.app());
     Releases.Target target = ApplicationTargets.of(app, t.environment(), t.namespace());
     List<Revision> history = releases.history(target);
-    int current = history.isEmpty() ? 0 : history.get(history.size() - 1).number();
-    int number = dev.pave.release.Rollbacks.manualTarget(history, current, to)
-        .map(Revision::number).orElseThrow(() -> new Refused(to == null
-            ? "there is no revision before " + current + " of " + ns + "/" + t.app()
-                + " to roll back to"
-            : "revision " + to + " is not kept; kept revisions: " + history.stream()
-                .map(r -> String.valueOf(r.number())).toList()));
+    Revision latest = history.isEmpty() ? null : history.get(history.size() - 1);
+    int current = latest == null ? 0 : latest.number();
+    Revision chosen = dev.pave.release.Rollbacks.userTarget(history, to,
+        to == null ? releases.available(target) : java.util.Set.of()).orElse(null);
+    if (chosen == null) {
+      throw new Refused(to == null
+          ? "there is no earlier revision of " + ns + "/" + t.app() + " that rolled out and"
+              + " differs from revision " + current + "; name one with --to (kept revisions: "
+              + numbers(history) + ")"
+          : "revision " + to + (to == current ? " is the current revision" : " is not kept")
+              + "; kept revisions: " + numbers(history));
+    }
+    if (chosen.hash().equals(latest.hash())) {
+      // Nothing would change: revision `current` already runs these objects (it is itself a
+      // rollback to them), so a success would be a claim about nothing.
+      throw new Refused("revision " + chosen.number() + " holds the same objects as revision "
+          + current + ", which is current; nothing to roll back (kept revisions: "
+          + numbers(history) + ")");
+    }
+    int number = chosen.number();
     // Pin before applying: the rollback's own writes wake the operator, which must already
-    // see the pin, or it would apply the newer release again.
-    Map<String, String> before = pin(resource, app, number);
+    // see the pin, or it would apply the newer release again. Who asked is written with the
+    // pin, so the revision the operator may record first names them too.
+    Map<String, String> before = pin(resource, app, number, changedBy);
     Releases.Outcome o;
     try {
       o = releases.rollback(target, number, changedBy);
@@ -84,7 +101,7 @@ public final class Rollbacks {
   /** Writes the pin and returns the pin annotations as they were, to put back on failure. */
   private Map<String, String> pin(
       io.fabric8.kubernetes.client.dsl.Resource<ApplicationResource> resource,
-      ApplicationResource app, int revision) {
+      ApplicationResource app, int revision, String changedBy) {
     Map<String, String> before = pinOf(app);
     for (int attempt = 1; ; attempt++) {
       try {
@@ -93,6 +110,9 @@ public final class Rollbacks {
         annotations.put(ApplicationReconciler.PINNED_REVISION, String.valueOf(revision));
         annotations.put(ApplicationReconciler.PINNED_GENERATION,
             String.valueOf(app.getMetadata().getGeneration()));
+        if (changedBy != null) {
+          annotations.put(ApplicationReconciler.CHANGED_BY, changedBy);
+        }
         app.getMetadata().setAnnotations(annotations);
         client.resource(app).update(); // With its resourceVersion: a concurrent edit is a 409.
         return before;
@@ -120,8 +140,7 @@ public final class Rollbacks {
         }
         Map<String, String> annotations = now.getMetadata().getAnnotations() == null
             ? new LinkedHashMap<>() : new LinkedHashMap<>(now.getMetadata().getAnnotations());
-        annotations.remove(ApplicationReconciler.PINNED_REVISION);
-        annotations.remove(ApplicationReconciler.PINNED_GENERATION);
+        PIN_KEYS.forEach(annotations::remove);
         annotations.putAll(before);
         now.getMetadata().setAnnotations(annotations);
         client.resource(now).update();
@@ -141,14 +160,17 @@ public final class Rollbacks {
     Map<String, String> out = new LinkedHashMap<>();
     Map<String, String> a = app.getMetadata().getAnnotations();
     if (a != null) {
-      for (String k : List.of(ApplicationReconciler.PINNED_REVISION,
-          ApplicationReconciler.PINNED_GENERATION)) {
+      for (String k : PIN_KEYS) {
         if (a.containsKey(k)) {
           out.put(k, a.get(k));
         }
       }
     }
     return out;
+  }
+
+  private static List<String> numbers(List<Revision> history) {
+    return history.stream().map(r -> String.valueOf(r.number())).toList();
   }
 
   private static String app(

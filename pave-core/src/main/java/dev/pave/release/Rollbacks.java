@@ -34,6 +34,30 @@ public final class Rollbacks {
   }
 
   /**
+   * The target of a rollback a person asks for: the revision asked for, or else the newest
+   * earlier one that was ever available and differs from what runs now. After an automatic
+   * rollback the revision just before the current one is the failed release, and the one
+   * before that holds the objects already running: neither is a rollback. When no revision
+   * was ever marked available (no operator watched the rollouts) any earlier revision that
+   * differs counts. Empty when there is no such revision; a requested revision that holds the
+   * objects running now is returned, for the caller to refuse as a change of nothing.
+   */
+  public static Optional<Revision> userTarget(List<Revision> history, Integer requested,
+      Set<Integer> everAvailable) {
+    if (history.isEmpty()) {
+      return Optional.empty();
+    }
+    Revision current = history.get(history.size() - 1);
+    if (requested != null) {
+      return manualTarget(history, current.number(), requested);
+    }
+    return history.stream()
+        .filter(r -> r.number() < current.number() && !r.hash().equals(current.hash()))
+        .filter(r -> everAvailable.isEmpty() || everAvailable.contains(r.number()))
+        .max(Comparator.comparingInt(Revision::number));
+  }
+
+  /**
    * After a rollout check: roll back automatically when it failed, the environment allows it,
    * and an earlier revision was available; otherwise say why not.
    */

@@ -55,4 +55,21 @@ class RollbacksTest {
     assertThat(Rollbacks.manualTarget(history(5), 5, 9)).isEmpty();
     assertThat(Rollbacks.manualTarget(history(1), 1, null)).isEmpty();
   }
+  @Test
+  void aRollbackAfterAnAutomaticOneNeverOffersTheFailedReleaseOrWhatRunsNow() {
+    // 1 and 2 rolled out, 3 failed and was rolled back automatically to 2 (recorded as 4).
+    List<Revision> h = history(3);
+    h.add(new Revision(4, "h2", "", "", "auto-rollback", Instant.EPOCH.plusSeconds(4), null));
+    assertThat(Rollbacks.userTarget(h, null, Set.of(1, 2))).get()
+        .extracting(Revision::number).isEqualTo(1);
+    // Only 2 ever rolled out, and 2 is what runs: nothing to roll back to.
+    assertThat(Rollbacks.userTarget(h, null, Set.of(2))).isEmpty();
+    // Asked for by number, the revision is returned even when it holds what runs now, so the
+    // caller can say that nothing would change.
+    assertThat(Rollbacks.userTarget(h, 2, Set.of(1, 2))).get().extracting(Revision::hash)
+        .isEqualTo("h2");
+    // Without availability known, any earlier revision that differs counts.
+    assertThat(Rollbacks.userTarget(history(3), null, Set.of())).get()
+        .extracting(Revision::number).isEqualTo(2);
+  }
 }
