@@ -22,7 +22,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler,
     if (e instanceof java.io.IOException io) {
       err.println("error: " + describe(io));
       err.flush();
-      return ExitCode.FAILURE;
+      return unreadableInput(io) ? ExitCode.INVALID : ExitCode.FAILURE;
     }
     String cluster = clusterProblem(e);
     if (cluster != null) {
@@ -75,6 +75,13 @@ final class Failures implements CommandLine.IExecutionExceptionHandler,
     return "a request to the cluster failed" + (k.getCode() > 0 ? " (HTTP " + k.getCode() + ")"
         : "") + ": " + (k.getStatus() != null && k.getStatus().getMessage() != null
         ? k.getStatus().getMessage() : k.getMessage());
+  }
+
+  /** A file named on the command line that is not there or not readable: nothing was done. */
+  static boolean unreadableInput(java.io.IOException e) {
+    return e instanceof java.nio.file.NoSuchFileException
+        || e instanceof java.nio.file.AccessDeniedException
+        || e instanceof java.nio.file.NotDirectoryException;
   }
 
   static String describe(java.io.IOException e) {

@@ -20,8 +20,17 @@ import picocli.CommandLine.Command;
         "", "Exit codes: 0 success, 1 failure, 2 invalid input or usage."},
     subcommands = {UpCommand.class, InitCommand.class, ValidateCommand.class, RenderCommand.class, CheckCommand.class, FixCommand.class,
         DeployCommand.class, DiffCommand.class, StatusCommand.class, HistoryCommand.class, RollbackCommand.class, OperatorCommand.class, SignalsCommand.class, ConsoleCommand.class,
-        SchemaCommand.class, CommandLine.HelpCommand.class})
-public final class Pave {
+        SchemaCommand.class, VersionCommand.class, CompletionCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Pave implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** {@code pave} alone: the help, as kubectl does, rather than an error. */
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    spec.commandLine().getOut().flush();
+  }
 
   public static void main(String[] args) {
     if (args.length > 0 && POLICY_COMMANDS.contains(args[0])
@@ -84,12 +93,28 @@ public final class Pave {
   @Command(name = "pave", mixinStandardHelpOptions = true, versionProvider = Version.class)
   static final class Root {}
 
+  /**
+   * As picocli runs a command, except that an argument no command takes is an error even
+   * beside --help: picocli would print the help and exit 0, so that a mistyped command looked
+   * like a success.
+   */
+  private static int execute(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (!p.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(),
+            p.unmatched());
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
+  }
+
   private static CommandLine configured(CommandLine cl) {
     // Wide enough for image references and examples; picocli wraps at the terminal's width.
     cl.setUsageHelpWidth(120);
     cl.setUsageHelpAutoWidth(true);
     cl.setExecutionExceptionHandler(new Failures());
     cl.setParameterExceptionHandler(new Failures());
+    cl.setExecutionStrategy(Pave::execute);
     return cl;
   }
 }

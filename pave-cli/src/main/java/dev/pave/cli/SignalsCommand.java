@@ -50,8 +50,10 @@ import picocli.CommandLine.Spec;
 final class SignalsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-      description = "The signals configuration (YAML).")
+  // Checked in call(), not by picocli: a required option here would be required before
+  // `replay` too, which takes its own.
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "The signals configuration (YAML); required.")
   Path config;
 
   @Option(names = "--status-every", defaultValue = "60s", paramLabel = "DURATION",
@@ -72,6 +74,10 @@ final class SignalsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (config == null) {
+      throw new picocli.CommandLine.MissingParameterException(spec.commandLine(),
+          spec.findOption("--config"), "Missing required option: '--config=FILE'");
+    }
     SignalsConfig cfg = read(config, spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

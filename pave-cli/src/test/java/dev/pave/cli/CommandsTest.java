@@ -93,7 +93,7 @@ class CommandsTest {
   @Test
   void aMissingFileIsReportedWithoutAStackTrace() {
     Cli r = Cli.run("render", tmp.resolve("nope.yaml").toString(), "-e", "dev");
-    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID);
     assertThat(r.err()).isEqualTo("error: " + tmp.resolve("nope.yaml")
         + ": no such file or directory\n");
   }
