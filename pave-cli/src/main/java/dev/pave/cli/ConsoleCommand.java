@@ -101,6 +101,21 @@ final class ConsoleCommand implements Callable<Integer> {
       + " page, a URL template with {app}, {env}, {team}, {namespace}, {instance} (repeatable).")
   List<String> links = new ArrayList<>();
 
+  @Option(names = "--trusted-proxy", paramLabel = "ADDRESS|CIDR", description = "Reverse"
+      + " proxy whose X-Forwarded-For names the client for login rate limits (repeatable),"
+      + " e.g. 10.0.0.0/8; without one every client behind a proxy shares one limit.")
+  List<String> trustedProxies = new ArrayList<>();
+
+  @Option(names = "--session-idle", defaultValue = "8h", paramLabel = "DURATION",
+      converter = DurationConverter.class, description = "A session ends after this long"
+          + " without a request (default ${DEFAULT-VALUE}).")
+  java.time.Duration sessionIdle;
+
+  @Option(names = "--session-lifetime", defaultValue = "12h", paramLabel = "DURATION",
+      converter = DurationConverter.class, description = "A session ends this long after"
+          + " login, and with the API token it was opened with (default ${DEFAULT-VALUE}).")
+  java.time.Duration sessionLifetime;
+
   @Option(names = "--default-environment", defaultValue = "dev", paramLabel = "ENV",
       description = "Environment of Applications without the pave.dev/environment label"
           + " (default ${DEFAULT-VALUE}).")
@@ -111,6 +126,13 @@ final class ConsoleCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Auth auth = auth();
+    try {
+      // Checked before a database or cluster is touched, so a typo fails at once.
+      new dev.pave.console.access.ClientAddress(trustedProxies);
+      new dev.pave.console.access.Sessions.Lifetimes(sessionIdle, sessionLifetime);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
     SignalsConfig signalsCfg = signalsConfig == null ? null
         : SignalsCommand.read(signalsConfig, err);
     List<AutoCloseable> open = new ArrayList<>();
@@ -142,10 +164,12 @@ final class ConsoleCommand implements Callable<Integer> {
       Console.Builder b = Console.Settings.builder().kubernetes(client)
           .dataSource(database.dataSource()).signals(pipeline).auth(auth).host(host)
           .port(port).publicUrl(publicUrl).defaultEnvironment(defaultEnvironment)
+          .sessionIdle(sessionIdle).sessionLifetime(sessionLifetime)
           .log(line -> {
             err.println(line);
             err.flush();
           });
+      trustedProxies.forEach(b::trustedProxy);
       for (String l : links) {
         int eq = l.indexOf('=');
         if (eq <= 0) {

@@ -81,6 +81,19 @@ class ConsoleCommandTest {
   }
 
   @Test
+  void aBadTrustedProxyOrSessionLifetimeIsAUsageErrorNamingIt() {
+    Cli r = Cli.run("console", "--trusted-proxy", "10.0.0.0/99");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("trusted proxy \"10.0.0.0/99\"").contains("CIDR");
+    r = Cli.run("console", "--session-lifetime", "0h");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("session lifetime").contains("must be positive");
+    r = Cli.run("console", "--session-idle", "soon");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("expected a number with ms, s, m or h");
+  }
+
+  @Test
   void aMalformedGroupMappingNamesTheExpectedForm() {
     Cli r = Cli.run("console", "--oidc-issuer", "https://sso.example.com", "--oidc-client-id",
         "pave", "--oidc-group", "payments");
