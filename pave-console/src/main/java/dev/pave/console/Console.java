@@ -44,8 +44,9 @@ public final class Console implements AutoCloseable {
    *     TLS-terminating proxy: https://..., which also makes cookies Secure)
    * @param kubernetes the cluster; the console watches Applications, workloads, Environments
    *     and PolicyExceptions through informers
-   * @param dataSource PostgreSQL for tokens and the audit log (the one pave-signals uses is
-   *     fine: the console keeps its own tables and migration history)
+   * @param dataSource PostgreSQL for tokens, sessions, login limits and the audit log (the one
+   *     pave-signals uses is fine: the console keeps its own tables and migration history;
+   *     replicas on one database share sessions)
    * @param signals the pave-signals pipeline, for incidents, timelines, deliveries, replays and
    *     for writing audit entries into the timeline; null runs the console without them
    * @param defaultEnvironment the environment of an Application without the
