@@ -94,11 +94,11 @@ final class UpCommand implements Callable<Integer> {
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      sandbox.close();
-      stopped.countDown();
-    }, "pave-up-shutdown");
+    // Ctrl-C and kill are how it is meant to stop, so they end it here, with exit code 0, and
+    // not through the JVM's shutdown (exit code 130 or 143). The hook covers any other ending.
+    CountDownLatch stop = new CountDownLatch(1);
+    Stop.on(stop::countDown);
+    Thread hook = new Thread(sandbox::close, "pave-up-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Duration ready = Duration.ofNanos(System.nanoTime() - started);
     out.printf("Pave is ready in %.1f s.%n", ready.toMillis() / 1000.0);
@@ -123,12 +123,18 @@ final class UpCommand implements Callable<Integer> {
       return played ? ExitCode.OK : ExitCode.FAILURE;
     }
     try {
-      stopped.await();
+      stop.await();
     } catch (InterruptedException e) {
-      Runtime.getRuntime().removeShutdownHook(hook);
-      sandbox.close();
       Thread.currentThread().interrupt();
     }
+    err.println("pave up: stopping");
+    err.flush();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      return ExitCode.OK; // the hook closes it
+    }
+    sandbox.close();
     return ExitCode.OK;
   }
 }

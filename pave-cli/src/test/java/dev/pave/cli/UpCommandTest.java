@@ -92,6 +92,46 @@ class UpCommandTest {
     }
   }
 
+  @Test
+  void ctrlCStopsUpWithExitCodeZeroAndASecondUpOnTheSameDataFailsAtOnce() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process up = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "dev.pave.cli.Pave", "up", "--data", data.toString(), "--port", "0",
+        "--signals-port", "0").redirectErrorStream(true).start();
+    StringBuffer printed = new StringBuffer();
+    Thread reader = new Thread(() -> {
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+          up.getInputStream()))) {
+        in.lines().forEach(l -> printed.append(l).append('\n'));
+      } catch (java.io.IOException ignored) {
+        // the process ended
+      }
+    });
+    reader.start();
+    try {
+      await().atMost(Duration.ofSeconds(120)).until(() -> printed.toString().contains("Ctrl-C")
+          || !up.isAlive());
+      assertThat(up.isAlive()).as(printed.toString()).isTrue();
+      String kubeconfig = Files.readString(data.resolve("kubeconfig"));
+      Cli second = Cli.run("up", "--data", data.toString(), "--port", "0", "--signals-port",
+          "0");
+      assertThat(second.exit()).isEqualTo(ExitCode.INVALID);
+      assertThat(second.err()).contains("is in use by another pave up (process " + up.pid()
+          + ")");
+      assertThat(data.resolve("kubeconfig")).hasContent(kubeconfig);
+      // What Ctrl-C sends to the foreground process.
+      new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
+      assertThat(up.waitFor(60, TimeUnit.SECONDS)).as(printed.toString()).isTrue();
+    } finally {
+      up.destroyForcibly();
+    }
+    reader.join(5000);
+    assertThat(up.exitValue()).as(printed.toString()).isZero();
+    assertThat(printed.toString()).contains("pave up: stopping");
+    assertThat(Files.readString(data.resolve("cluster.jsonl")))
+        .contains("\"name\":\"recommendations\"");
+  }
+
   private static boolean onPath(String command) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (Files.isExecutable(Path.of(dir, command))) {
