@@ -87,6 +87,9 @@ final class DeployCommand implements Callable<Integer> {
       var ref = client.resources(ApplicationResource.class).inNamespace(namespace)
           .withName(name);
       ApplicationResource existing = ref.get();
+      if (existing == null) {
+        warnOfAnotherOwner(client, name, err);
+      }
       ApplicationResource app = existing != null ? existing : new ApplicationResource();
       if (existing == null) {
         // With the operator's finalizer from the start, as the operator would add it first.
@@ -117,6 +120,28 @@ final class DeployCommand implements Callable<Integer> {
         return ExitCode.OK;
       }
       return follow(ref::get, generation, limit, err, out);
+    }
+  }
+
+  /**
+   * An Application of this name and environment in another namespace renders the same
+   * workloads: a second one would fight it over them (the sandbox's demo keeps its
+   * Applications in the environment's namespace, not in pave-apps).
+   */
+  private void warnOfAnotherOwner(KubernetesClient client, String name, PrintWriter err) {
+    for (ApplicationResource other : client.resources(ApplicationResource.class)
+        .inAnyNamespace().list().getItems()) {
+      String env = other.getMetadata().getLabels() == null ? null
+          : other.getMetadata().getLabels().get(ApplicationReconciler.ENVIRONMENT_LABEL);
+      if (other.getMetadata().getName().equals(name) && !namespace.equals(
+          other.getMetadata().getNamespace()) && (env == null || env.equals(environment))) {
+        err.println("warning: application " + other.getMetadata().getNamespace() + "/" + name
+            + " already manages " + name + " for " + environment + "; this creates a second"
+            + " Application (" + namespace + "/" + name + ") for the same workloads. To update"
+            + " the existing one instead, deploy with -n " + other.getMetadata().getNamespace()
+            + "; to remove this one: kubectl delete application " + name + " -n " + namespace);
+        err.flush();
+      }
     }
   }
 

@@ -118,4 +118,32 @@ class DeployCommandTest {
         + " \"kubectl create namespace nowhere\" or deploy with --create-namespace (the install"
         + " manifests and the Helm chart create pave-apps)\n");
   }
+
+  @Test
+  void deployingAnAppThatAnotherNamespaceAlreadyManagesWarnsAndNamesIt() throws Exception {
+    // As the sandbox's demo keeps it: the Application in its environment's namespace.
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName("prod").endMetadata().build()).create();
+    ApplicationResource demo = new ApplicationResource();
+    demo.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName("checkout").withNamespace("prod")
+        .addToLabels(ApplicationReconciler.ENVIRONMENT_LABEL, "dev").build());
+    demo.setSpec(new java.util.LinkedHashMap<>(java.util.Map.of("team", "payments",
+        "image", "registry.example.com/payments/checkout:1.4.2", "port", 8080)));
+    client.resources(ApplicationResource.class).resource(demo).create();
+    String spec = Golden.root().resolve("examples/checkout/pave.yaml").toString();
+    Cli r = Cli.run("deploy", spec, "-e", "dev", "--kubeconfig", kubeconfig.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("warning: application prod/checkout already manages checkout"
+        + " for dev; this creates a second Application (pave-apps/checkout)")
+        .contains("deploy with -n prod");
+    // Updating the one it names says nothing more; another environment is no second owner.
+    Cli update = Cli.run("deploy", spec, "-e", "dev", "-n", "prod", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(update.exit()).as(update.err()).isZero();
+    assertThat(update.err()).doesNotContain("warning");
+    Cli staging = Cli.run("deploy", spec, "-e", "staging", "-n", "team-apps",
+        "--create-namespace", "--kubeconfig", kubeconfig.toString());
+    assertThat(staging.err()).doesNotContain("warning");
+  }
 }
