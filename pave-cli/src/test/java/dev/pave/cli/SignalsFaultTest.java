@@ -2,7 +2,6 @@ package dev.pave.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pave.signals.RealParts;
@@ -39,8 +38,7 @@ class SignalsFaultTest {
   @Test
   void killed_mid_delivery_and_restarted_every_signal_is_delivered_and_no_ticket_doubles()
       throws Exception {
-    String missing = RealParts.missing(RealParts.RT_SERVER, RealParts.RT_DB);
-    assumeTrue(missing == null, () -> "skipped: " + missing);
+    RealParts.require(RealParts.RT_SERVER, RealParts.RT_DB);
     try (Receiver hook = new Receiver(); RealParts.Program rt = RealParts.requestTracker(dir)) {
       int port = RealParts.freePort();
       Files.writeString(dir.resolve("rt-password"), RealParts.RT_PASSWORD);

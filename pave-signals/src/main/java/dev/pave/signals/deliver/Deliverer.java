@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -21,9 +23,19 @@ import java.util.function.Consumer;
  * (the incident) until it is delivered or dead-lettered, while other incidents go on. Failures
  * back off exponentially with jitter; the circuit breaker stops calls to a sink that keeps
  * failing; notices past their attempts or age, or refused for good, become dead letters.
+ *
+ * <p>Replicas on one database share a sink's lanes through leases ({@link Store#leaseLane}): a
+ * lane is drained only by the replica holding its lease, which renews it while it runs, so the
+ * notices of one incident go out in order from one replica at a time. A replica that dies
+ * stops renewing, and after {@link #LEASE} another takes its lanes; what the dead one had sent
+ * but not yet marked delivered goes out again, with the same ids.
  */
 public final class Deliverer implements AutoCloseable {
   private static final int PAGE = 256;
+  /** How long a lane stays with a replica that stopped renewing (kill -9, lost node). */
+  public static final Duration LEASE = Duration.ofSeconds(15);
+  /** How often a held lease is renewed, and how often a lane held elsewhere is asked for. */
+  private static final long RENEW_NANOS = LEASE.toNanos() / 3;
 
   private final Sink sink;
   private final SinkConfig cfg;
@@ -40,6 +52,14 @@ public final class Deliverer implements AutoCloseable {
   private final AtomicLong dead = new AtomicLong();
   private final DeliveryObserver observer;
   private volatile boolean running = true;
+  /** This deliverer's name in the lane leases: the host (pod) and pid, and a random part. */
+  private final String owner = ownerName();
+  /** Per lane, System.nanoTime() of the last renewal that held, or null when not held. */
+  private final Map<Integer, Long> renewed = new ConcurrentHashMap<>();
+  /** Per lane held elsewhere, System.nanoTime() of the last ask. */
+  private final Map<Integer, Long> lastAsked = new ConcurrentHashMap<>();
+  /** Live replicas of this sink as last counted, and System.nanoTime() of the count. */
+  private final long[] members = new long[2];
 
   public Deliverer(Sink sink, SinkConfig cfg, Store store, Clock clock, Consumer<String> log) {
     this(sink, cfg, store, clock, log, DeliveryObserver.NONE);
@@ -106,11 +126,77 @@ public final class Deliverer implements AutoCloseable {
     return cfg;
   }
 
+  private static String ownerName() {
+    String host = System.getenv("HOSTNAME");
+    return (host == null || host.isBlank() ? "local" : host) + "/" + ProcessHandle.current().pid()
+        + "/" + Long.toHexString(new Random().nextLong() & 0xffffffffL);
+  }
+
+  /** The name this deliverer holds lane leases under. */
+  public String owner() {
+    return owner;
+  }
+
+  /**
+   * Whether this deliverer holds the lane now, renewing the lease when a third of it has
+   * passed (so a lane held elsewhere is asked for every few seconds, not on every wake-up).
+   * It takes a free lane only while it holds less than its share, and gives back its highest
+   * lane while it holds more, so the replicas of a sink end up with about as many lanes each.
+   * Only the lane's own thread calls this, between rounds, so a lane is never given back in
+   * the middle of a send.
+   */
+  boolean holds(int lane) throws Exception {
+    Long last = renewed.get(lane);
+    long now = System.nanoTime();
+    if (last != null && now - last < RENEW_NANOS) {
+      return true;
+    }
+    if (last == null && lastAsked.containsKey(lane) && now - lastAsked.get(lane) < RENEW_NANOS) {
+      return false;
+    }
+    lastAsked.put(lane, now);
+    int share = share(now);
+    if (last != null && renewed.size() > share
+        && lane == renewed.keySet().stream().max(Integer::compare).orElse(lane)) {
+      renewed.remove(lane);
+      store.releaseLane(cfg.name(), lane, owner);
+      log.accept(cfg.name() + ": lane " + lane + " given back (share " + share + ")");
+      return false;
+    }
+    if (last == null && renewed.size() >= share) {
+      return false;
+    }
+    if (store.leaseLane(cfg.name(), lane, owner, LEASE)) {
+      if (last == null) {
+        log.accept(cfg.name() + ": lane " + lane + " taken by " + owner);
+      }
+      renewed.put(lane, now);
+      return true;
+    }
+    if (last != null) {
+      log.accept(cfg.name() + ": lane " + lane + " lost its lease; another replica drains it");
+    }
+    renewed.remove(lane);
+    return false;
+  }
+
+  /** This deliverer's share of the lanes: all of them divided by the live replicas. */
+  private int share(long now) throws Exception {
+    synchronized (members) {
+      if (now - members[1] >= RENEW_NANOS || members[0] == 0) {
+        members[0] = store.members(cfg.name(), owner, LEASE);
+        members[1] = now;
+      }
+      int lanes = cfg.delivery().partitions();
+      return (int) ((lanes + members[0] - 1) / members[0]);
+    }
+  }
+
   private void run(int lane) {
     while (running) {
       boolean busy;
       try {
-        busy = round(lane);
+        busy = holds(lane) && round(lane);
       } catch (Exception e) {
         log.accept(cfg.name() + ": outbox not readable: " + e.getMessage());
         busy = false;
@@ -151,6 +237,9 @@ public final class Deliverer implements AutoCloseable {
       }
       breaker.release();
       after = pending.get(pending.size() - 1).seq();
+      if (!holds(lane)) {
+        return false;
+      }
     }
     return false;
   }
@@ -305,12 +394,28 @@ public final class Deliverer implements AutoCloseable {
   public void close() {
     running = false;
     wake();
-    for (Thread t : lanes) {
+    for (int lane = 0; lane < lanes.size(); lane++) {
+      Thread t = lanes.get(lane);
       try {
         t.join(5_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      if (!t.isAlive() && renewed.remove(lane) != null) {
+        // Handed over now rather than after the lease: a lane still sending keeps it instead,
+        // so no other replica sends its notices at the same time.
+        try {
+          store.releaseLane(cfg.name(), lane, owner);
+        } catch (Exception e) {
+          log.accept(cfg.name() + ": lane " + lane + " not released, taken over after "
+              + LEASE.toSeconds() + " s");
+        }
+      }
+    }
+    try {
+      store.members(cfg.name(), owner, null);
+    } catch (Exception e) {
+      // its membership runs out with the lease
     }
     sink.close();
   }

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +37,12 @@ import java.util.function.Supplier;
  * incidents, and writes journal, timeline, incidents and outbox. Only after the commit are the
  * callers answered. A full queue is refused at once (429) instead of accepted and dropped.
  *
- * <p>One writer per database keeps the incident state consistent without locks; a PostgreSQL
- * advisory lock makes a second pipeline on the same database wait.
+ * <p>Any number of replicas may write to one database at once. Each transaction locks the
+ * incidents its signals step (PostgreSQL advisory locks held until commit, see
+ * {@link Store#lockIncidents}) and reads their state after taking the lock, so replicas take
+ * turns per incident and never step a stale copy. Two replicas committing the same alert at
+ * once collide on the journal's unique de-duplication key; the loser writes its batch again
+ * and finds the alert known.
  */
 public final class Ingest implements AutoCloseable {
   /** What happened to one submission. */
@@ -49,7 +52,8 @@ public final class Ingest implements AutoCloseable {
       CompletableFuture<Outcome> done) {}
 
   private static final int MAX_BATCH = 4000;
-  private static final long ADVISORY_LOCK = 0x7061766573L;
+  /** Writes of one batch lost to a concurrent replica before the callers are answered 503. */
+  private static final int CONFLICT_RETRIES = 8;
 
   private final Store store;
   private final Supplier<Catalog> catalog;
@@ -65,7 +69,6 @@ public final class Ingest implements AutoCloseable {
   private final Runnable onCommit;
   private final java.util.function.Consumer<String> log;
   private volatile boolean running = true;
-  private volatile Connection lockHolder;
 
   /**
    * {@code committed} is told of the signals of each commit (for the metrics), after the
@@ -90,12 +93,7 @@ public final class Ingest implements AutoCloseable {
     this.writer.setDaemon(true);
   }
 
-  public void start() throws SQLException {
-    lockHolder = store.connection();
-    try (var ps = lockHolder.prepareStatement("select pg_advisory_lock(?)")) {
-      ps.setLong(1, ADVISORY_LOCK);
-      ps.execute();
-    }
+  public void start() {
     writer.start();
   }
 
@@ -153,7 +151,6 @@ public final class Ingest implements AutoCloseable {
   }
 
   private void run() {
-    Map<String, Incident> cache = new HashMap<>();
     Instant lastTick = clock.instant();
     while (running || !queue.isEmpty()) {
       List<Batch> batches = new ArrayList<>();
@@ -180,14 +177,11 @@ public final class Ingest implements AutoCloseable {
         continue;
       }
       try {
-        commit(batches, cache, tick, now);
+        commit(batches, tick, now);
         if (tick) {
           lastTick = now;
         }
       } catch (Exception e) {
-        // The transaction rolled back: forget cached incident states (they may be ahead of the
-        // database).
-        cache.clear();
         if (!requestProblem(e)) {
           // The database itself failed: every caller answers 503 so senders retry.
           log.accept("journal: commit failed (" + describe(e) + "); " + batches.size()
@@ -200,9 +194,8 @@ public final class Ingest implements AutoCloseable {
         // others are committed and only the one whose data the journal refuses is refused.
         for (Batch b : batches) {
           try {
-            commit(List.of(b), cache, false, now);
+            commit(List.of(b), false, now);
           } catch (Exception alone) {
-            cache.clear();
             boolean refused = requestProblem(alone);
             log.accept("journal: " + (refused ? "refused a request of " : "commit failed for ")
                 + b.signals().size() + " signal(s) (" + describe(alone) + "); answered "
@@ -214,10 +207,9 @@ public final class Ingest implements AutoCloseable {
     }
   }
 
-  private void commit(List<Batch> batches, Map<String, Incident> cache, boolean tick,
-      Instant now) throws SQLException {
+  private void commit(List<Batch> batches, boolean tick, Instant now) throws SQLException {
     List<EnrichedSignal> fresh = new ArrayList<>();
-    List<Outcome> outcomes = write(batches, cache, tick, now, fresh);
+    List<Outcome> outcomes = writeRetrying(batches, tick, now, fresh);
     for (int i = 0; i < batches.size(); i++) {
       queued.addAndGet(-batches.get(i).signals().size());
       batches.get(i).done().complete(outcomes.get(i));
@@ -255,6 +247,39 @@ public final class Ingest implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether another replica's transaction got in the way: it committed an alert of this batch
+   * first (unique violation of the de-duplication key, SQLSTATE 23505), or PostgreSQL broke a
+   * lock cycle (40P01) or a serialization conflict (40001). Writing again resolves it.
+   */
+  static boolean concurrentWriter(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        for (SQLException n = s; n != null; n = n.getNextException()) {
+          String state = n.getSQLState();
+          if ("23505".equals(state) || "40P01".equals(state) || "40001".equals(state)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private List<Outcome> writeRetrying(List<Batch> batches, boolean tick, Instant now,
+      List<EnrichedSignal> fresh) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return write(batches, tick, now, fresh);
+      } catch (SQLException e) {
+        if (!concurrentWriter(e) || attempt >= CONFLICT_RETRIES) {
+          throw e;
+        }
+        fresh.clear();
+      }
+    }
+  }
+
   /** The kind of failure for the log: class and SQLSTATE, never the message (it has values). */
   private static String describe(Throwable e) {
     String state = e instanceof SQLException s ? s.getSQLState() : null;
@@ -265,8 +290,8 @@ public final class Ingest implements AutoCloseable {
     return e.getClass().getSimpleName() + (state == null ? "" : ", SQLSTATE " + state);
   }
 
-  private List<Outcome> write(List<Batch> batches, Map<String, Incident> cache, boolean tick,
-      Instant now, List<EnrichedSignal> fresh) throws SQLException {
+  private List<Outcome> write(List<Batch> batches, boolean tick, Instant now,
+      List<EnrichedSignal> fresh) throws SQLException {
     try (Connection c = store.connection()) {
       c.setAutoCommit(false);
       try {
@@ -295,16 +320,18 @@ public final class Ingest implements AutoCloseable {
           }
           outcomes.add(new Outcome(ok, dup));
         }
-        Set<String> missing = new HashSet<>();
+        Set<String> locked = new HashSet<>();
         for (EnrichedSignal e : fresh) {
           if (e.signal().opensIncident()) {
-            String k = Incidents.key(e);
-            if (!cache.containsKey(k)) {
-              missing.add(k);
-            }
+            locked.add(Incidents.key(e));
           }
         }
-        cache.putAll(store.incidents(c, missing));
+        List<String> quietKeys = tick ? store.flappingResolvedKeys(c) : List.of();
+        locked.addAll(quietKeys);
+        // Read after the lock: another replica may have stepped these incidents a moment ago,
+        // so no state is kept between transactions.
+        store.lockIncidents(c, locked);
+        Map<String, Incident> cache = store.incidents(c, locked);
         // Step each incident once over all its signals of this batch, in order.
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         for (int i = 0; i < fresh.size(); i++) {
@@ -333,6 +360,11 @@ public final class Ingest implements AutoCloseable {
         }
         if (tick) {
           for (Incident flapping : store.flappingResolved(c)) {
+            if (!locked.contains(flapping.key())) {
+              // It became flapping and resolved after the keys were read: not locked, so left
+              // for the next tick.
+              continue;
+            }
             Incidents.Step step = Incidents.tick(cache.getOrDefault(flapping.key(), flapping),
                 rules, now);
             if (step != null) {
@@ -347,9 +379,6 @@ public final class Ingest implements AutoCloseable {
         store.saveIncidents(c, changed.values());
         store.enqueue(c, accepted, seqs, now);
         c.commit();
-        if (cache.size() > 100_000) {
-          cache.clear();
-        }
         return outcomes;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -408,13 +437,6 @@ public final class Ingest implements AutoCloseable {
       writer.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    if (lockHolder != null) {
-      try {
-        lockHolder.close();
-      } catch (SQLException ignored) {
-        // closing the session releases the advisory lock either way
-      }
     }
   }
 }

@@ -148,6 +148,51 @@ public final class Store {
     return out;
   }
 
+  /**
+   * Locks these incident keys until the transaction ends, keys not yet in the table too (a new
+   * incident has no row to lock), so replicas writing signals of one incident take turns and
+   * each reads the state the other committed. Keys map to a fixed number of lock slots, taken
+   * in ascending order, so two writers never wait on each other in a circle and a batch of
+   * thousands of keys takes at most {@value #INCIDENT_LOCK_SLOTS} locks.
+   */
+  public void lockIncidents(Connection c, Collection<String> keys) throws SQLException {
+    java.util.TreeSet<Integer> slots = new java.util.TreeSet<>();
+    for (String k : keys) {
+      slots.add(Math.floorMod(k.hashCode(), INCIDENT_LOCK_SLOTS));
+    }
+    if (slots.isEmpty()) {
+      return;
+    }
+    // unnest yields the array's order, ascending, and the locks are taken in it.
+    try (PreparedStatement ps = c.prepareStatement(
+        "select pg_advisory_xact_lock(?, s) from unnest(?) as t(s)")) {
+      ps.setInt(1, INCIDENT_LOCK_SPACE);
+      ps.setArray(2, c.createArrayOf("integer", slots.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          // each row is one lock taken
+        }
+      }
+    }
+  }
+
+  private static final int INCIDENT_LOCK_SLOTS = 1024;
+  /** The first key of the two-key advisory locks, naming this use of them ("pave"). */
+  private static final int INCIDENT_LOCK_SPACE = 0x70617665;
+
+  /** The keys of the flapping incidents that resolved, to lock before {@link #flappingResolved}. */
+  public List<String> flappingResolvedKeys(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "select key from incidents where flapping and state = 'resolved'");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
   public List<Incident> flappingResolved(Connection c) throws SQLException {
     List<Incident> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
@@ -338,6 +383,87 @@ public final class Store {
           if (notice != null) {
             out.put(rs.getLong(1), Codec.notice(notice));
           }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes or renews the lease of a sink's lane for {@code owner}: true while the owner holds it.
+   * A lane held by another owner is taken only once that owner's lease ran out (it died or
+   * stopped renewing). Expiry is computed with the database's clock, so the replicas' clocks
+   * do not have to agree; the row lock of the upsert makes two takers of one lane exclusive.
+   */
+  public boolean leaseLane(String sink, int lane, String owner, java.time.Duration lease)
+      throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "insert into outbox_lanes (sink, lane, owner, expires_at) values (?, ?, ?,"
+            + " now() + ? * interval '1 millisecond') on conflict (sink, lane) do update set"
+            + " owner = excluded.owner, expires_at = excluded.expires_at"
+            + " where outbox_lanes.owner = excluded.owner or outbox_lanes.expires_at < now()")) {
+      ps.setString(1, sink);
+      ps.setInt(2, lane);
+      ps.setString(3, owner);
+      ps.setLong(4, lease.toMillis());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * Renews {@code owner}'s membership among the replicas draining a sink (null lease: leaves)
+   * and returns how many are live, itself included.
+   */
+  public int members(String sink, String owner, java.time.Duration lease) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      if (lease == null) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "delete from outbox_members where sink = ? and owner = ?")) {
+          ps.setString(1, sink);
+          ps.setString(2, owner);
+          ps.executeUpdate();
+        }
+        return 0;
+      }
+      try (PreparedStatement up = c.prepareStatement("insert into outbox_members (sink, owner,"
+          + " expires_at) values (?, ?, now() + ? * interval '1 millisecond') on conflict (sink,"
+          + " owner) do update set expires_at = excluded.expires_at");
+          PreparedStatement gone = c.prepareStatement("delete from outbox_members where sink = ?"
+              + " and expires_at < now() - interval '1 hour'");
+          PreparedStatement live = c.prepareStatement("select count(*) from outbox_members"
+              + " where sink = ? and expires_at >= now()")) {
+        up.setString(1, sink);
+        up.setString(2, owner);
+        up.setLong(3, lease.toMillis());
+        up.executeUpdate();
+        gone.setString(1, sink);
+        gone.executeUpdate();
+        live.setString(1, sink);
+        return (int) Math.max(1, single(live));
+      }
+    }
+  }
+
+  /** Gives a lane back at once (orderly stop), so another replica need not wait for expiry. */
+  public void releaseLane(String sink, int lane, String owner) throws SQLException {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "delete from outbox_lanes where sink = ? and lane = ? and owner = ?")) {
+      ps.setString(1, sink);
+      ps.setInt(2, lane);
+      ps.setString(3, owner);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Who holds each lane of a sink now (expired leases left out), for tests and diagnosis. */
+  public Map<Integer, String> laneOwners(String sink) throws SQLException {
+    Map<Integer, String> out = new HashMap<>();
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "select lane, owner from outbox_lanes where sink = ? and expires_at >= now()")) {
+      ps.setString(1, sink);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getInt(1), rs.getString(2));
         }
       }
     }
