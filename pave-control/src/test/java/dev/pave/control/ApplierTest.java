@@ -364,23 +364,30 @@ class ApplierTest {
     assertThat(deployment()).isNotNull();
   }
 
-  @Test
-  void discoveryIsAskedOncePerGroupVersionNotOncePerObject() {
-    java.util.concurrent.atomic.AtomicInteger asked =
-        new java.util.concurrent.atomic.AtomicInteger();
-    io.fabric8.kubernetes.client.http.Interceptor count = new io.fabric8.kubernetes.client.http
+  /** A client to the same API that counts its requests whose path {@code which} accepts. */
+  KubernetesClient counting(java.util.concurrent.atomic.AtomicInteger count,
+      java.util.function.Predicate<String> which) {
+    io.fabric8.kubernetes.client.http.Interceptor counter = new io.fabric8.kubernetes.client.http
         .Interceptor() {
       @Override
       public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
           io.fabric8.kubernetes.client.http.HttpRequest request, RequestTags tags) {
-        if (request.uri().getPath().equals("/apis/monitoring.coreos.com/v1")) {
-          asked.incrementAndGet();
+        if (which.test(request.uri().getPath())) {
+          count.incrementAndGet();
         }
       }
     };
-    try (KubernetesClient counted = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
         .withConfig(client.getConfiguration())
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", count)).build()) {
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", counter)).build();
+  }
+
+  @Test
+  void discoveryIsAskedOncePerGroupVersionNotOncePerObject() {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (KubernetesClient counted = counting(asked,
+        path -> path.equals("/apis/monitoring.coreos.com/v1"))) {
       Applier a = new Applier(counted);
       for (int round = 0; round < 3; round++) {
         a.apply("checkout-dev", List.of(serviceMonitor("a"), serviceMonitor("b"),
@@ -415,17 +422,7 @@ class ApplierTest {
 
     java.util.concurrent.atomic.AtomicInteger requests =
         new java.util.concurrent.atomic.AtomicInteger();
-    io.fabric8.kubernetes.client.http.Interceptor count = new io.fabric8.kubernetes.client.http
-        .Interceptor() {
-      @Override
-      public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
-          io.fabric8.kubernetes.client.http.HttpRequest request, RequestTags tags) {
-        requests.incrementAndGet();
-      }
-    };
-    try (KubernetesClient counted = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-        .withConfig(client.getConfiguration())
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", count)).build()) {
+    try (KubernetesClient counted = counting(requests, path -> true)) {
       Applier a = new Applier(counted);
       a.readFrom(cache);
       List<Applier.Ref> before = rendered.stream().map(o -> new Applier.Ref(o.getKind(),
