@@ -69,11 +69,18 @@ public final class ServiceIndex implements AutoCloseable {
 
   public ServiceIndex(KubernetesClient client, String defaultEnvironment, Clock clock,
       Consumer<String> log) {
+    this(client, defaultEnvironment, clock, log, dev.pave.policy.PolicySettings.builtIn(
+        Map.of(), dev.pave.policy.Severity.HIGH));
+  }
+
+  /** With the policy settings admission uses, so verdicts here are admission's. */
+  public ServiceIndex(KubernetesClient client, String defaultEnvironment, Clock clock,
+      Consumer<String> log, dev.pave.policy.PolicySettings policySettings) {
     this.client = client;
     this.defaultEnvironment = defaultEnvironment;
     this.clock = clock;
     this.log = log;
-    this.policies = Policies.builtIn(this::exceptionList);
+    this.policies = new Policies(policySettings, this::exceptionList);
   }
 
   /** Starts the informers and waits until each has listed once. */
