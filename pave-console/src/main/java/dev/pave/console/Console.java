@@ -3,6 +3,8 @@ package dev.pave.console;
 import dev.pave.console.access.ClientAddress;
 import dev.pave.console.access.Sessions;
 import dev.pave.console.web.Server;
+import dev.pave.policy.PolicySettings;
+import dev.pave.policy.Severity;
 import dev.pave.signals.pipeline.Pipeline;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -60,11 +62,16 @@ public final class Console implements AutoCloseable {
    * @param sessionIdle a session ends after this long without a request (default 8 hours)
    * @param sessionLifetime a session ends this long after login whatever happens (default 12
    *     hours), and with the API token that opened it
+   * @param policies the policy settings admission denies with (packs, parameters such as the
+   *     registries allow-list, exceptions from files, the deny threshold), so the catalog and
+   *     service pages give admission's verdict (default: every built-in pack, denying at high,
+   *     as the operator does by default)
    */
   public record Settings(String host, int port, URI publicUrl, KubernetesClient kubernetes,
       DataSource dataSource, Pipeline signals, Clock clock, Auth auth,
       String defaultEnvironment, Map<String, String> links, Consumer<String> log,
-      List<String> trustedProxies, Duration sessionIdle, Duration sessionLifetime) {
+      List<String> trustedProxies, Duration sessionIdle, Duration sessionLifetime,
+      PolicySettings policies) {
     public Settings {
       Objects.requireNonNull(kubernetes, "kubernetes");
       Objects.requireNonNull(dataSource, "dataSource");
@@ -77,6 +84,7 @@ public final class Console implements AutoCloseable {
       trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
       sessionIdle = sessionIdle == null ? Sessions.DEFAULT_IDLE : sessionIdle;
       sessionLifetime = sessionLifetime == null ? Sessions.DEFAULT_ABSOLUTE : sessionLifetime;
+      policies = policies == null ? PolicySettings.builtIn(Map.of(), Severity.HIGH) : policies;
       new Sessions.Lifetimes(sessionIdle, sessionLifetime);
       new ClientAddress(trustedProxies);
       if (port < 0 || port > 65535) {
@@ -105,6 +113,7 @@ public final class Console implements AutoCloseable {
     private final List<String> trustedProxies = new ArrayList<>();
     private Duration sessionIdle;
     private Duration sessionLifetime;
+    private PolicySettings policies;
 
     public Builder host(String host) {
       this.host = host;
@@ -177,9 +186,16 @@ public final class Console implements AutoCloseable {
       return this;
     }
 
+    /** The policy settings admission uses; see {@link Settings#policies()}. */
+    public Builder policies(PolicySettings policies) {
+      this.policies = policies;
+      return this;
+    }
+
     public Settings build() {
       return new Settings(host, port, publicUrl, kubernetes, dataSource, signals, clock, auth,
-          defaultEnvironment, links, log, trustedProxies, sessionIdle, sessionLifetime);
+          defaultEnvironment, links, log, trustedProxies, sessionIdle, sessionLifetime,
+          policies);
     }
   }
 

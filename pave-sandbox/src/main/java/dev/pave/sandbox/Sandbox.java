@@ -8,7 +8,6 @@ import dev.pave.control.webhook.AdmissionEvents;
 import dev.pave.console.Auth;
 import dev.pave.console.Console;
 import dev.pave.control.webhook.Reviews;
-import dev.pave.policy.BuiltInPacks;
 import dev.pave.policy.PolicyEngine;
 import dev.pave.policy.PolicyException;
 import dev.pave.policy.PolicyReader;
@@ -50,6 +49,9 @@ public final class Sandbox implements AutoCloseable {
   /** Where the allowed-registries rule points in the sandbox, so the demo can break it. */
   static final Map<String, Map<String, Object>> POLICY_PARAMETERS = Map.of("platform",
       Map.of("allowedRegistries", List.of("registry.example.com")));
+  /** One policy configuration for admission and the console, so both give one verdict. */
+  static final dev.pave.policy.PolicySettings POLICIES = dev.pave.policy.PolicySettings.builtIn(
+      POLICY_PARAMETERS, Severity.HIGH);
   /** The operator's and the API's own namespaces are not checked, as in a cluster install. */
   static final Set<String> UNCHECKED = Set.of("kube-system", "pave-system");
 
@@ -182,7 +184,7 @@ public final class Sandbox implements AutoCloseable {
       console = Console.start(Console.Settings.builder().kubernetes(client)
           .dataSource(database.dataSource()).signals(pipeline).auth(Auth.sandbox())
           .host("127.0.0.1").port(settings.consolePort()).clock(settings.clock())
-          .defaultEnvironment("dev").log(line -> {}).build());
+          .defaultEnvironment("dev").policies(POLICIES).log(line -> {}).build());
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot start the console on 127.0.0.1:"
           + settings.consolePort() + " (" + e.getMessage() + "); choose another port with"
@@ -236,20 +238,18 @@ public final class Sandbox implements AutoCloseable {
     if (api == null) {
       return;
     }
-    PolicyEngine.Built built = PolicyEngine.build(BuiltInPacks.select(BuiltInPacks.all(),
-        List.copyOf(BuiltInPacks.all().keySet())), POLICY_PARAMETERS,
-        dev.pave.policy.Limits.of(System::nanoTime));
+    PolicyEngine.Built built = POLICIES.build();
     if (!built.problems().isEmpty()) {
       throw new IllegalStateException("the built-in packs do not compile: "
           + built.problems().get(0));
     }
     AdmissionEvents recorder = new AdmissionEvents(client, settings.clock(), metrics);
     AtomicReference<Reviews> reviews = new AtomicReference<>(new Reviews(built.engine(),
-        List.of(), Severity.HIGH, UNCHECKED, settings.clock(), recorder));
+        List.of(), POLICIES.denyAt(), UNCHECKED, settings.clock(), recorder));
     SharedIndexInformer<GenericKubernetesResource> exceptions = client
         .genericKubernetesResources(Demo.POLICY_EXCEPTIONS).inAnyNamespace().inform();
     Runnable rebuild = () -> reviews.set(new Reviews(built.engine(),
-        exceptionsOf(exceptions.getStore().list()), Severity.HIGH, UNCHECKED,
+        exceptionsOf(exceptions.getStore().list()), POLICIES.denyAt(), UNCHECKED,
         settings.clock(), recorder));
     exceptions.addEventHandler(new ResourceEventHandler<>() {
       @Override

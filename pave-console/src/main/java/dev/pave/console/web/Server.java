@@ -113,7 +113,8 @@ public final class Server implements AutoCloseable {
 
   private Server(Console.Settings s) throws IOException {
     this.settings = s;
-    this.index = new ServiceIndex(s.kubernetes(), s.defaultEnvironment(), s.clock(), s.log());
+    this.index = new ServiceIndex(s.kubernetes(), s.defaultEnvironment(), s.clock(), s.log(),
+        s.policies());
     Releases releases = new Releases(s.kubernetes(), s.clock(), System::nanoTime, 20);
     this.details = new ServiceDetails(index, releases, s.clock(), new Links(s.links()));
     this.tokens = new ApiTokens(s.dataSource(), s.clock());
