@@ -336,11 +336,14 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       // A rollback holds until the next change of the spec: re-apply the pinned revision, so
       // neither drift correction nor this reconcile puts the failed release back.
       int revision = ((Number) pinnedRevision).intValue();
+      // Credited to who pinned: the pin is written with pave.dev/changed-by (the CLI's or the
+      // console's user), while the webhook's stamp names who last changed the spec.
+      String pinnedBy = annotations.getOrDefault(CHANGED_BY, changedBy);
       // A new pin is a rollback (recorded as a revision unless `pave rollback` already did);
       // after that the pinned revision is only applied again.
       try {
         outcome = newPin && revision != before.revision()
-            ? rollbackOrReapply(target, revision, before, changedBy)
+            ? rollbackOrReapply(target, revision, before, pinnedBy)
             : releases.reapply(target, revision, before);
       } catch (IllegalArgumentException e) {
         // Retrying cannot help: the annotation names a revision that is not kept.
@@ -356,7 +359,7 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       if (newPin) {
         events.emit(resource, envName, PlatformEvents.Reason.RolledBack, "Rolled back to"
             + " revision " + revision + "; pinned there until the spec changes.", revision,
-            changedBy);
+            pinnedBy);
       }
     } else {
       outcome = releases.deploy(target, objects, Manifests.yamlOf(document(resource)),

@@ -38,6 +38,9 @@ class RollbacksTest {
     for (int attempt = 1; ; attempt++) { // Again when the operator wrote the status between.
       ApplicationResource live = fixture.live("checkout");
       live.getSpec().put("image", "registry.example.com/payments/checkout:1.5.0");
+      // As the admission webhook stamps a change of the spec with who sent it.
+      live.getMetadata().getAnnotations().put(
+          dev.pave.control.webhook.Reviews.REQUESTED_BY, "ana@example.com");
       try {
         fixture.client.resource(live).update();
         break;
