@@ -394,6 +394,7 @@ public final class Deliverer implements AutoCloseable {
   public void close() {
     running = false;
     wake();
+    List<Integer> released = new java.util.ArrayList<>();
     for (int lane = 0; lane < lanes.size(); lane++) {
       Thread t = lanes.get(lane);
       try {
@@ -401,9 +402,17 @@ public final class Deliverer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      // Handed over now rather than after the lease: a lane still sending keeps it instead,
+      // so no other replica sends its notices at the same time.
       if (!t.isAlive() && renewed.remove(lane) != null) {
-        // Handed over now rather than after the lease: a lane still sending keeps it instead,
-        // so no other replica sends its notices at the same time.
+        released.add(lane);
+      }
+    }
+    // Best effort, bounded: at process exit the database may be stopping beside this (the
+    // embedded one has its own shutdown hook), and a stop must not wait for the pool's
+    // connection timeout; what is not released here runs out with the lease.
+    Thread handOver = new Thread(() -> {
+      for (int lane : released) {
         try {
           store.releaseLane(cfg.name(), lane, owner);
         } catch (Exception e) {
@@ -411,11 +420,18 @@ public final class Deliverer implements AutoCloseable {
               + LEASE.toSeconds() + " s");
         }
       }
-    }
+      try {
+        store.members(cfg.name(), owner, null);
+      } catch (Exception e) {
+        // its membership runs out with the lease
+      }
+    }, "pave-signals-" + cfg.name() + "-handover");
+    handOver.setDaemon(true);
+    handOver.start();
     try {
-      store.members(cfg.name(), owner, null);
-    } catch (Exception e) {
-      // its membership runs out with the lease
+      handOver.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     sink.close();
   }
