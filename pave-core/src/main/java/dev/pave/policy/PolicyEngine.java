@@ -377,12 +377,16 @@ public final class PolicyEngine {
     /** The variables for CEL, one resolver for every rule evaluated on the object. */
     final dev.cel.runtime.CelVariableResolver resolver = resolver(vars);
 
+    /** The object as the API server would hold it: what every rule reads. */
+    final Map<String, Object> object;
+
     Subject(SourceObject target) {
       this.target = target;
-      this.pod = Pods.of(target.object());
+      this.object = Decoded.of(target.object());
+      this.pod = Pods.of(object);
       this.containers = pod == null ? List.of() : Pods.containers(pod);
       this.volumes = pod == null ? List.of() : Pods.volumes(pod);
-      vars.put("object", target.object());
+      vars.put("object", object);
       vars.put("pod", pod == null ? Map.of() : pod.spec());
       vars.put("podMeta", pod == null ? Map.of() : pod.metadata());
       vars.put("container", Map.of());
@@ -436,7 +440,7 @@ public final class PolicyEngine {
     Pods.Pod pod = subject.pod;
     Policy.Each each = r.rule().each() == null ? Policy.Each.OBJECT : r.rule().each();
     List<Pods.Element> elements = switch (each) {
-      case OBJECT -> List.of(new Pods.Element(null, "", "", target.object()));
+      case OBJECT -> List.of(new Pods.Element(null, "", "", subject.object));
       case POD -> pod == null ? List.of()
           : List.of(new Pods.Element(null, pod.path(), pod.path(), pod.spec()));
       case CONTAINERS -> subject.containers;
@@ -499,23 +503,25 @@ public final class PolicyEngine {
       }
       if (!Boolean.TRUE.equals(result)) {
         List<String> failing = each == Policy.Each.OBJECT && r.rule().field() == null
-            ? Tracing.failingElements(r.validate(), r.predicates(), vars, target.object())
+            ? Tracing.failingElements(r.validate(), r.predicates(), vars, subject.object)
             : List.of();
         if (failing.isEmpty()) {
           violations.add(violation(r, target, pod, e));
         }
         for (String indexPath : failing) {
-          Object element = Fixes.pointerGet(target.object(), Fixes.pointer(indexPath));
+          Object element = Fixes.pointerGet(subject.object, Fixes.pointer(indexPath));
           String name = element instanceof Map<?, ?> m && m.get("name") instanceof String s
               ? s : null;
           violations.add(violation(r, target, pod, new Pods.Element(name, indexPath,
-              Pods.namePath(indexPath, target.object()), Pods.map(element))));
+              Pods.namePath(indexPath, subject.object), Pods.map(element))));
         }
         if (r.message() != null) {
           try {
             details.add(message(r, vars, subject.frozen));
           } catch (CelEvaluationException ex) {
-            details.add(r.rule().message() != null ? r.rule().message() : r.rule().title());
+            details.add(r.rule().message() != null ? r.rule().message().replace("{elements}",
+                elements(each, violations.subList(violations.size() - 1, violations.size())))
+                : r.rule().title());
           }
         }
       }
@@ -565,7 +571,12 @@ public final class PolicyEngine {
     if (kept != null) {
       return (String) kept;
     }
-    String text = String.valueOf(r.message().eval(resolver(vars)));
+    Object value = r.message().eval(resolver(vars));
+    if (!(value instanceof String text)) {
+      // Anything but a string (an unknown, a list) is an internal value no one should read:
+      // the rule's own message is given instead.
+      throw new CelEvaluationException("messageExpression gave no string");
+    }
     if (key != null) {
       r.messageMemo().put(key, text);
     }
