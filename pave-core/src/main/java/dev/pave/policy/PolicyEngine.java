@@ -131,10 +131,10 @@ public final class PolicyEngine {
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addCompilerLibraries(CelExtensions.strings(), CelExtensions.bindings(),
             CelExtensions.optional(), CelExtensions.math(CelOptions.current().build()),
-            CelExtensions.sets(CelOptions.current().build()))
+            CelExtensions.sets(CelOptions.current().build()), CelExtensions.comprehensions())
         .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.optional(),
             CelExtensions.math(CelOptions.current().build()),
-            CelExtensions.sets(CelOptions.current().build()))
+            CelExtensions.sets(CelOptions.current().build()), CelExtensions.comprehensions())
         .addFunctionDeclarations(dev.pave.policy.cel.KubernetesLibrary.declarations())
         .addFunctionBindings(dev.pave.policy.cel.KubernetesLibrary.bindings())
         .addVarDeclarations(DECLARED.entrySet().stream()

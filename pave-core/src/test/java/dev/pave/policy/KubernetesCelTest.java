@@ -125,7 +125,83 @@ class KubernetesCelTest {
         Arguments.of("cidr('192.168.1.5/24').prefixLength()", 24L),
         Arguments.of("string(cidr('192.168.1.5/24').masked())", "192.168.1.0/24"),
         Arguments.of("cidr('192.168.1.5/24').ip() == ip('192.168.1.5')", true),
-        Arguments.of("cidr('2001:db8::/32').containsIP('2001:db8:1::1')", true));
+        Arguments.of("cidr('2001:db8::/32').containsIP('2001:db8:1::1')", true),
+        // semver
+        Arguments.of("isSemver('1.0.0')", true),
+        Arguments.of("isSemver('1.0.0-alpha.1+build.5')", true),
+        Arguments.of("isSemver('v1.0.0')", false),
+        Arguments.of("isSemver('1.0')", false),
+        Arguments.of("isSemver('v1.0', true)", true),
+        Arguments.of("isSemver('01.01.01', true)", true),
+        Arguments.of("isSemver('1.0.0.0', true)", false),
+        Arguments.of("semver('1.2.3').major()", 1L),
+        Arguments.of("semver('1.2.3').minor()", 2L),
+        Arguments.of("semver('1.2.3').patch()", 3L),
+        Arguments.of("semver('1.0.0') == semver('1.0.0+build')", true),
+        Arguments.of("semver('1.0.0').isLessThan(semver('1.1.0'))", true),
+        Arguments.of("semver('2.0.0').isGreaterThan(semver('1.99.99'))", true),
+        Arguments.of("semver('1.0.0-alpha').isLessThan(semver('1.0.0'))", true),
+        Arguments.of("semver('1.0.0-alpha.1').isLessThan(semver('1.0.0-alpha.beta'))", true),
+        Arguments.of("semver('1.0.0-2').isLessThan(semver('1.0.0-10'))", true),
+        Arguments.of("semver('1.0.0').compareTo(semver('1.0.0'))", 0L),
+        Arguments.of("semver('1.0.0').compareTo(semver('2.0.0'))", -1L),
+        Arguments.of("semver('2.0.0').compareTo(semver('1.0.0'))", 1L),
+        Arguments.of("semver('v01.01', true) == semver('1.1.0')", true),
+        Arguments.of("semver('v1.2', true).minor()", 2L),
+        // named formats
+        Arguments.of("format.dns1123Label().validate('my-name').hasValue()", false),
+        Arguments.of("format.dns1123Label().validate('My_Name').value()", List.of(
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or"
+            + " '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or"
+            + " '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")),
+        Arguments.of("format.dns1123Subdomain().validate('example.com').hasValue()", false),
+        Arguments.of("format.dns1035Label().validate('1abc').hasValue()", true),
+        Arguments.of("format.dns1123LabelPrefix().validate('my-prefix-').hasValue()", false),
+        Arguments.of("format.dns1123Label().validate('my-prefix-').hasValue()", true),
+        Arguments.of("format.qualifiedName().validate('example.com/MyName').hasValue()", false),
+        Arguments.of("format.qualifiedName().validate('a/b/c').hasValue()", true),
+        Arguments.of("format.labelValue().validate('').hasValue()", false),
+        Arguments.of("format.labelValue().validate('" + "a".repeat(64) + "').hasValue()", true),
+        Arguments.of("format.uuid().validate('123e4567-e89b-12d3-a456-426614174000')"
+            + ".hasValue()", false),
+        Arguments.of("format.date().validate('2024-02-30').hasValue()", true),
+        Arguments.of("format.datetime().validate('2024-01-01T00:00:00Z').hasValue()", false),
+        Arguments.of("format.byte().validate('aGVsbG8=').hasValue()", false),
+        Arguments.of("format.uri().validate('https://example.com').hasValue()", false),
+        Arguments.of("format.named('dns1123Label').hasValue()", true),
+        Arguments.of("format.named('nope').hasValue()", false),
+        Arguments.of("format.named('labelValue').value().validate('ok').hasValue()", false),
+        // strings (version 2 and up)
+        Arguments.of("'hello'.charAt(1)", "e"),
+        Arguments.of("'hello'.indexOf('l')", 2L),
+        Arguments.of("'hello'.lastIndexOf('l')", 3L),
+        Arguments.of("'TacoCat'.lowerAscii()", "tacocat"),
+        Arguments.of("'TacoCat'.upperAscii()", "TACOCAT"),
+        Arguments.of("'hello hello'.replace('he', 'we', 1)", "wello hello"),
+        Arguments.of("'a,b,c'.split(',')", List.of("a", "b", "c")),
+        Arguments.of("'tacocat'.substring(4)", "cat"),
+        Arguments.of("'tacocat'.substring(0, 4)", "taco"),
+        Arguments.of("'  \\ttrim\\n '.trim()", "trim"),
+        Arguments.of("['a', 'b'].join('-')", "a-b"),
+        Arguments.of("strings.quote('a\"b')", "\"a\\\"b\""),
+        // sets
+        Arguments.of("sets.contains([1, 2, 3], [3, 1])", true),
+        Arguments.of("sets.equivalent([1, 1, 2], [2, 1])", true),
+        Arguments.of("sets.intersects([1, 2], [3])", false),
+        // optionals
+        Arguments.of("optional.of(1).orValue(2)", 1L),
+        Arguments.of("optional.none().orValue(2)", 2L),
+        Arguments.of("object.?spec.?replicas.orValue(3)", 3L),
+        Arguments.of("{'a': 1}.?a.hasValue()", true),
+        Arguments.of("[1, 2][?5].hasValue()", false),
+        // two-variable comprehensions
+        Arguments.of("[1, 2, 3].all(i, v, v > i)", true),
+        Arguments.of("{'a': 1, 'b': 2}.exists(k, v, k == 'b' && v == 2)", true),
+        Arguments.of("[1, 2].existsOne(i, v, v == 2)", true),
+        Arguments.of("[10, 20].transformList(i, v, i + v)", List.of(10L, 21L)),
+        Arguments.of("[10, 20].transformList(i, v, v > 10, v * 2)", List.of(40L)),
+        Arguments.of("{'a': 1}.transformMap(k, v, v + 1)", Map.of("a", 2L)),
+        Arguments.of("['x', 'y'].transformMapEntry(i, v, {v: i})", Map.of("x", 0L, "y", 1L)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -156,7 +232,13 @@ class KubernetesCelTest {
         Arguments.of("ip('::ffff:192.168.0.1')", "IPv4-mapped IPv6 address"),
         Arguments.of("ip('fe80::1%eth0')", "IP address with zone value is not allowed"),
         Arguments.of("ip('300.1.1.1')", "unable to parse IP"),
-        Arguments.of("cidr('10.0.0.0/40')", "prefix length out of range"));
+        Arguments.of("cidr('10.0.0.0/40')", "prefix length out of range"),
+        Arguments.of("semver('1.0')", "No Major.Minor.Patch elements found"),
+        Arguments.of("semver('v1.0.0')", "Invalid character(s) found in major number \"v1\""),
+        Arguments.of("semver('01.0.0')", "Major number must not contain leading zeroes \"01\""),
+        Arguments.of("semver('1.0.0-01')",
+            "Numeric PreRelease version must not contain leading zeroes \"01\""),
+        Arguments.of("semver('1.0.0+')", "Build meta data is empty"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -8,6 +8,7 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.OptionalType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.TypeParamType;
 import dev.cel.runtime.CelEvaluationException;
@@ -15,10 +16,12 @@ import dev.cel.runtime.CelFunctionBinding;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The Kubernetes CEL functions that cel-java lacks and admission policies use: quantities,
- * regex find, list aggregates, string format, URLs, IPs and CIDRs, with Kubernetes' semantics
+ * regex find, list aggregates, string format, URLs, IPs and CIDRs, semantic versions and named
+ * formats, with Kubernetes' semantics
  * and error wording (k8s.io/apiserver/pkg/cel/library). Declarations for the compiler and
  * bindings for the runtime come from the same place.
  */
@@ -27,6 +30,8 @@ public final class KubernetesLibrary {
   public static final OpaqueType URL = OpaqueType.create("net.URL");
   public static final OpaqueType IP = OpaqueType.create("net.IP");
   public static final OpaqueType CIDR = OpaqueType.create("net.CIDR");
+  public static final OpaqueType SEMVER = OpaqueType.create("kubernetes.Semver");
+  public static final OpaqueType NAMED_FORMAT = OpaqueType.create("kubernetes.NamedFormat");
   private static final TypeParamType T = TypeParamType.create("T");
   private static final CelType LIST_T = ListType.create(T);
   private static final CelType STRING = SimpleType.STRING;
@@ -36,7 +41,7 @@ public final class KubernetesLibrary {
   private KubernetesLibrary() {}
 
   public static List<CelFunctionDecl> declarations() {
-    return List.of(
+    return Stream.concat(Stream.of(
         fn("quantity", global("quantity_string", QUANTITY, STRING)),
         fn("isQuantity", global("isQuantity_string", BOOL, STRING)),
         fn("isInteger", member("quantity_isInteger", BOOL, QUANTITY)),
@@ -48,9 +53,19 @@ public final class KubernetesLibrary {
             member("quantity_add_int", QUANTITY, QUANTITY, INT)),
         fn("sub", member("quantity_sub", QUANTITY, QUANTITY, QUANTITY),
             member("quantity_sub_int", QUANTITY, QUANTITY, INT)),
-        fn("compareTo", member("quantity_compareTo", INT, QUANTITY, QUANTITY)),
-        fn("isGreaterThan", member("quantity_isGreaterThan", BOOL, QUANTITY, QUANTITY)),
-        fn("isLessThan", member("quantity_isLessThan", BOOL, QUANTITY, QUANTITY)),
+        fn("compareTo", member("quantity_compareTo", INT, QUANTITY, QUANTITY),
+            member("semver_compareTo", INT, SEMVER, SEMVER)),
+        fn("isGreaterThan", member("quantity_isGreaterThan", BOOL, QUANTITY, QUANTITY),
+            member("semver_isGreaterThan", BOOL, SEMVER, SEMVER)),
+        fn("isLessThan", member("quantity_isLessThan", BOOL, QUANTITY, QUANTITY),
+            member("semver_isLessThan", BOOL, SEMVER, SEMVER)),
+        fn("semver", global("string_to_semver", SEMVER, STRING),
+            global("string_to_semver_normalize", SEMVER, STRING, BOOL)),
+        fn("isSemver", global("is_semver_string", BOOL, STRING),
+            global("is_semver_string_normalize", BOOL, STRING, BOOL)),
+        fn("major", member("semver_major", INT, SEMVER)),
+        fn("minor", member("semver_minor", INT, SEMVER)),
+        fn("patch", member("semver_patch", INT, SEMVER)),
         fn("find", member("string_find", STRING, STRING, STRING)),
         fn("findAll", member("string_findAll", ListType.create(STRING), STRING, STRING),
             member("string_findAll_limit", ListType.create(STRING), STRING, STRING, INT)),
@@ -88,7 +103,16 @@ public final class KubernetesLibrary {
         fn("masked", member("cidr_masked", CIDR, CIDR)),
         fn("prefixLength", member("cidr_prefixLength", INT, CIDR)),
         fn("string", global("string_ip", STRING, IP), global("string_cidr", STRING, CIDR),
-            global("string_url", STRING, URL)));
+            global("string_url", STRING, URL)),
+        fn("format.named", global("format-named", OptionalType.create(NAMED_FORMAT), STRING)),
+        fn("validate", member("format-validate", OptionalType.create(ListType.create(STRING)),
+            NAMED_FORMAT, STRING))),
+        formats().stream()).toList();
+  }
+
+  private static List<CelFunctionDecl> formats() {
+    return NamedFormats.NAMES.stream()
+        .map(n -> fn("format." + n, global("format-" + n, NAMED_FORMAT))).toList();
   }
 
   public static List<CelFunctionBinding> bindings() {
@@ -182,6 +206,28 @@ public final class KubernetesLibrary {
     b.add(CelFunctionBinding.from("string_ip", KIp.class, KIp::toString));
     b.add(CelFunctionBinding.from("string_cidr", KCidr.class, KCidr::toString));
     b.add(CelFunctionBinding.from("string_url", KUrl.class, KUrl::toString));
+    b.add(CelFunctionBinding.from("string_to_semver", String.class,
+        s -> wrap(() -> KSemver.parse(s))));
+    b.add(CelFunctionBinding.from("string_to_semver_normalize", String.class, Boolean.class,
+        (s, n) -> wrap(() -> n ? KSemver.parseNormalized(s) : KSemver.parse(s))));
+    b.add(CelFunctionBinding.from("is_semver_string", String.class, s -> KSemver.valid(s, false)));
+    b.add(CelFunctionBinding.from("is_semver_string_normalize", String.class, Boolean.class,
+        KSemver::valid));
+    b.add(CelFunctionBinding.from("semver_major", KSemver.class, KSemver::major));
+    b.add(CelFunctionBinding.from("semver_minor", KSemver.class, KSemver::minor));
+    b.add(CelFunctionBinding.from("semver_patch", KSemver.class, KSemver::patch));
+    b.add(CelFunctionBinding.from("semver_compareTo", KSemver.class, KSemver.class,
+        (a, c) -> (long) Integer.signum(a.compareTo(c))));
+    b.add(CelFunctionBinding.from("semver_isGreaterThan", KSemver.class, KSemver.class,
+        (a, c) -> a.compareTo(c) > 0));
+    b.add(CelFunctionBinding.from("semver_isLessThan", KSemver.class, KSemver.class,
+        (a, c) -> a.compareTo(c) < 0));
+    b.add(CelFunctionBinding.from("format-named", String.class, NamedFormats::named));
+    b.add(CelFunctionBinding.from("format-validate", NamedFormats.Format.class, String.class,
+        NamedFormats.Format::validate));
+    for (String n : NamedFormats.NAMES) {
+      b.add(CelFunctionBinding.from("format-" + n, List.of(), args -> NamedFormats.get(n)));
+    }
     return b;
   }
 
