@@ -15,6 +15,7 @@ final class Api {
   private final Writes writes;
   private final Watches watches;
   private volatile Authorizer authorizer = Authorizer.MASTERS_ONLY;
+  private volatile Tables tables;
   /** Handlers of non-resource paths (such as /openapi), asked before discovery. */
   private final List<java.util.function.Function<Request, Response>> paths =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -32,6 +33,11 @@ final class Api {
 
   void authorizer(Authorizer a) {
     authorizer = a;
+  }
+
+  /** Answers reads that ask for a Table (server-side printing) with {@code t}. */
+  void tables(Tables t) {
+    tables = t;
   }
 
   /** Adds a handler for non-resource GET paths; it answers null for paths it does not serve. */
@@ -79,7 +85,7 @@ final class Api {
         }
       }
       return switch (r.method()) {
-        case "GET" -> t.collection() ? reads.list(t, r) : reads.get(t, r);
+        case "GET" -> read(t, r);
         case "POST" -> writes.create(t, r);
         case "PUT" -> writes.update(t, r);
         case "PATCH" -> writes.patch(t, r);
@@ -90,6 +96,12 @@ final class Api {
     } catch (ApiException e) {
       return Response.of(e);
     }
+  }
+
+  private Response read(Target t, Request r) {
+    Response answer = t.collection() ? reads.list(t, r) : reads.get(t, r);
+    return tables != null && t.subresource() == null && Tables.asked(r)
+        ? tables.table(t, r, answer) : answer;
   }
 
   /** A watch: its lines go to the sink; a refusal before the stream starts is returned. */

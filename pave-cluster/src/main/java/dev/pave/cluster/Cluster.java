@@ -150,6 +150,9 @@ public final class Cluster implements AutoCloseable {
     api.route((t, r) -> Events.route(t, r, api::handle));
     OpenApi openApi = new OpenApi(types, store);
     api.path(openApi::answer);
+    api.tables(new Tables(store));
+    PodConnections connections = new PodConnections(store);
+    api.route(connections::answer);
     api.route((t, r) -> DeleteAdmission.check(store, admission, t, r));
     server.setExecutor(pool);
     server.createContext("/", this::serve);
