@@ -72,10 +72,15 @@ public final class ServiceDetails {
         findings = run.findings();
       }
     }
+    return new Details(e, index.environmentsOf(e.app()), specYaml, rendered, problems,
+        revisions(e), findings, links.of(e));
+  }
+
+  /** The kept revisions, newest first. */
+  public List<Revision> revisions(ServiceEntry e) {
     List<Revision> revisions = new ArrayList<>(releases.history(target(e)));
     revisions.sort((x, y) -> Integer.compare(y.number(), x.number()));
-    return new Details(e, index.environmentsOf(e.app()), specYaml, rendered, problems,
-        revisions, findings, links.of(e));
+    return revisions;
   }
 
   /** Unified diff of the rendered objects of two revisions, Secret data redacted. */

@@ -41,7 +41,7 @@ import java.util.Set;
  * Every change the console makes, shared by the API and the HTML forms: each one checks
  * {@link Access} first, then acts, then writes the audit log (which feeds the timeline).
  */
-final class Actions {
+public final class Actions {
   private final KubernetesClient client;
   private final ServiceIndex index;
   private final Rollbacks rollbacks;
@@ -61,15 +61,15 @@ final class Actions {
     this.clock = clock;
   }
 
-  ServiceEntry service(String app, String env) {
+  public ServiceEntry service(String app, String env) {
     return index.find(app, env).orElseThrow(() -> new NotFoundResponse("no service " + app
         + " in environment " + env));
   }
 
   /** The rollback's outcome for the page and the API. */
-  record RolledBack(ServiceEntry entry, Rollbacks.Result result, List<String> errors) {}
+  public record RolledBack(ServiceEntry entry, Rollbacks.Result result, List<String> errors) {}
 
-  RolledBack rollback(Principal p, String app, String env, Integer to) throws SQLException {
+  public RolledBack rollback(Principal p, String app, String env, Integer to) throws SQLException {
     ServiceEntry e = service(app, env);
     if (!Access.mayChangeService(p, e.team())) {
       throw new ForbiddenResponse(p.name() + " (" + p.describe() + ") may not roll back "
@@ -97,7 +97,7 @@ final class Actions {
   }
 
   /** Replaces the Application's spec; the operator renders, applies and records it. */
-  Map<String, Object> deploy(Principal p, String app, String env, Map<String, Object> spec)
+  public Map<String, Object> deploy(Principal p, String app, String env, Map<String, Object> spec)
       throws SQLException {
     ServiceEntry e = service(app, env);
     if (!Access.mayChangeService(p, e.team())) {
@@ -150,7 +150,7 @@ final class Actions {
   }
 
   /** Creates a PolicyException resource after checking it with pave-core's reader. */
-  Map<String, Object> createException(Principal p, String namespace, String name,
+  public Map<String, Object> createException(Principal p, String namespace, String name,
       Map<String, Object> spec) throws SQLException {
     if (!index.exceptionsSupported()) {
       throw new ConflictResponse("this cluster has no PolicyException resource type"
@@ -208,7 +208,7 @@ final class Actions {
     return Map.of("namespace", namespace, "name", name);
   }
 
-  void deleteException(Principal p, String namespace, String name) throws SQLException {
+  public void deleteException(Principal p, String namespace, String name) throws SQLException {
     PolicyException ex = index.exceptions().get(namespace + "/" + name);
     if (ex == null) {
       throw new NotFoundResponse("no PolicyException " + namespace + "/" + name);
@@ -237,7 +237,7 @@ final class Actions {
   }
 
   /** Services whose objects an exception's resources name (by namespace). */
-  List<ServiceEntry> servicesCovered(PolicyException ex, String defaultNamespace) {
+  public List<ServiceEntry> servicesCovered(PolicyException ex, String defaultNamespace) {
     Set<String> namespaces = new LinkedHashSet<>();
     for (PolicyException.Resource r : ex.spec().resources()) {
       namespaces.add(r.namespace() == null ? defaultNamespace : r.namespace());
@@ -245,13 +245,13 @@ final class Actions {
     return index.services().stream().filter(s -> namespaces.contains(s.namespace())).toList();
   }
 
-  Set<String> teamsCovered(PolicyException ex, String defaultNamespace) {
+  public Set<String> teamsCovered(PolicyException ex, String defaultNamespace) {
     Set<String> teams = new LinkedHashSet<>();
     servicesCovered(ex, defaultNamespace).forEach(s -> teams.add(s.team()));
     return teams;
   }
 
-  int replay(Principal p, String sink) throws SQLException {
+  public int replay(Principal p, String sink) throws SQLException {
     if (!Access.mayReplay(p)) {
       throw new ForbiddenResponse(p.name() + " (" + p.describe() + ") may not replay"
           + " deliveries; platform admins may");
@@ -274,7 +274,7 @@ final class Actions {
     return n;
   }
 
-  ApiTokens.Created createToken(Principal p, String name, String role, String team,
+  public ApiTokens.Created createToken(Principal p, String name, String role, String team,
       Integer days) throws SQLException {
     Role r;
     try {
@@ -300,7 +300,7 @@ final class Actions {
     return c;
   }
 
-  void revokeToken(Principal p, String id) throws SQLException {
+  public void revokeToken(Principal p, String id) throws SQLException {
     ApiTokens.Token t = tokens.find(id).orElseThrow(() -> new NotFoundResponse("no token "
         + id));
     if (!Access.mayRevokeToken(p, t.createdBy(), t.team())) {

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** Time left, as people read it: "3 d 4 h", "45 min", "expired 2 d ago". */
-final class Durations {
+public final class Durations {
   private Durations() {}
 
-  static String left(Instant now, Instant until) {
+  public static String left(Instant now, Instant until) {
     Duration d = Duration.between(now, until);
     if (d.isNegative() || d.isZero()) {
       return "expired " + human(d.negated()) + " ago";
