@@ -31,6 +31,16 @@ public record PolicySettings(Map<String, Document<Policy>> packs,
     return new PolicySettings(BuiltInPacks.all(), parameters, List.of(), denyAt);
   }
 
+  /** The same settings with the pod-security packs following this Kubernetes version. */
+  public PolicySettings withPodSecurity(PodSecurityVersion version) {
+    return new PolicySettings(packs, version.applyTo(parameters), exceptions, denyAt);
+  }
+
+  /** The Kubernetes version whose Pod Security checks these settings apply. */
+  public PodSecurityVersion podSecurity() {
+    return PodSecurityVersion.of(parameters);
+  }
+
   /** The engine for these settings, or the problems that prevent it. */
   public PolicyEngine.Built build() {
     return PolicyEngine.build(List.copyOf(packs.values()), parameters,

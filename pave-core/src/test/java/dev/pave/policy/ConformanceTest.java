@@ -157,6 +157,8 @@ class ConformanceTest {
         m("app", "web")));
     c.put("fail-no-limits", p -> at(p, "spec", "containers", "0", "resources")
         .remove("limits"));
+    nullAndEmptyCases(c);
+    versionCases(c);
     c.put("excepted-privileged-until-2027", p -> {
       at(p, "metadata").put("name", "legacy-agent");
       at(p, "spec", "containers", "0", "securityContext").put("privileged", true);
@@ -166,6 +168,142 @@ class ConformanceTest {
       at(p, "spec", "containers", "0", "securityContext").put("privileged", true);
     });
     return c;
+  }
+
+  /** Sets a key to null, as a YAML key written without a value reads. */
+  static void unset(Map<String, Object> m, String key) {
+    m.put(key, null);
+  }
+
+  /**
+   * Every field the Pod Security rules read, written without a value or empty: the API server
+   * decodes null as absent, and so must the rules.
+   */
+  @SuppressWarnings("unchecked")
+  static void nullAndEmptyCases(Map<String, Consumer<Map<String, Object>>> c) {
+    c.put("fail-null-container-security-context", p -> unset(at(p, "spec", "containers", "0"),
+        "securityContext"));
+    c.put("fail-null-pod-security-context", p -> unset(at(p, "spec"), "securityContext"));
+    c.put("pass-null-annotations", p -> unset(at(p, "metadata"), "annotations"));
+    c.put("pass-empty-annotations", p -> at(p, "metadata").put("annotations", m()));
+    c.put("pass-empty-apparmor-annotation", p -> at(p, "metadata").put("annotations",
+        m("container.apparmor.security.beta.kubernetes.io/app", "")));
+    c.put("pass-null-apparmor-annotation", p -> {
+      Map<String, Object> a = m();
+      unset(a, "container.apparmor.security.beta.kubernetes.io/app");
+      at(p, "metadata").put("annotations", a);
+    });
+    c.put("pass-null-fields-in-container-security-context", p -> {
+      Map<String, Object> sc = at(p, "spec", "containers", "0", "securityContext");
+      for (String k : List.of("privileged", "procMount", "seLinuxOptions", "seccompProfile",
+          "appArmorProfile", "windowsOptions", "runAsUser", "runAsNonRoot")) {
+        unset(sc, k);
+      }
+      unset(at(sc, "capabilities"), "add");
+    });
+    c.put("pass-null-fields-in-pod-security-context", p -> {
+      Map<String, Object> sc = at(p, "spec", "securityContext");
+      for (String k : List.of("sysctls", "seLinuxOptions", "appArmorProfile", "windowsOptions",
+          "runAsUser")) {
+        unset(sc, k);
+      }
+      for (String k : List.of("hostNetwork", "hostPID", "hostIPC", "hostUsers", "os")) {
+        unset(at(p, "spec"), k);
+      }
+    });
+    c.put("pass-empty-objects-in-security-contexts", p -> {
+      Map<String, Object> sc = at(p, "spec", "containers", "0", "securityContext");
+      for (String k : List.of("seLinuxOptions", "windowsOptions")) {
+        sc.put(k, m());
+        at(p, "spec", "securityContext").put(k, m());
+      }
+      at(p, "spec", "securityContext").put("sysctls", List.of());
+      at(sc, "capabilities").put("add", List.of());
+    });
+    // PSA allows an AppArmor profile only of type RuntimeDefault or Localhost: no type fails.
+    c.put("fail-empty-apparmor-profile", p -> at(p, "spec", "containers", "0",
+        "securityContext").put("appArmorProfile", m()));
+    c.put("fail-empty-seccomp-profile", p -> at(p, "spec", "securityContext")
+        .put("seccompProfile", m()));
+    c.put("fail-null-capabilities-drop", p -> unset(at(p, "spec", "containers", "0",
+        "securityContext", "capabilities"), "drop"));
+    c.put("pass-null-probe-and-lifecycle-hosts", p -> {
+      Map<String, Object> http = m("path", "/", "port", 8080L);
+      unset(http, "host");
+      Map<String, Object> tcp = m("port", 8080L);
+      unset(tcp, "host");
+      at(p, "spec", "containers", "0").put("livenessProbe", m("httpGet", http));
+      at(p, "spec", "containers", "0").put("readinessProbe", m("tcpSocket", tcp));
+      Map<String, Object> lifecycle = m();
+      unset(lifecycle, "postStart");
+      lifecycle.put("preStop", m("httpGet", m("path", "/stop", "port", 8080L, "host", "")));
+      at(p, "spec", "containers", "0").put("lifecycle", lifecycle);
+    });
+    c.put("pass-null-ports-and-host-port", p -> {
+      Map<String, Object> port = m("containerPort", 8080L);
+      unset(port, "hostPort");
+      at(p, "spec", "containers", "0").put("ports", List.of(port));
+    });
+    c.put("pass-null-volumes", p -> unset(at(p, "spec"), "volumes"));
+    c.put("pass-null-init-containers", p -> unset(at(p, "spec"), "initContainers"));
+  }
+
+  /**
+   * Checks that changed between Kubernetes releases: a case named ...-at-v1.NN is checked as
+   * --pss-version v1.NN picks, the others as the release the packs follow.
+   */
+  @SuppressWarnings("unchecked")
+  static void versionCases(Map<String, Consumer<Map<String, Object>>> c) {
+    Consumer<Map<String, Object>> rmem = p -> at(p, "spec", "securityContext").put("sysctls",
+        List.of(m("name", "net.ipv4.tcp_rmem", "value", "4096 87380 6291456")));
+    c.put("pass-sysctl-tcp-rmem", rmem);
+    c.put("fail-sysctl-tcp-rmem-at-v1.31", rmem);
+    Consumer<Map<String, Object>> reserved = p -> at(p, "spec", "securityContext").put(
+        "sysctls", List.of(m("name", "net.ipv4.ip_local_reserved_ports", "value", "8080")));
+    c.put("pass-sysctl-ip-local-reserved-ports-at-v1.27", reserved);
+    c.put("fail-sysctl-ip-local-reserved-ports-at-v1.26", reserved);
+    Consumer<Map<String, Object>> probeHost = p -> at(p, "spec", "containers", "0").put(
+        "startupProbe", m("tcpSocket", m("host", "10.0.0.1", "port", 80L)));
+    c.put("fail-startup-probe-host", probeHost);
+    c.put("pass-startup-probe-host-at-v1.33", probeHost);
+    Consumer<Map<String, Object>> engine = p -> at(p, "spec", "securityContext")
+        .put("seLinuxOptions", m("type", "container_engine_t"));
+    c.put("pass-selinux-container-engine-t", engine);
+    c.put("fail-selinux-container-engine-t-at-v1.30", engine);
+    Consumer<Map<String, Object>> unmaskedInUserNamespace = p -> {
+      at(p, "spec").put("hostUsers", false);
+      at(p, "spec", "containers", "0", "securityContext").put("procMount", "Unmasked");
+    };
+    c.put("fail-proc-mount-unmasked-in-user-namespace-restricted-only",
+        unmaskedInUserNamespace);
+    c.put("fail-proc-mount-unmasked-in-user-namespace-at-v1.34", unmaskedInUserNamespace);
+    Consumer<Map<String, Object>> rootInUserNamespace = p -> {
+      at(p, "spec").put("hostUsers", false);
+      at(p, "spec", "securityContext").remove("runAsNonRoot");
+      at(p, "spec", "securityContext").put("runAsUser", 0L);
+    };
+    c.put("pass-root-in-user-namespace", rootInUserNamespace);
+    c.put("fail-root-in-user-namespace-at-v1.34", rootInUserNamespace);
+    c.put("fail-root-with-host-users-true", p -> {
+      at(p, "spec").put("hostUsers", true);
+      at(p, "spec", "securityContext").remove("runAsNonRoot");
+    });
+    c.put("pass-image-volume", p -> ((List<Object>) at(p, "spec").get("volumes")).add(
+        m("name", "models", "image", m("reference", "registry.example.com/models/m:1"))));
+    Consumer<Map<String, Object>> windows = p -> {
+      at(p, "spec").put("os", m("name", "windows"));
+      at(p, "spec").put("securityContext", m("runAsNonRoot", true));
+      at(p, "spec", "containers", "0").remove("securityContext");
+    };
+    c.put("pass-windows-pod-without-linux-settings", windows);
+    c.put("fail-windows-pod-without-linux-settings-at-v1.24", windows);
+  }
+
+  /** The Pod Security version a case is checked at: its -at-v1.NN suffix, or the latest. */
+  static PodSecurityVersion versionOf(String name) {
+    int at = name.lastIndexOf("-at-v1.");
+    return at < 0 ? PodSecurityVersion.latest()
+        : PodSecurityVersion.parse(name.substring(at + 4));
   }
 
   /** Wraps a pod's spec into a workload kind, keeping labels on object and template. */
@@ -215,6 +353,20 @@ class ConformanceTest {
     Map<String, Object> cronPod = hardenedPod();
     at(cronPod, "spec").put("hostNetwork", true);
     out.put("cronjob-fail-host-network", Manifests.yamlOf(workload("CronJob", cronPod, 1)));
+    Map<String, Object> nullAnnotations = hardenedPod();
+    Map<String, Object> nullProbes = at(probes, "spec");
+    nullAnnotations.put("spec", nullProbes);
+    Map<String, Object> template = workload("Deployment", nullAnnotations, 2);
+    unset(at(template, "spec", "template", "metadata"), "annotations");
+    out.put("deployment-pass-null-template-annotations", Manifests.yamlOf(template) + "---\n"
+        + """
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web, namespace: shop}
+        spec:
+          maxUnavailable: 1
+          selector: {matchLabels: {app.kubernetes.io/name: web}}
+        """);
     out.put("hpa-fail-bounds", """
         apiVersion: autoscaling/v2
         kind: HorizontalPodAutoscaler
@@ -260,8 +412,7 @@ class ConformanceTest {
 
   @TestFactory
   Stream<DynamicTest> everyPathGivesTheCommittedVerdicts() throws IOException {
-    PolicyEngine engine = PolicyEngine.build(List.copyOf(BuiltInPacks.all().values()), Map.of())
-        .engine();
+    Map<PodSecurityVersion, PolicyEngine> engines = new java.util.HashMap<>();
     List<PolicyException> exceptions = PolicyReader.read("exceptions.yaml", EXCEPTIONS)
         .exceptions().stream().map(d -> d.value()).toList();
     if (Golden.updating()) {
@@ -271,6 +422,9 @@ class ConformanceTest {
     List<DynamicTest> tests = new ArrayList<>();
     for (Map.Entry<String, String> c : allCases().entrySet()) {
       tests.add(DynamicTest.dynamicTest(c.getKey(), () -> {
+        PolicyEngine engine = engines.computeIfAbsent(versionOf(c.getKey()), v ->
+            PolicySettings.builtIn(Map.of(), Severity.HIGH).withPodSecurity(v).build()
+                .engine());
         Path input = DIR.resolve(c.getKey() + ".yaml");
         Golden.assertMatches(input, c.getValue());
         List<SourceObject> objects = SourceReader.read(input.toString(),
@@ -307,6 +461,7 @@ class ConformanceTest {
         assertThat(audit).as("audit agrees with check").isEqualTo(cli);
         Golden.assertMatches(DIR.resolve(c.getKey() + ".expected"),
             String.join("\n", cli) + (cli.isEmpty() ? "" : "\n"));
+        assertThat(cli).as("no rule fails to evaluate").noneMatch(l -> l.contains(" error: "));
         if (c.getKey().contains("-pass-")) {
           assertThat(cli).as("a pass case has no findings").isEmpty();
         } else {
