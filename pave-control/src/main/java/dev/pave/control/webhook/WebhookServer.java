@@ -37,6 +37,14 @@ public final class WebhookServer implements AutoCloseable {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
 
+  static {
+    // The JDK server reads this once, when its first server starts. Without it each answer,
+    // written as more than one TLS record, can wait for the API server's delayed ACK.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpsServer server;
   private final ExecutorService workers;
 
