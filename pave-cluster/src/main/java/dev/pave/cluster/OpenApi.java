@@ -24,7 +24,8 @@ import java.util.Map;
  * <p>Documents list each resource's paths with their operations as the real server describes
  * them ({@link OpenApiOperations}); schemas are published for custom resources (from their
  * CRD) and for the built-in kinds whose schema the real server's documents were recorded with
- * (resource openapi-schemas.json: ConfigMap). Other built-in kinds' operations name schemas
+ * (resource openapi-schemas.json: ConfigMap, with the ObjectMeta schemas every kind's metadata
+ * refers to). Other built-in kinds' operations name schemas
  * this document does not hold, so kubectl computes strategic merge patches of those from its
  * compiled-in types as it does when a schema is absent. /openapi/v2 is the same in Swagger 2.0
  * form ({@link OpenApiV2}). Protobuf answers carry only the document's version and info.
@@ -37,6 +38,9 @@ final class OpenApi {
 
   /** Built-in schemas as the real server publishes them in v3, by name. */
   private static final JsonNode BUILT_IN = OpenApiV2.load("openapi-schemas.json");
+
+  /** The meta.k8s.io schemas the kinds' schemas refer to (ObjectMeta, OwnerReference, ...). */
+  private static final String META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 
   private final ResourceTypes types;
   private final Store store;
@@ -204,6 +208,15 @@ final class OpenApi {
           schemas.set(schemaName(t), schema);
         }
       }
+    }
+    if (!schemas.isEmpty()) {
+      // every published kind's metadata refers to ObjectMeta: without it kubectl cannot
+      // resolve the schema (diff and apply warn and fall back to compiled-in types)
+      BUILT_IN.fieldNames().forEachRemaining(name -> {
+        if (name.startsWith(META)) {
+          schemas.set(name, BUILT_IN.get(name).deepCopy());
+        }
+      });
     }
     return doc;
   }
