@@ -42,6 +42,9 @@ import java.util.Map;
 final class ConsoleFixture implements AutoCloseable {
   final TestApi api;
   final KubernetesClient client;
+  /** Counts what the console asks the API server; the console has a client of its own. */
+  final ApiRequests consoleRequests = new ApiRequests();
+  final KubernetesClient consoleClient;
   final Database db;
   final Pipeline pipeline;
   final Console console;
@@ -91,7 +94,8 @@ final class ConsoleFixture implements AutoCloseable {
       throw new IllegalStateException(read.problems().toString());
     }
     pipeline = Pipeline.start(read.config(), db, Clock.systemUTC(), log::add);
-    Console.Builder b = Console.Settings.builder().kubernetes(client)
+    consoleClient = consoleRequests.client(api.cluster);
+    Console.Builder b = Console.Settings.builder().kubernetes(consoleClient)
         .dataSource(db.dataSource()).signals(pipeline).auth(Auth.sandbox()).port(0)
         .link("Dashboard", "https://grafana.example.com/d/svc?var-app={app}&var-env={env}")
         .log(log::add);
@@ -235,6 +239,7 @@ final class ConsoleFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     console.close();
+    consoleClient.close();
     pipeline.close();
     db.close();
     api.close();

@@ -7,6 +7,7 @@ import dev.pave.identity.Identity;
 import dev.pave.policy.CheckRun;
 import dev.pave.policy.PolicyException;
 import dev.pave.policy.PolicyReader;
+import dev.pave.release.Revision;
 import dev.pave.render.Manifests;
 import dev.pave.spec.Application;
 import dev.pave.spec.Document;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +55,11 @@ public final class ServiceIndex implements AutoCloseable {
   private final Map<String, ServiceEntry> entries = new ConcurrentHashMap<>();
   private final Map<String, Workload> workloads = new ConcurrentHashMap<>();
   private final Map<String, EnvironmentResource> environmentResources = new ConcurrentHashMap<>();
+  /** Resource namespaces of the Applications named so: a service page finds its entry here. */
+  private final Map<String, Set<String>> byApp = new ConcurrentHashMap<>();
+  /** Keys of the services whose objects live in a namespace (exceptions name namespaces). */
+  private final Map<String, Set<String>> byNamespace = new ConcurrentHashMap<>();
+  private final RevisionCache revisions;
   private final Map<String, PolicyException> exceptions = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> exceptionObjects = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -65,6 +72,7 @@ public final class ServiceIndex implements AutoCloseable {
   private volatile Map<String, Integer> incidents = Map.of();
   private volatile List<ServiceEntry> sorted = List.of();
   private volatile boolean dirty = true;
+  private volatile Adoption.Report adoption;
   private volatile boolean exceptionsSupported;
 
   public ServiceIndex(KubernetesClient client, String defaultEnvironment, Clock clock,
@@ -81,6 +89,7 @@ public final class ServiceIndex implements AutoCloseable {
     this.clock = clock;
     this.log = log;
     this.policies = new Policies(policySettings, this::exceptionList);
+    this.revisions = new RevisionCache(log);
   }
 
   /** Starts the informers and waits until each has listed once. */
@@ -104,6 +113,7 @@ public final class ServiceIndex implements AutoCloseable {
     informers.add(client.apps().statefulSets().inAnyNamespace().inform(workloadHandler()));
     informers.add(client.apps().daemonSets().inAnyNamespace().inform(workloadHandler()));
     informers.add(client.batch().v1().cronjobs().inAnyNamespace().inform(workloadHandler()));
+    revisions.start(client);
     return this;
   }
 
@@ -138,7 +148,7 @@ public final class ServiceIndex implements AutoCloseable {
 
   private <T extends HasMetadata> ResourceEventHandler<T> workloadHandler() {
     return handler(w -> workloads.put(workloadKey(w), workload(w)),
-        w -> workloads.remove(workloadKey(w)), null);
+        w -> workloads.remove(workloadKey(w)), () -> adoption = null);
   }
 
   private static String workloadKey(HasMetadata w) {
@@ -169,16 +179,36 @@ public final class ServiceIndex implements AutoCloseable {
       e = e.withPolicy(old.policy(), old.findings());
     }
     entries.put(k, e);
+    byApp.computeIfAbsent(e.app(), x -> ConcurrentHashMap.newKeySet())
+        .add(e.resourceNamespace());
+    if (old != null && !old.namespace().equals(e.namespace())) {
+      unfile(byNamespace, old.namespace(), k);
+    }
+    byNamespace.computeIfAbsent(e.namespace(), x -> ConcurrentHashMap.newKeySet()).add(k);
     dirty = true;
+    adoption = null;
     if (!sameSpec) {
       schedule(k);
     }
   }
 
   private void removeApplication(ApplicationResource a) {
-    resources.remove(key(a));
-    entries.remove(key(a));
+    String k = key(a);
+    resources.remove(k);
+    ServiceEntry old = entries.remove(k);
+    if (old != null) {
+      unfile(byApp, old.app(), old.resourceNamespace());
+      unfile(byNamespace, old.namespace(), k);
+    }
     dirty = true;
+    adoption = null;
+  }
+
+  private static void unfile(Map<String, Set<String>> index, String key, String value) {
+    index.computeIfPresent(key, (x, set) -> {
+      set.remove(value);
+      return set.isEmpty() ? null : set;
+    });
   }
 
   private void putException(GenericKubernetesResource r) {
@@ -226,16 +256,17 @@ public final class ServiceIndex implements AutoCloseable {
       try {
         Optional<Document<Application>> spec = Applications.spec(a);
         Environment env = environments().get(e.environment());
-        ServiceEntry now = entries.get(k);
-        if (now == null) {
-          return;
-        }
-        if (spec.isEmpty() || env == null) {
-          entries.put(k, now.withPolicy("Unchecked", 0));
-        } else {
+        String verdict = "Unchecked";
+        int failing = 0;
+        if (spec.isPresent() && env != null) {
           CheckRun run = policies.check(spec.get(), env, clock.instant());
-          entries.put(k, now.withPolicy(Policies.verdict(run), Policies.failing(run)));
+          verdict = Policies.verdict(run);
+          failing = Policies.failing(run);
         }
+        // Onto the entry as it is now: a status update that came in during the check stays.
+        String v = verdict;
+        int f = failing;
+        entries.computeIfPresent(k, (x, now) -> now.withPolicy(v, f));
         dirty = true;
       } catch (RuntimeException ex) {
         log.accept("policy check of " + k + " failed: " + ex);
@@ -275,13 +306,45 @@ public final class ServiceIndex implements AutoCloseable {
     return sorted;
   }
 
+  /** The services of one application (one per environment), in catalog order. */
   public List<ServiceEntry> environmentsOf(String app) {
-    return services().stream().filter(e -> e.app().equals(app)).toList();
+    Set<String> namespaces = byApp.getOrDefault(app, Set.of());
+    List<ServiceEntry> out = new ArrayList<>(namespaces.size());
+    for (String ns : namespaces) {
+      ServiceEntry e = entries.get(ns + "/" + app);
+      if (e != null) {
+        out.add(e);
+      }
+    }
+    out.sort(ORDER);
+    return out;
   }
 
   public Optional<ServiceEntry> find(String app, String environment) {
-    return services().stream().filter(e -> e.app().equals(app)
-        && e.environment().equals(environment)).findFirst();
+    return environmentsOf(app).stream().filter(e -> e.environment().equals(environment))
+        .findFirst();
+  }
+
+  /** The services whose objects live in {@code namespace}, in catalog order. */
+  public List<ServiceEntry> servicesIn(String namespace) {
+    List<ServiceEntry> out = new ArrayList<>();
+    for (String k : byNamespace.getOrDefault(namespace, Set.of())) {
+      ServiceEntry e = entries.get(k);
+      if (e != null && e.namespace().equals(namespace)) {
+        out.add(e);
+      }
+    }
+    out.sort(ORDER);
+    return out;
+  }
+
+  /** The service's kept revisions, newest first, from the ApplicationRevision informer. */
+  public List<Revision> history(ServiceEntry e) {
+    return revisions.history(e.namespace(), e.app() + "-" + e.environment());
+  }
+
+  public Optional<Revision> revision(ServiceEntry e, int number) {
+    return revisions.revision(e.namespace(), e.app() + "-" + e.environment(), number);
   }
 
   public Optional<ApplicationResource> resource(ServiceEntry e) {
@@ -305,7 +368,17 @@ public final class ServiceIndex implements AutoCloseable {
     return exceptionsSupported;
   }
 
+  /** Worked out again only after a workload or a service changed. */
   public Adoption.Report adoption() {
+    Adoption.Report r = adoption;
+    if (r == null) {
+      r = adoptionNow();
+      adoption = r;
+    }
+    return r;
+  }
+
+  private Adoption.Report adoptionNow() {
     // A workload without a team label belongs to the team whose service owns its namespace.
     Map<String, String> teamOfNamespace = new java.util.HashMap<>();
     entries.values().forEach(e -> teamOfNamespace.putIfAbsent(e.namespace(), e.team()));
@@ -321,6 +394,7 @@ public final class ServiceIndex implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
+    revisions.close();
     checker.shutdownNow();
   }
 }

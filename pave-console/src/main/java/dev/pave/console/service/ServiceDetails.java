@@ -34,7 +34,6 @@ public final class ServiceDetails {
   public static final String REDACTED = "(redacted: the console never shows Secret values)";
 
   private final ServiceIndex index;
-  private final Releases releases;
   private final Clock clock;
   private final Links links;
 
@@ -42,9 +41,8 @@ public final class ServiceDetails {
       String renderedYaml, List<String> specProblems, List<Revision> revisions,
       List<Finding> findings, Map<String, String> links) {}
 
-  public ServiceDetails(ServiceIndex index, Releases releases, Clock clock, Links links) {
+  public ServiceDetails(ServiceIndex index, Clock clock, Links links) {
     this.index = index;
-    this.releases = releases;
     this.clock = clock;
     this.links = links;
   }
@@ -76,17 +74,15 @@ public final class ServiceDetails {
         revisions(e), findings, links.of(e));
   }
 
-  /** The kept revisions, newest first. */
+  /** The kept revisions, newest first, from the console's cache. */
   public List<Revision> revisions(ServiceEntry e) {
-    List<Revision> revisions = new ArrayList<>(releases.history(target(e)));
-    revisions.sort((x, y) -> Integer.compare(y.number(), x.number()));
-    return revisions;
+    return index.history(e);
   }
 
   /** Unified diff of the rendered objects of two revisions, Secret data redacted. */
   public Optional<String> diff(ServiceEntry e, int from, int to) {
-    Optional<Revision> a = releases.revision(target(e), from);
-    Optional<Revision> b = releases.revision(target(e), to);
+    Optional<Revision> a = index.revision(e, from);
+    Optional<Revision> b = index.revision(e, to);
     if (a.isEmpty() || b.isEmpty()) {
       return Optional.empty();
     }

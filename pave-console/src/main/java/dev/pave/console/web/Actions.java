@@ -242,7 +242,7 @@ public final class Actions {
     for (PolicyException.Resource r : ex.spec().resources()) {
       namespaces.add(r.namespace() == null ? defaultNamespace : r.namespace());
     }
-    return index.services().stream().filter(s -> namespaces.contains(s.namespace())).toList();
+    return namespaces.stream().flatMap(ns -> index.servicesIn(ns).stream()).toList();
   }
 
   public Set<String> teamsCovered(PolicyException ex, String defaultNamespace) {

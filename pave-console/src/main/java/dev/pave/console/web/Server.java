@@ -99,7 +99,7 @@ public final class Server implements AutoCloseable {
     this.index = new ServiceIndex(s.kubernetes(), s.defaultEnvironment(), s.clock(), s.log(),
         s.policies());
     Releases releases = new Releases(s.kubernetes(), s.clock(), System::nanoTime, 20);
-    ServiceDetails details = new ServiceDetails(index, releases, s.clock(), new Links(s.links()));
+    ServiceDetails details = new ServiceDetails(index, s.clock(), new Links(s.links()));
     ApiTokens tokens = new ApiTokens(s.dataSource(), s.clock());
     AuditLog audit = new AuditLog(s.dataSource(), s.signals() == null ? null
         : s.signals().ingest(), s.clock(), s.log());
