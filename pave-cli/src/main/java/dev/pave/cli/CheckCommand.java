@@ -6,6 +6,8 @@ import dev.pave.policy.Finding;
 import dev.pave.policy.Inventory;
 import dev.pave.policy.PolicyEngine;
 import dev.pave.policy.Severity;
+import dev.pave.policy.report.GithubReport;
+import dev.pave.policy.report.GitlabReport;
 import dev.pave.policy.report.JsonReport;
 import dev.pave.policy.report.JunitReport;
 import dev.pave.policy.report.SarifReport;
@@ -52,7 +54,9 @@ import picocli.CommandLine.Spec;
         "  helm template my-chart | pave check -",
         "  kustomize build overlays/prod | pave check - --format sarif > pave.sarif",
         "  pave check pave.yaml -e prod --pack pod-security-restricted --fail-on high",
-        "  pave check manifests/ --policies policies/ --exceptions exceptions/ --format junit",
+        "  pave check manifests/ --policies policies/ --exceptions exceptions/ -o junit",
+        "  pave check deploy/ -o github    # in a GitHub Actions step",
+        "  pave check deploy/ -o gitlab > gl-code-quality-report.json",
         "", "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 invalid input or usage."})
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -61,8 +65,10 @@ final class CheckCommand implements Callable<Integer> {
       description = "Files or directories to check; - reads standard input.")
   List<String> paths = new ArrayList<>();
 
-  @Option(names = "--format", defaultValue = "text",
-      description = "text, json, sarif or junit (default ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--output", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
+      description = "text, json, sarif, junit, github (workflow commands that annotate the"
+          + " pull request; a table in $GITHUB_STEP_SUMMARY when set) or gitlab (a Code Quality"
+          + " report) (default ${DEFAULT-VALUE}).")
   String format;
 
   @Option(names = "--fail-on", defaultValue = "low", paramLabel = "SEVERITY",
@@ -108,9 +114,9 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Severity threshold = severity(failOn);
-    if (!List.of("text", "json", "sarif", "junit").contains(format)) {
+    if (!FORMATS.contains(format)) {
       throw new UserError("unknown format \"" + format + "\"" + Suggest.didYouMean(format,
-          List.of("text", "json", "sarif", "junit")) + "; use text, json, sarif or junit");
+          FORMATS) + "; use " + String.join(", ", FORMATS));
     }
     // The packs are read and compiled on another thread while the inputs are read and split.
     java.util.concurrent.FutureTask<PolicyOptions.Loaded> loading = parseOnly ? null
@@ -218,6 +224,11 @@ final class CheckCommand implements Callable<Integer> {
       case "sarif" -> SarifReport.write(run, loaded.engine(), versionText(),
           source -> texts.get(source), textFixes::get, out);
       case "junit" -> JunitReport.write(run, out);
+      case "github" -> {
+        GithubReport.write(run, out);
+        stepSummary(run);
+      }
+      case "gitlab" -> GitlabReport.write(run, out);
       default -> TextReport.write(run, out);
     }
     out.flush();
@@ -294,8 +305,8 @@ final class CheckCommand implements Callable<Integer> {
    */
   private CheckRun.Checked forReport(CheckRun.Checked c,
       List<YamlDocuments.Piece> pieces) {
-    if (format.equals("junit")) {
-      return c;
+    if (format.equals("junit") || format.equals("github") || format.equals("gitlab")) {
+      return c;  // these show no fixed forms
     }
     if (format.equals("sarif")) {
       // The text edit of each fix re-reads its document and checks that the edited text reads
@@ -330,6 +341,29 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     return c;
+  }
+
+  static final List<String> FORMATS = List.of("text", "json", "sarif", "junit", "github",
+      "gitlab");
+
+  /** Rows of the job summary at most: GitHub refuses a summary over 1 MiB. */
+  private static final int SUMMARY_ROWS = 1000;
+
+  @Option(names = "--step-summary", hidden = true, paramLabel = "FILE",
+      defaultValue = "${env:GITHUB_STEP_SUMMARY}",
+      description = "Where -o github appends its Markdown table ($GITHUB_STEP_SUMMARY).")
+  String stepSummaryFile;
+
+  /** Appends the findings' table to the job summary file GitHub Actions names, if it does. */
+  private void stepSummary(CheckRun run) throws IOException {
+    String file = stepSummaryFile;
+    if (file == null || file.isBlank()) {
+      return;
+    }
+    try (java.io.Writer w = Files.newBufferedWriter(Path.of(file), StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+      GithubReport.summary(run, w, SUMMARY_ROWS);
+    }
   }
 
   private static String versionText() {

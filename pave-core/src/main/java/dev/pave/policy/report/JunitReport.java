@@ -30,9 +30,11 @@ public final class JunitReport {
   }
 
   private static void write(CheckRun run, Appendable sb) throws java.io.IOException {
-    int tests = run.checked().stream().mapToInt(c -> c.rules().size()).sum();
-    long failures = run.findings().stream().filter(f -> f.blocking()
-        && f.severity().atLeast(run.failOn())).count();
+    // An unreadable document is a failed test case too: the run fails for it (exit code 2),
+    // and a CI page that counts only findings would show it green.
+    int tests = run.checked().stream().mapToInt(c -> c.rules().size()).sum()
+        + run.problems().size();
+    long failures = run.blocking() + run.problems().size();
     sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     String counts = "tests=\"" + tests + "\" failures=\"" + failures + "\">\n";
     sb.append("<testsuites name=\"pave check\" ").append(counts);
@@ -68,11 +70,46 @@ public final class JunitReport {
         sb.append("    </testcase>\n");
       }
     }
+    for (dev.pave.spec.Problem p : run.problems()) {
+      sb.append("    <testcase classname=\"").append(xml(p.source()))
+          .append("\" name=\"unreadable input\" file=\"").append(xml(p.source()))
+          .append("\">\n      <failure type=\"error\" message=\"").append(xml(p.message()))
+          .append("\">").append(xml(p.format())).append("</failure>\n    </testcase>\n");
+    }
     sb.append("  </testsuite>\n</testsuites>\n");
   }
 
+  /**
+   * Text for an attribute or an element. Line breaks and tabs are written as references, since
+   * an XML reader turns them into spaces in attributes; other control characters cannot be
+   * written in XML 1.0 at all (not even as references), and one in a message would make the
+   * whole report unreadable, so they become U+FFFD.
+   */
   static String xml(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      String r = switch (ch) {
+        case '&' -> "&amp;";
+        case '<' -> "&lt;";
+        case '>' -> "&gt;";
+        case '"' -> "&quot;";
+        case '\n' -> "&#10;";
+        case '\r' -> "&#13;";
+        case '\t' -> "&#9;";
+        default -> ch < 0x20 || ch == 0xFFFE || ch == 0xFFFF ? "\uFFFD" : null;
+      };
+      if (r != null && b == null) {
+        b = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (b != null) {
+        if (r == null) {
+          b.append(ch);
+        } else {
+          b.append(r);
+        }
+      }
+    }
+    return b == null ? s : b.toString();
   }
 }
