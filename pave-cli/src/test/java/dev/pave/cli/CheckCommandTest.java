@@ -143,8 +143,8 @@ class CheckCommandTest {
         "replica-limit");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("FAIL medium replica-limit/validation-1")
-        .contains("denied by ValidatingAdmissionPolicy replica-limit (replicas must be no"
-            + " greater than 5, got 9)")
+        .contains("Validation failed for ValidatingAdmissionPolicy 'replica-limit' with binding"
+            + " 'replica-limit-binding': replicas must be no greater than 5, got 9")
         .doesNotContain("validation-2");
   }
 
@@ -195,7 +195,7 @@ class CheckCommandTest {
         "max-replicas");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("FAIL high max-replicas/validation-1")
-        .contains("(at most 5 replicas, got 9)");
+        .contains("denied request: at most 5 replicas, got 9");
   }
 
   @Test

@@ -53,9 +53,10 @@ public final class AdmissionPolicies {
   }
 
   /**
-   * As above; a policy with paramKind gets one pack per binding, with {@code params} the object
-   * the binding's paramRef names among {@code paramObjects} (named {@code <policy>} for a single
-   * binding, {@code <policy>.<binding>} for several).
+   * As above, one pack per binding of a policy (named {@code <policy>} for a single binding,
+   * {@code <policy>.<binding>} for several; an unbound policy is checked as if bound with Deny).
+   * A policy with paramKind gets {@code params} from the object or objects the binding's
+   * paramRef names or selects among {@code paramObjects}.
    */
   public static List<Document<Policy>> toPacks(List<SourceObject> policies,
       List<SourceObject> bindings, List<SourceObject> paramObjects) {
@@ -63,39 +64,46 @@ public final class AdmissionPolicies {
     for (SourceObject vap : policies) {
       Map<String, Object> paramKind = Pods.map(Pods.map(vap.object().get("spec"))
           .get("paramKind"));
-      if (paramKind.isEmpty()) {
-        out.add(pack(vap, vap.name(), bindings, null, null));
-        continue;
-      }
       List<SourceObject> mine = bindings.stream().filter(b -> vap.name().equals(
           Pods.map(b.object().get("spec")).get("policyName"))).toList();
+      if (mine.isEmpty()) {
+        out.add(pack(vap, vap.name(), null, null, null));
+        continue;
+      }
       for (SourceObject b : mine) {
-        Map<String, Object> ref = Pods.map(Pods.map(b.object().get("spec")).get("paramRef"));
-        SourceObject param = paramObjects.stream()
-            .filter(o -> o.kind().equals(paramKind.get("kind")))
-            .filter(o -> o.name().equals(ref.get("name")))
-            .filter(o -> !ref.containsKey("namespace") || o.namespace().equals(ref.get("namespace")))
-            .findFirst().orElse(null);
         String name = mine.size() == 1 ? vap.name() : vap.name() + "." + b.name();
-        String missing = param != null ? null
-            : "Allow".equals(ref.get("parameterNotFoundAction")) ? "allow"
-            : "no params found for policy binding " + b.name() + " (" + paramKind.get("kind")
-                + " " + ref.get("name") + ")";
-        if ("allow".equals(missing)) {
+        if (paramKind.isEmpty()) {
+          out.add(pack(vap, name, b, null, null));
           continue;
         }
-        out.add(pack(vap, name, List.of(b), param == null ? null : param.object(), missing));
+        Map<String, Object> ref = Pods.map(Pods.map(b.object().get("spec")).get("paramRef"));
+        List<SourceObject> params = Bindings.params(paramKind, ref, paramObjects);
+        if (params.isEmpty()) {
+          if (!"Allow".equals(ref.get("parameterNotFoundAction"))) {
+            out.add(pack(vap, name, b, null, "no params found for policy binding " + b.name()
+                + " (" + paramKind.get("kind") + " " + (ref.get("name") != null
+                ? ref.get("name") : "selected by " + ref.get("selector")) + ")"));
+          }
+          continue;
+        }
+        // Kubernetes evaluates the policy once per selected parameter object.
+        for (int i = 0; i < params.size(); i++) {
+          out.add(pack(vap, params.size() == 1 ? name : name + "." + params.get(i).name(), b,
+              params.get(i).object(), null));
+        }
       }
     }
     return out;
   }
 
-  private static Document<Policy> pack(SourceObject vap, String packName,
-      List<SourceObject> bindings, Map<String, Object> params, String missingParams) {
+  private static Document<Policy> pack(SourceObject vap, String packName, SourceObject binding,
+      Map<String, Object> params, String missingParams) {
     Map<String, Object> spec = Pods.map(vap.object().get("spec"));
     String name = vap.name();
-    Severity severity = severity(name, bindings);
-    Policy.Match match = match(Pods.map(spec.get("matchConstraints")));
+    Bindings.Action action = Bindings.action(binding);
+    Severity severity = new Severity(action.severity());
+    Map<String, Object> constraints = Pods.map(spec.get("matchConstraints"));
+    Policy.Match match = match(constraints);
     Policy.OnError onError = "Ignore".equals(spec.get("failurePolicy"))
         ? Policy.OnError.IGNORE : Policy.OnError.FAIL;
     SourceMap at = new SourceMap(vap.positions().source());
@@ -111,35 +119,51 @@ public final class AdmissionPolicies {
       i++;
     }
     List<String> conditions = new ArrayList<>();
+    // What matchConstraints and the binding's matchResources select beyond kinds, as
+    // conditions: the engine matches on kinds only.
+    List<Map.Entry<String, String>> selecting = new ArrayList<>(
+        Bindings.conditions(constraints, "spec.matchConstraints"));
+    if (binding != null) {
+      Map<String, Object> resources = Pods.map(Pods.map(binding.object().get("spec"))
+          .get("matchResources"));
+      selecting.addAll(Bindings.conditions(resources, "spec.matchResources"));
+    }
+    for (Map.Entry<String, String> c : selecting) {
+      at.putValue("spec.conditions[" + conditions.size() + "]", (binding != null
+          && c.getKey().startsWith("spec.matchResources") ? binding : vap).positions()
+          .valueOf(c.getKey()));
+      conditions.add(c.getValue());
+    }
     i = 0;
     for (Object c : list(spec.get("matchConditions"))) {
-      conditions.add(String.valueOf(Pods.map(c).get("expression")));
-      at.putValue("spec.conditions[" + i + "]",
+      at.putValue("spec.conditions[" + conditions.size() + "]",
           vap.positions().valueOf("spec.matchConditions[" + i + "].expression"));
+      conditions.add(String.valueOf(Pods.map(c).get("expression")));
       i++;
     }
+    String bindingName = binding == null ? null : binding.name();
     List<Policy.Rule> rules = new ArrayList<>();
     i = 0;
     for (Object v : list(spec.get("validations"))) {
       Map<String, Object> m = Pods.map(v);
-      String message = m.get("message") instanceof String s ? s : null;
-      String reason = "denied by ValidatingAdmissionPolicy " + name;
-      String title = message != null ? message
-          : "failed expression: " + m.get("expression");
-      rules.add(new Policy.Rule("validation-" + (i + 1), title, severity.value(), match, null,
-          Policy.Each.OBJECT, String.valueOf(m.get("expression")), reason, message,
-          m.get("messageExpression") instanceof String s ? s : null, null,
-          "From ValidatingAdmissionPolicy " + name + ".", List.of(), null, onError));
+      String expression = String.valueOf(m.get("expression"));
+      // As the API server: the message, else the expression that failed.
+      String message = m.get("message") instanceof String s && !s.isBlank() ? s
+          : "failed expression: " + expression.strip();
+      String reason = m.get("reason") instanceof String s ? s : "Invalid";
+      rules.add(new Policy.Rule("validation-" + (i + 1), message, severity.value(), match, null,
+          Policy.Each.OBJECT, missingParams != null ? "false" : expression,
+          action.prefix(name, bindingName), missingParams != null ? missingParams : message,
+          missingParams != null ? null
+              : m.get("messageExpression") instanceof String s ? s : null, null,
+          "From ValidatingAdmissionPolicy " + name + (bindingName == null ? ""
+              : " with binding " + bindingName) + " (" + action.name() + ", reason " + reason
+              + ").", List.of(), null, onError));
       at.putValue("spec.rules[" + i + "].validate",
           vap.positions().valueOf("spec.validations[" + i + "].expression"));
       at.putValue("spec.rules[" + i + "].messageExpression",
           vap.positions().valueOf("spec.validations[" + i + "].messageExpression"));
       i++;
-    }
-    if (missingParams != null) {
-      rules.replaceAll(r -> new Policy.Rule(r.id(), r.title(), r.severity(), r.match(), null,
-          r.each(), "false", r.reason(), missingParams, null, null, r.rationale(),
-          r.controls(), null, r.onError()));
     }
     Policy p = new Policy(Application.API_VERSION, Policy.KIND,
         new Metadata(packName, null, null, null),
@@ -151,26 +175,9 @@ public final class AdmissionPolicies {
   /** The severity a policy's bindings give it. */
   record Severity(dev.pave.policy.Severity value) {}
 
-  private static Severity severity(String policy, List<SourceObject> bindings) {
-    dev.pave.policy.Severity best = null;
-    for (SourceObject b : bindings) {
-      Map<String, Object> spec = Pods.map(b.object().get("spec"));
-      if (!policy.equals(spec.get("policyName"))) {
-        continue;
-      }
-      for (Object action : list(spec.get("validationActions"))) {
-        dev.pave.policy.Severity s = switch (String.valueOf(action)) {
-          case "Deny" -> dev.pave.policy.Severity.HIGH;
-          case "Warn" -> dev.pave.policy.Severity.MEDIUM;
-          default -> dev.pave.policy.Severity.LOW;
-        };
-        if (best == null || s.atLeast(best)) {
-          best = s;
-        }
-      }
-    }
-    // Unbound policies are still checked: the point of CI is to catch them before binding.
-    return new Severity(best == null ? dev.pave.policy.Severity.HIGH : best);
+  /** The kind a resource name (as in resourceRules) stands for. */
+  static String kindOf(String resource) {
+    return KINDS.getOrDefault(resource, resource);
   }
 
   private static Policy.Match match(Map<String, Object> constraints) {

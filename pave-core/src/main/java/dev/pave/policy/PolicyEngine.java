@@ -531,13 +531,19 @@ public final class PolicyEngine {
     }
     String reason = r.rule().reason() != null ? r.rule().reason() : r.rule().title();
     String message;
+    // A reason ending in a colon (admission policies' "... denied request:") is followed by
+    // the message itself, as the API server words it.
+    boolean colon = reason.endsWith(":");
     if (error != null) {
-      message = "policy error: " + r.id() + " could not be evaluated (" + error + ")";
+      message = colon ? reason + " expression '" + r.rule().validate().strip()
+          + "' resulted in error: " + error
+          : "policy error: " + r.id() + " could not be evaluated (" + error + ")";
     } else if (!details.isEmpty()) {
-      message = reason + " (" + String.join("; ", new java.util.LinkedHashSet<>(details)) + ")";
+      String joined = String.join("; ", new java.util.LinkedHashSet<>(details));
+      message = colon ? reason + " " + joined : reason + " (" + joined + ")";
     } else if (r.rule().message() != null) {
-      message = reason + " (" + r.rule().message().replace("{elements}",
-          elements(each, violations)) + ")";
+      String detail = r.rule().message().replace("{elements}", elements(each, violations));
+      message = colon ? reason + " " + detail : reason + " (" + detail + ")";
     } else {
       message = reason;
     }
