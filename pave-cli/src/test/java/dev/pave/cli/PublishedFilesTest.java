@@ -34,6 +34,8 @@ class PublishedFilesTest {
           header + Manifests.yamlOf(CustomResourceDefinitions.environment()));
       Golden.assertMatches(root.resolve(dir + "/applicationrevisions.pave.dev.yaml"),
           header + Manifests.yamlOf(CustomResourceDefinitions.applicationRevision()));
+      Golden.assertMatches(root.resolve(dir + "/teams.pave.dev.yaml"),
+          header + Manifests.yamlOf(CustomResourceDefinitions.team()));
       Golden.assertMatches(root.resolve(dir + "/signalsinks.pave.dev.yaml"),
           header + Manifests.yamlOf(
               dev.pave.signals.cluster.SignalSinkResources.definition()));

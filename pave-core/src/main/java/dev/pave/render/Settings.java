@@ -16,7 +16,7 @@ public record Settings(String name, String cluster, String namespaceTemplate, St
   public static Settings of(Environment env) {
     EnvironmentSpec s = env.spec() != null ? env.spec()
         : new EnvironmentSpec(null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, null, null);
     String name = env.name();
     boolean prod = name.equals("prod") || name.equals("production");
     EnvironmentSpec.IngressController ingress = s.ingress();

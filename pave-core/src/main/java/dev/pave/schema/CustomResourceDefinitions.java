@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The CustomResourceDefinitions of Application and Environment, as plain maps. */
+/** The CustomResourceDefinitions of Pave's own kinds, as plain maps. */
 public final class CustomResourceDefinitions {
   public static final String GROUP = "pave.dev";
   public static final String VERSION = "v1alpha1";
@@ -28,6 +28,15 @@ public final class CustomResourceDefinitions {
         SchemaGenerator.crdSchema(EnvironmentSpec.class), List.of(
             column("Cluster", "string", ".spec.cluster"),
             column("Domain", "string", ".spec.domain"),
+            column("Age", "date", ".metadata.creationTimestamp")));
+  }
+
+  /** Cluster-scoped: a team spans the namespaces of every environment it deploys to. */
+  public static Map<String, Object> team() {
+    return crd("Team", "teams", "team", List.of(), "Cluster",
+        SchemaGenerator.crdSchema(dev.pave.team.TeamSpec.class), List.of(
+            column("Size", "string", ".spec.size"),
+            column("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status"),
             column("Age", "date", ".metadata.creationTimestamp")));
   }
 

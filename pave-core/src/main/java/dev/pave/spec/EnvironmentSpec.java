@@ -38,7 +38,12 @@ public record EnvironmentSpec(
     @Doc("cert-manager ClusterIssuer for public TLS certificates (default: none, TLS off).")
         String tlsIssuer,
     @Doc("What the operator does about drift: correct (the default) or report.")
-        DriftMode driftMode) {
+        DriftMode driftMode,
+    @Doc("Whether every Application's team needs a Team resource: optional (the default) or"
+        + " required (admission refuses Applications of teams without one).")
+        TeamPolicy teams,
+    @Doc("Team size classes, by name, laid over the built-in small, medium and large.")
+        java.util.Map<String, dev.pave.team.TeamQuota> teamSizes) {
 
   /** The Ingress controller public traffic arrives through. */
   public record IngressController(
@@ -59,6 +64,12 @@ public record EnvironmentSpec(
   public enum PolicyLevel {
     BASELINE,
     RESTRICTED
+  }
+
+  /** Whether Applications need a Team resource for their team. */
+  public enum TeamPolicy {
+    OPTIONAL,
+    REQUIRED
   }
 
   /** Drift handling. */

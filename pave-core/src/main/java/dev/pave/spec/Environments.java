@@ -16,13 +16,13 @@ public final class Environments {
     Map<String, Environment> out = new LinkedHashMap<>();
     out.put("dev", env("dev", new EnvironmentSpec("dev", null, "dev.example.com", null, null, 1,
         Size.SMALL, false, null, EnvironmentSpec.PolicyLevel.RESTRICTED, false, false, null,
-        null, null)));
+        null, null, null, null)));
     out.put("staging", env("staging", new EnvironmentSpec("staging", null,
         "staging.example.com", null, null, 1, Size.SMALL, true, null,
-        EnvironmentSpec.PolicyLevel.RESTRICTED, false, false, null, null, null)));
+        EnvironmentSpec.PolicyLevel.RESTRICTED, false, false, null, null, null, null, null)));
     out.put("prod", env("prod", new EnvironmentSpec("prod", null, "prod.example.com", null,
         null, 2, Size.SMALL, true, null, EnvironmentSpec.PolicyLevel.RESTRICTED, true, true, null,
-        null, null)));
+        null, null, null, null)));
     return out;
   }
 

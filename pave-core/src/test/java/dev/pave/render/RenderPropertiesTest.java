@@ -179,7 +179,7 @@ class RenderPropertiesTest {
             new EnvironmentSpec("qa-1", template, "qa.example.com", null,
                 gateway ? new EnvironmentSpec.Gateway("public", "gateway-system", null) : null,
                 floor, Size.MEDIUM, prom, null, null, null, spread, null,
-                gateway ? null : "letsencrypt", null)));
+                gateway ? null : "letsencrypt", null, null, null)));
     return Arbitraries.oneOf(Arbitraries.of(List.copyOf(Environments.builtIn().values())),
         custom);
   }
