@@ -113,7 +113,8 @@ final class Api {
       Target t = Target.parse(r.path(), types);
       r = impersonate(r, t);
       authorize(r, t);
-      watches.watch(t, r, sink);
+      watches.watch(t, r, tables != null && Tables.asked(r) ? tables.watching(t, r, sink)
+          : sink);
       return null;
     } catch (ApiException e) {
       return Response.of(e);

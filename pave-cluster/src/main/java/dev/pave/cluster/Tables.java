@@ -165,13 +165,66 @@ final class Tables {
     } catch (java.io.IOException e) {
       return answer;
     }
-    List<Column> columns = columns(t.type());
+    List<JsonNode> objects = new ArrayList<>();
+    ObjectNode meta = Json.object();
+    if (read.has("items")) {
+      read.path("items").forEach(objects::add);
+      meta.setAll((ObjectNode) read.path("metadata"));
+    } else {
+      objects.add(read);
+      meta.put("resourceVersion", read.path("metadata").path("resourceVersion").asText());
+    }
+    return Response.json(200, build(t.type(), r, objects, meta, true), answer.warnings());
+  }
+
+  /**
+   * A watch's sink whose events carry their object as a one-row Table, as the real server
+   * sends them to {@code kubectl get -w}: column definitions in the first event only.
+   */
+  Watches.Sink watching(Target t, Request r, Watches.Sink sink) {
+    boolean[] first = {true};
+    return new Watches.Sink() {
+      @Override
+      public void start() throws java.io.IOException {
+        sink.start();
+      }
+
+      @Override
+      public void line(byte[] line) throws java.io.IOException {
+        ObjectNode event;
+        try {
+          event = (ObjectNode) Json.parse(line);
+        } catch (java.io.IOException | ClassCastException e) {
+          sink.line(line);
+          return;
+        }
+        String type = event.path("type").asText();
+        JsonNode object = event.path("object");
+        if (!List.of("ADDED", "MODIFIED", "DELETED").contains(type) || !object.isObject()) {
+          sink.line(line);
+          return;
+        }
+        ObjectNode meta = Json.object();
+        meta.put("resourceVersion", object.path("metadata").path("resourceVersion").asText());
+        event.set("object", build(t.type(), r, List.of(object), meta, first[0]));
+        first[0] = false;
+        byte[] bytes = Json.bytes(event);
+        byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        out[bytes.length] = '\n';
+        sink.line(out);
+      }
+    };
+  }
+
+  private ObjectNode build(ResourceType type, Request r, List<JsonNode> objects, ObjectNode meta,
+      boolean withColumns) {
+    List<Column> columns = columns(type);
     ObjectNode table = Json.object();
     table.put("kind", "Table");
     table.put("apiVersion", "meta.k8s.io/v1");
-    ObjectNode meta = table.putObject("metadata");
+    table.set("metadata", meta);
     ArrayNode definitions = table.putArray("columnDefinitions");
-    for (Column c : columns) {
+    for (Column c : withColumns ? columns : List.<Column>of()) {
       ObjectNode d = definitions.addObject();
       d.put("name", c.name());
       d.put("type", c.type());
@@ -180,16 +233,10 @@ final class Tables {
           : "Custom resource definition column (in JSONPath format): " + c.name());
       d.put("priority", c.priority());
     }
-    ArrayNode rows = table.putArray("rows");
-    List<JsonNode> objects = new ArrayList<>();
-    if (read.has("items")) {
-      read.path("items").forEach(objects::add);
-      JsonNode listMeta = read.path("metadata");
-      listMeta.fieldNames().forEachRemaining(f -> meta.set(f, listMeta.get(f)));
-    } else {
-      objects.add(read);
-      meta.put("resourceVersion", read.path("metadata").path("resourceVersion").asText());
+    if (!withColumns) {
+      table.remove("columnDefinitions");
     }
+    ArrayNode rows = table.putArray("rows");
     String include = r.param("includeObject") == null ? "Metadata" : r.param("includeObject");
     for (JsonNode o : objects) {
       ObjectNode row = rows.addObject();
@@ -199,8 +246,8 @@ final class Tables {
       }
       if (include.equals("Object")) {
         ObjectNode full = Json.object();
-        full.put("kind", t.type().kind());
-        full.put("apiVersion", t.type().apiVersion());
+        full.put("kind", type.kind());
+        full.put("apiVersion", type.apiVersion());
         full.setAll((ObjectNode) o);
         row.set("object", full);
       } else if (!include.equals("None")) {
@@ -210,7 +257,7 @@ final class Tables {
         partial.set("metadata", o.path("metadata"));
       }
     }
-    return Response.json(200, table, answer.warnings());
+    return table;
   }
 
   private static Object cellOf(Column c, JsonNode o) {
