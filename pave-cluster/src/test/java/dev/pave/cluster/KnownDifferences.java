@@ -133,6 +133,53 @@ final class KnownDifferences {
           + "sent the whole patch (200); every other request of the sequence, the JSON bodies "
           + "sent as apply-patch+yaml included, is answered as recorded"));
 
+  /**
+   * A difference kubectl shows that no recording covers (found running the quick reference's
+   * verbs, see {@link KubectlQuickReferenceTest}): what differs and why it is left so.
+   */
+  record Unrecorded(String name, String difference, String reason) {}
+
+  static final List<Unrecorded> UNRECORDED = List.of(
+      new Unrecorded("explain-built-in-kinds",
+          "kubectl explain of built-in kinds other than ConfigMap (deployment.spec.template, "
+          + "pod.spec) ends with 'GVK ... not found in OpenAPI schema'",
+          "the OpenAPI documents hold custom resources' schemas (from their CRDs), ConfigMap's "
+          + "and the meta.k8s.io ones its metadata refers to; the other built-in schemas are "
+          + "hundreds of definitions with descriptions and patch strategies not available "
+          + "offline here, and publishing them without the exact x-kubernetes-patch-merge-key "
+          + "and patch strategy would change the strategic merge patches kubectl apply and "
+          + "diff compute (without a schema they use kubectl's compiled-in types, as the "
+          + "server's StrategicMerge does)"),
+      new Unrecorded("runtime-verbs",
+          "logs, exec, cp, attach and port-forward answer 400 naming the missing runtime",
+          "a real server would dial the kubelet of the pod's node (the simulated node's "
+          + "127.0.0.1:10250) and answer that failure ('dial tcp 127.0.0.1:10250: connect: "
+          + "connection refused'); no kubelet exists to dial, and the real wording would "
+          + "point at a port instead of at the cause"),
+      new Unrecorded("pod-ip",
+          "get pods -o wide prints IP <none>",
+          "no network plugin assigns status.podIP; the simulated kubelet marks pods Running "
+          + "and Ready only"),
+      new Unrecorded("hpa-controller",
+          "get hpa prints REPLICAS 0 and the HPA gets no conditions",
+          "no horizontal pod autoscaler controller runs; without metrics-server a real one "
+          + "also prints TARGETS <unknown>, but writes currentReplicas from the target"),
+      new Unrecorded("bootstrap-namespaces",
+          "default, kube-system, kube-public and kube-node-lease do not exist until created, "
+          + "so kubectl without -n fails with 'namespaces \"default\" not found'",
+          "a real server creates them at start; doing so here changes what every test and "
+          + "the sandbox list as namespaces, which those owners must take up together"),
+      new Unrecorded("controller-events",
+          "kubectl get events and kubectl events list no ScalingReplicaSet, Scheduled, "
+          + "Pulled or Started events after a rollout",
+          "the embedded controllers and the simulated kubelet do not record Events"),
+      new Unrecorded("tables-of-other-kinds",
+          "kubectl get prints NAME and CREATED AT for jobs, cronjobs, daemonsets, ingresses, "
+          + "events, endpoints, persistent volume claims and other kinds without a printer "
+          + "in Tables",
+          "Tables holds the real printers' columns of the kinds the sandbox and the quick "
+          + "reference use; the rest get apimachinery's default table convertor"));
+
   private KnownDifferences() {}
 
   static Optional<Known> find(Recordings.Entry e) {

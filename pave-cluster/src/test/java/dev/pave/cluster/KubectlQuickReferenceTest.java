@@ -387,6 +387,20 @@ class KubectlQuickReferenceTest {
         .matches("\\*\\s+embedded\\s+embedded\\s+embedded-admin\\s*");
   }
 
+  /**
+   * The differences named in {@link KnownDifferences#UNRECORDED} that kubectl shows at once
+   * still hold: when one is fixed this fails, and its entry goes.
+   */
+  @Test
+  void namedDifferencesStillDiffer() throws Exception {
+    assertThat(KnownDifferences.UNRECORDED).extracting(KnownDifferences.Unrecorded::name)
+        .contains("explain-built-in-kinds", "bootstrap-namespaces");
+    failed(kubectl("explain", "deployment.spec.template"),
+        "error: GVK map[group:apps kind:Deployment version:v1] not found in OpenAPI schema");
+    failed(kubectl("create", "configmap", "nowhere", "--from-literal=a=b"),
+        "namespaces \"default\" not found");
+  }
+
   @Test
   void runtimeVerbsEndWithAClearError() throws Exception {
     ok(kubectl("create", "ns", "q-runtime"), "namespace/q-runtime created");
