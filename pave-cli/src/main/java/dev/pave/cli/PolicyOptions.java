@@ -36,6 +36,14 @@ final class PolicyOptions {
       description = "Override a pack parameter, e.g. platform.allowedRegistries=registry.example.com")
   List<String> settings = new ArrayList<>();
 
+  @Option(names = "--as", paramLabel = "USER", description = "User the objects are checked as"
+      + " being created by: request.userInfo.username of ValidatingAdmissionPolicies.")
+  String asUser = "";
+
+  @Option(names = "--as-group", paramLabel = "GROUP", description = "Group of that user"
+      + " (repeatable): request.userInfo.groups.")
+  List<String> asGroups = new ArrayList<>();
+
   /** The engine and exceptions, or the problems that prevent them. */
   record Loaded(PolicyEngine engine, List<PolicyException> exceptions, List<Problem> problems) {}
 
@@ -75,7 +83,9 @@ final class PolicyOptions {
     }
     PolicyEngine.Built built = PolicyEngine.build(selected, parameters(),
         dev.pave.policy.Limits.of(System::nanoTime));
-    return new Loaded(built.engine(), exceptions, built.problems());
+    // Files are checked as admission would check their creation by --as.
+    return new Loaded(built.engine() == null ? null
+        : built.engine().asCreatedBy(asUser, asGroups), exceptions, built.problems());
   }
 
   private Map<String, Map<String, Object>> parameters() {

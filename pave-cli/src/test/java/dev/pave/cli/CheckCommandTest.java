@@ -309,4 +309,31 @@ class CheckCommandTest {
     Cli fix = Cli.run("fix", f.toString(), "--dry-run");
     assertThat(fix.err()).doesNotContain("internal error");
   }
+
+  @Test
+  void asAndAsGroupGiveTheUserAdmissionPoliciesSeeInRequest() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("vap-user"));
+    Files.writeString(dir.resolve("policy.yaml"), """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: only-deployers}
+        spec:
+          matchConstraints:
+            resourceRules:
+              - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+          validations:
+            - expression: "'deployers' in request.userInfo.groups"
+              messageExpression: "request.userInfo.username + ' may not create deployments'"
+        """);
+    String deployment = Path.of(getClass().getResource("/deployment-nine-replicas.yaml")
+        .toURI()).toString();
+    Cli denied = Cli.run("check", deployment, "--policies", dir.toString(), "--pack",
+        "only-deployers", "--as", "mallory");
+    assertThat(denied.exit()).isEqualTo(1);
+    assertThat(denied.out()).contains("ValidatingAdmissionPolicy 'only-deployers' denied"
+        + " request: mallory may not create deployments");
+    Cli allowed = Cli.run("check", deployment, "--policies", dir.toString(), "--pack",
+        "only-deployers", "--as", "ana", "--as-group", "deployers");
+    assertThat(allowed.exit()).isZero();
+  }
 }

@@ -175,6 +175,12 @@ public final class AdmissionPolicies {
   /** The severity a policy's bindings give it. */
   record Severity(dev.pave.policy.Severity value) {}
 
+  /** The resource name of a kind, as in resourceRules and request.resource. */
+  static String resourceOf(String kind) {
+    return KINDS.entrySet().stream().filter(e -> e.getValue().equals(kind))
+        .map(Map.Entry::getKey).findFirst().orElse(FileRequest.plural(kind));
+  }
+
   /** The kind a resource name (as in resourceRules) stands for. */
   static String kindOf(String resource) {
     return KINDS.getOrDefault(resource, resource);

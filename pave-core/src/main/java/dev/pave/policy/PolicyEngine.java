@@ -68,9 +68,26 @@ public final class PolicyEngine {
   /** The engine, or the problems that kept it from being built. */
   public record Built(PolicyEngine engine, List<Problem> problems) {}
 
+  /** Who the request synthesised for files comes from; null where there is no request. */
+  private final Map<String, Object> userInfo;
+
   private PolicyEngine(List<CompiledRule> rules, Limits limits) {
+    this(rules, limits, null);
+  }
+
+  private PolicyEngine(List<CompiledRule> rules, Limits limits, Map<String, Object> userInfo) {
     this.rules = List.copyOf(rules);
     this.limits = limits;
+    this.userInfo = userInfo;
+  }
+
+  /**
+   * The same engine for files: each object is checked as the API server would check its
+   * creation by this user, so {@code request} (operation CREATE, kind, resource, name,
+   * namespace, userInfo) reads as it would at admission.
+   */
+  public PolicyEngine asCreatedBy(String username, List<String> groups) {
+    return new PolicyEngine(rules, limits, FileRequest.userInfo(username, groups));
   }
 
   /**
@@ -106,6 +123,8 @@ public final class PolicyEngine {
         "variables", "related", "oldObject", "request", "namespaceObject")) {
       out.put(name, name.equals("oldObject") ? SimpleType.DYN : map);
     }
+    out.put("authorizer", dev.pave.policy.cel.Authz.AUTHORIZER);
+    out.put("authorizer.requestResource", dev.pave.policy.cel.Authz.RESOURCE_CHECK);
     return java.util.Collections.unmodifiableMap(out);
   }
 
@@ -118,6 +137,9 @@ public final class PolicyEngine {
     return OPTIONS + " " + dev.pave.policy.cel.KubernetesLibrary.declarations() + " "
         + DECLARED;
   }
+
+  private static final dev.pave.policy.cel.Authz.ResourceCheck NO_RESOURCE =
+      new dev.pave.policy.cel.Authz.ResourceCheck("", "", "", "", "");
 
   private static final class Environment {
     static final Cel CEL = standard();
@@ -338,6 +360,9 @@ public final class PolicyEngine {
       Instant now, Inventory inventory) {
     List<Finding> out = new ArrayList<>();
     Subject subject = new Subject(target);
+    if (userInfo != null) {
+      subject.vars.put("request", FileRequest.of(target, userInfo));
+    }
     for (CompiledRule r : rules) {
       if (!Matching.matches(r.rule().match(), target, subject.pod != null)) {
         continue;
@@ -396,6 +421,9 @@ public final class PolicyEngine {
       vars.put("namespaceObject", Map.of());
       vars.put("variables", Map.of());
       vars.put("related", Map.of());
+      // Constant: without a cluster every authorizer check gives the same errored decision.
+      vars.put("authorizer", dev.pave.policy.cel.Authz.NONE);
+      vars.put("authorizer.requestResource", NO_RESOURCE);
     }
   }
 

@@ -75,6 +75,16 @@ class AdmissionPoliciesTest {
     return built.engine().evaluate(o, List.of(), Instant.now());
   }
 
+  static List<Finding> checkAs(String policies, String object, String user,
+      List<String> groups) {
+    PolicyReader.Result r = PolicyReader.read("vap.yaml", policies);
+    PolicyEngine.Built built = PolicyEngine.build(AdmissionPolicies.toPacks(
+        r.admissionPolicies(), r.bindings(), r.others()), Map.of());
+    assertThat(built.problems()).isEmpty();
+    SourceObject o = SourceReader.read("cm.yaml", object).objects().get(0);
+    return built.engine().asCreatedBy(user, groups).evaluate(o, List.of(), Instant.now());
+  }
+
   static List<String> messages(List<Finding> findings) {
     return findings.stream().map(Finding::message).toList();
   }
@@ -201,5 +211,32 @@ class AdmissionPoliciesTest {
             + " at most 3");
     assertThat(messages(check(policies.replace("limits: replicas}}\n", "limits: none}}\n"),
         deployment))).singleElement().asString().contains("no params found for policy binding");
+  }
+
+  @Test
+  void filesAreCheckedAsTheirCreationByTheGivenUser() {
+    String policy = """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: who}
+        spec:
+          matchConstraints:
+            resourceRules:
+              - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
+          matchConditions:
+            - {name: not-admins, expression: "!('admins' in request.userInfo.groups)"}
+          validations:
+            - expression: "false"
+              messageExpression: "request.operation + ' ' + request.resource.resource + ' '
+                + request.namespace + '/' + request.name + ' by ' + request.userInfo.username
+                + ' ' + request.userInfo.groups.join(',')"
+        """;
+    String cm = configMap("c", "x", "k");
+    assertThat(messages(checkAs(policy, cm, "ana", List.of("devs")))).containsExactly(
+        "ValidatingAdmissionPolicy 'who' denied request: CREATE configmaps tx-adm/c by ana"
+            + " devs,system:authenticated");
+    assertThat(checkAs(policy, cm, "root", List.of("admins"))).isEmpty();
+    assertThat(checkAs(policy.replace("[CREATE]", "[UPDATE]"), cm, "ana", List.of()))
+        .isEmpty();
   }
 }

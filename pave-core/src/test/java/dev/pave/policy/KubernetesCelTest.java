@@ -18,10 +18,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KubernetesCelTest {
   static final Cel CEL = PolicyEngine.cel();
-  static final Map<String, Object> VARS = Map.of("object", Map.of(), "pod", Map.of(),
-      "podMeta", Map.of(), "container", Map.of(), "volume", Map.of(), "params", Map.of(),
-      "variables", Map.of(), "request", Map.of(), "namespaceObject", Map.of(),
-      "oldObject", dev.cel.common.values.NullValue.NULL_VALUE);
+  static final Map<String, Object> VARS = Map.ofEntries(Map.entry("object", Map.of()),
+      Map.entry("pod", Map.of()), Map.entry("podMeta", Map.of()),
+      Map.entry("container", Map.of()), Map.entry("volume", Map.of()),
+      Map.entry("params", Map.of()), Map.entry("variables", Map.of()),
+      Map.entry("request", Map.of()), Map.entry("namespaceObject", Map.of()),
+      Map.entry("oldObject", dev.cel.common.values.NullValue.NULL_VALUE),
+      Map.entry("authorizer", dev.pave.policy.cel.Authz.NONE),
+      Map.entry("authorizer.requestResource",
+          new dev.pave.policy.cel.Authz.ResourceCheck("apps", "deployments", "", "ns", "d")));
 
   static Object eval(String expression) throws Exception {
     return CEL.createProgram(CEL.compile(expression).getAst()).eval(VARS);
@@ -201,7 +206,16 @@ class KubernetesCelTest {
         Arguments.of("[10, 20].transformList(i, v, i + v)", List.of(10L, 21L)),
         Arguments.of("[10, 20].transformList(i, v, v > 10, v * 2)", List.of(40L)),
         Arguments.of("{'a': 1}.transformMap(k, v, v + 1)", Map.of("a", 2L)),
-        Arguments.of("['x', 'y'].transformMapEntry(i, v, {v: i})", Map.of("x", 0L, "y", 1L)));
+        Arguments.of("['x', 'y'].transformMapEntry(i, v, {v: i})", Map.of("x", 0L, "y", 1L)),
+        // authorizer: without a cluster, every check is the decision of a failed authorizer
+        Arguments.of("authorizer.group('apps').resource('deployments').namespace('ns')"
+            + ".name('d').check('create').allowed()", false),
+        Arguments.of("authorizer.requestResource.subresource('scale').check('update')"
+            + ".errored()", true),
+        Arguments.of("authorizer.path('/healthz').check('get').error()",
+            "no authorizer: pave evaluates files without a cluster to ask"),
+        Arguments.of("authorizer.serviceAccount('ns', 'sa').group('').resource('pods')"
+            + ".labelSelector('a=b').check('list').reason()", ""));
   }
 
   @ParameterizedTest(name = "{0}")

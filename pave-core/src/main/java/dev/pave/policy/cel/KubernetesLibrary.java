@@ -107,7 +107,7 @@ public final class KubernetesLibrary {
         fn("format.named", global("format-named", OptionalType.create(NAMED_FORMAT), STRING)),
         fn("validate", member("format-validate", OptionalType.create(ListType.create(STRING)),
             NAMED_FORMAT, STRING))),
-        formats().stream()).toList();
+        Stream.concat(formats().stream(), Authz.declarations().stream())).toList();
   }
 
   private static List<CelFunctionDecl> formats() {
@@ -225,6 +225,7 @@ public final class KubernetesLibrary {
     b.add(CelFunctionBinding.from("format-named", String.class, NamedFormats::named));
     b.add(CelFunctionBinding.from("format-validate", NamedFormats.Format.class, String.class,
         NamedFormats.Format::validate));
+    b.addAll(Authz.bindings());
     for (String n : NamedFormats.NAMES) {
       b.add(CelFunctionBinding.from("format-" + n, List.of(), args -> NamedFormats.get(n)));
     }
