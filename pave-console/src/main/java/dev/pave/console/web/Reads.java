@@ -10,6 +10,7 @@ import dev.pave.console.catalog.ServiceIndex;
 import dev.pave.policy.Exemptions;
 import dev.pave.policy.Policy;
 import dev.pave.signals.deliver.Deliverer;
+import dev.pave.signals.incident.Incident;
 import dev.pave.signals.store.ConsoleQueries;
 import dev.pave.spec.Document;
 import java.time.Duration;
@@ -69,7 +70,20 @@ public final class Reads {
       return new Views.Signals(false, List.of(), List.of(), false,
           "This console runs without pave-signals: no incidents or deliveries to show.");
     }
-    var store = settings.signals().store();
+    return new Views.Signals(true, incidents(), sinks(), Access.mayReplay(p), null);
+  }
+
+  /** The latest 200 incidents; none without pave-signals. */
+  public List<Incident> incidents() throws Exception {
+    return settings.signals() == null ? List.of()
+        : settings.signals().store().listIncidents(null, 200);
+  }
+
+  /** Deliveries and backlog per sink; none without pave-signals. */
+  public List<Views.Sink> sinks() throws Exception {
+    if (settings.signals() == null) {
+      return List.of();
+    }
     Map<String, ConsoleQueries.Backlog> backlogs = queries.backlogs();
     List<Views.Sink> sinks = new ArrayList<>();
     for (Deliverer d : settings.signals().deliverers()) {
@@ -78,8 +92,7 @@ public final class Reads {
           b == null ? 0 : b.retrying(), b == null ? 0 : b.deadLettered(),
           b == null ? null : b.lastError()));
     }
-    return new Views.Signals(true, store.listIncidents(null, 200), sinks, Access.mayReplay(p),
-        null);
+    return sinks;
   }
 
   public List<ApiTokens.Token> visibleTokens(Principal p) throws Exception {
