@@ -170,6 +170,34 @@ class ConformanceTest {
     return c;
   }
 
+  private static final String NULL = "null-written-without-a-value";
+
+  /**
+   * YAML of a case, with a null written as a key without a value ({@code securityContext:}),
+   * as people write it; Manifests.yamlOf leaves null keys out.
+   */
+  @SuppressWarnings("unchecked")
+  static String yaml(Object tree) {
+    return Manifests.yamlOf(marked(tree)).replace(": " + NULL + "\n", ":\n")
+        .replace("- " + NULL + "\n", "-\n");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object marked(Object o) {
+    if (o == null) {
+      return NULL;
+    }
+    if (o instanceof Map<?, ?> map) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      ((Map<String, Object>) map).forEach((k, v) -> c.put(k, marked(v)));
+      return c;
+    }
+    if (o instanceof List<?> list) {
+      return list.stream().map(ConformanceTest::marked).toList();
+    }
+    return o;
+  }
+
   /** Sets a key to null, as a YAML key written without a value reads. */
   static void unset(Map<String, Object> m, String key) {
     m.put(key, null);
@@ -323,11 +351,11 @@ class ConformanceTest {
     podCases().forEach((name, tweak) -> {
       Map<String, Object> pod = hardenedPod();
       tweak.accept(pod);
-      out.put("pod-" + name, Manifests.yamlOf(pod));
+      out.put("pod-" + name, yaml(pod));
     });
     Map<String, Object> privileged = hardenedPod();
     at(privileged, "spec", "containers", "0", "securityContext").put("privileged", true);
-    out.put("deployment-fail-privileged", Manifests.yamlOf(workload("Deployment", privileged,
+    out.put("deployment-fail-privileged", yaml(workload("Deployment", privileged,
         2)));
     Map<String, Object> probes = hardenedPod();
     Map<String, Object> c0 = at(probes, "spec", "containers", "0");
@@ -335,9 +363,9 @@ class ConformanceTest {
     c0.put("livenessProbe", m("httpGet", m("path", "/healthz", "port", 8080L)));
     at(probes, "spec").put("topologySpreadConstraints", List.of(m("maxSkew", 1L,
         "topologyKey", "kubernetes.io/hostname", "whenUnsatisfiable", "ScheduleAnyway")));
-    out.put("deployment-fail-no-disruption-budget", Manifests.yamlOf(workload("Deployment",
+    out.put("deployment-fail-no-disruption-budget", yaml(workload("Deployment",
         probes, 2)));
-    out.put("deployment-pass-with-disruption-budget", Manifests.yamlOf(workload("Deployment",
+    out.put("deployment-pass-with-disruption-budget", yaml(workload("Deployment",
         probes, 2)) + "---\n" + """
         apiVersion: policy/v1
         kind: PodDisruptionBudget
@@ -346,19 +374,19 @@ class ConformanceTest {
           maxUnavailable: 1
           selector: {matchLabels: {app.kubernetes.io/name: web}}
         """);
-    out.put("deployment-fail-single-replica-in-prod", Manifests.yamlOf(workload("Deployment",
+    out.put("deployment-fail-single-replica-in-prod", yaml(workload("Deployment",
         probes, 1)));
-    out.put("deployment-fail-no-probes-no-spread", Manifests.yamlOf(workload("Deployment",
+    out.put("deployment-fail-no-probes-no-spread", yaml(workload("Deployment",
         hardenedPod(), 3)));
     Map<String, Object> cronPod = hardenedPod();
     at(cronPod, "spec").put("hostNetwork", true);
-    out.put("cronjob-fail-host-network", Manifests.yamlOf(workload("CronJob", cronPod, 1)));
+    out.put("cronjob-fail-host-network", yaml(workload("CronJob", cronPod, 1)));
     Map<String, Object> nullAnnotations = hardenedPod();
     Map<String, Object> nullProbes = at(probes, "spec");
     nullAnnotations.put("spec", nullProbes);
     Map<String, Object> template = workload("Deployment", nullAnnotations, 2);
     unset(at(template, "spec", "template", "metadata"), "annotations");
-    out.put("deployment-pass-null-template-annotations", Manifests.yamlOf(template) + "---\n"
+    out.put("deployment-pass-null-template-annotations", yaml(template) + "---\n"
         + """
         apiVersion: policy/v1
         kind: PodDisruptionBudget
