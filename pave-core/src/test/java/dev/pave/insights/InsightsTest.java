@@ -170,6 +170,16 @@ class InsightsTest {
   }
 
   @Test
+  void theJsonFormHasTheAgreedKeysInOrder() {
+    var m = InsightsJson.of(history().report(WINDOW, COSTS));
+    assertThat(m.keySet()).containsSubsequence("deploymentFrequency", "leadTimeForChanges",
+        "changeFailureRate", "timeToRestore", "rollback", "onboarding", "bypass",
+        "policyFriction", "alertContext", "toil", "cost");
+    assertThat(((java.util.Map<?, ?>) m.get("changeFailureRate")).get("value")).isEqualTo(0.4);
+    assertThat(m.get("since")).isEqualTo("2026-02-26T12:00:00Z");
+  }
+
+  @Test
   void percentilesAreNearestRankOfMeasuredValues() {
     var d = Report.distribution(List.of(5.0, 1.0, 4.0, 2.0, 3.0, 10.0, 9.0, 8.0, 7.0, 6.0));
     assertThat(d).isEqualTo(new Distribution(10, 5.0, 9.0, 10.0, 5.5));

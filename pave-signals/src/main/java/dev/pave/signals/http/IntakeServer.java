@@ -40,6 +40,13 @@ public final class IntakeServer implements AutoCloseable {
   private Javalin app;
 
   private final SignalsMetrics metrics;
+  private volatile dev.pave.insights.Costs costs;
+
+  /** The stated costs the insights' build-vs-buy figures use (null: none stated). */
+  public IntakeServer costs(dev.pave.insights.Costs c) {
+    this.costs = c;
+    return this;
+  }
 
   public IntakeServer(SignalsConfig.Intake cfg, Ingest ingest, Store store, Clock clock,
       SignalsMetrics metrics) {
@@ -58,6 +65,7 @@ public final class IntakeServer implements AutoCloseable {
       c.routes.post("/api/v1/cloudevents", this::cloudevents);
       c.routes.get("/api/v1/timeline", this::timeline);
       c.routes.get("/api/v1/incidents", this::incidents);
+      c.routes.get("/api/v1/insights", this::insights);
       c.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
       c.routes.get("/readyz", this::ready);
       c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -221,6 +229,29 @@ public final class IntakeServer implements AutoCloseable {
       return;
     }
     json(ctx, 200, Map.of("items", store.listIncidents(state, limit(ctx.queryParam("limit")))));
+  }
+
+  /** The scorecard: {@code team} and {@code env} narrow it, {@code since} as for the timeline (default 30d). */
+  private void insights(Context ctx) throws Exception {
+    if (!authorized(ctx, cfg.api(), null)) {
+      return;
+    }
+    Instant since;
+    try {
+      String s = ctx.queryParam("since");
+      since = since(s == null || s.isBlank() ? "30d" : s);
+    } catch (IllegalArgumentException e) {
+      json(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    String team = blankToNull(ctx.queryParam("team"));
+    String env = blankToNull(ctx.queryParam("env"));
+    json(ctx, 200, dev.pave.insights.InsightsJson.of(store.insights().insights(team, env, since,
+        clock.instant(), costs)));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private void ready(Context ctx) {

@@ -26,6 +26,7 @@ public final class KubernetesEvents {
   public static final String ENVIRONMENT = "pave.dev/environment";
   public static final String REVISION = "pave.dev/revision";
   public static final String CHANGED_BY = "pave.dev/changed-by";
+  public static final String SOURCE_COMMIT_TIME = "pave.dev/source-commit-time";
 
   /** The operator's reasons, the signal type each stands for and how severe it is. */
   public static final Map<String, Object[]> PLATFORM_REASONS = Map.of(
@@ -94,6 +95,11 @@ public final class KubernetesEvents {
       if (rev != null && rev.matches("\\d{1,9}")) {
         revision = Integer.parseInt(rev);
         labels.put(REVISION, rev);
+      }
+      // Lead time for changes needs when the commit was made, where the deploy knew it.
+      String commitTime = annotations.get(SOURCE_COMMIT_TIME);
+      if (commitTime != null) {
+        labels.put(SOURCE_COMMIT_TIME, commitTime);
       }
       String changedBy = annotations.get(CHANGED_BY);
       if (changedBy != null) {

@@ -77,6 +77,7 @@ public final class Pipeline implements AutoCloseable {
         fresh -> metricsRef.get().committed(fresh), log);
     SignalsMetrics metrics = new SignalsMetrics(ingest, clock);
     metricsRef.set(metrics);
+    metrics.insights(store.insights());
     for (SinkConfig s : cfg.sinks()) {
       deliverers.add(deliverer(s, store, clock, log, metrics));
     }
@@ -91,6 +92,8 @@ public final class Pipeline implements AutoCloseable {
     hk.scheduleWithFixedDelay(() -> {
       try {
         var removed = store.expire(clock.instant().minus(cfg.retention()));
+        removed.putAll(store.expireInsights(clock.instant().minus(
+            dev.pave.signals.insights.InsightsStore.RETENTION)));
         if (removed.values().stream().anyMatch(n -> n > 0)) {
           log.accept("retention: removed " + removed);
         }

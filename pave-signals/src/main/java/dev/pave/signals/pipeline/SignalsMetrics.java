@@ -54,7 +54,16 @@ public final class SignalsMetrics {
         .register(registry);
   }
 
-  /** A request answered 200 after its commit, {@code took} after it arrived. */
+  /** The insights' headline numbers, read from their rollups when scraped. */
+  public void insights(dev.pave.signals.insights.InsightsStore store) {
+    // Held here: gauges keep only a weak reference to what they read.
+    insights = new dev.pave.signals.insights.InsightsMetrics(store, clock);
+    insights.register(registry);
+  }
+
+  private dev.pave.signals.insights.InsightsMetrics insights;
+
+    /** A request answered 200 after its commit, {@code took} after it arrived. */
   public void acknowledged(String endpoint, Duration took) {
     acks.computeIfAbsent(endpoint, e -> Timer.builder("pave_signals_ack")
         .description("Time from a request's arrival to its answer after the journal's commit")

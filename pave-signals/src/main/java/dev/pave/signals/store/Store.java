@@ -23,9 +23,16 @@ import javax.sql.DataSource;
 /** Every SQL statement of the pipeline, in one place. */
 public final class Store {
   private final DataSource ds;
+  private final dev.pave.signals.insights.InsightsStore insights;
 
   public Store(DataSource ds) {
     this.ds = ds;
+    this.insights = new dev.pave.signals.insights.InsightsStore(ds);
+  }
+
+  /** The insights rollups, written with the journal. */
+  public dev.pave.signals.insights.InsightsStore insights() {
+    return insights;
   }
 
   public Connection connection() throws SQLException {
@@ -125,6 +132,12 @@ public final class Store {
       j.executeBatch();
       t.executeBatch();
     }
+    // The scorecard's rollups move with the journal, in its transaction: never recomputed.
+    List<dev.pave.insights.Fact> facts = new ArrayList<>();
+    for (Accepted a : rows) {
+      facts.addAll(dev.pave.signals.insights.FactsOf.of(a.notice()));
+    }
+    dev.pave.signals.insights.InsightsStore.record(c, facts);
     return seqs;
   }
 
@@ -648,6 +661,14 @@ public final class Store {
         ins.executeBatch();
         del.executeBatch();
       }
+      // Toil: each replayed notice counts for the application it was about.
+      List<dev.pave.insights.Fact> replayed = new ArrayList<>();
+      for (Object[] r : rows) {
+        var e = Codec.notice((String) r[4]).signal().enrichment();
+        replayed.add(new dev.pave.insights.Fact.DeadLettersReplayed(new dev.pave.insights.Key(
+            e.team(), e.app(), e.environment()), now, 1));
+      }
+      dev.pave.signals.insights.InsightsStore.record(c, replayed);
       c.commit();
       return rows.size();
     }
@@ -752,6 +773,15 @@ public final class Store {
           out.put(q[0], ps.executeUpdate());
         }
       }
+    }
+    return out;
+  }
+
+  /** Deletes insight rollups and inventories older than their own horizon. */
+  public Map<String, Integer> expireInsights(Instant horizon) throws SQLException {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection()) {
+      dev.pave.signals.insights.InsightsStore.expire(c, horizon, out);
     }
     return out;
   }
