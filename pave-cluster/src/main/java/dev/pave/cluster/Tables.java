@@ -150,8 +150,10 @@ final class Tables {
     if (accept == null) {
       return false;
     }
+    // only a JSON Table is written; a protobuf Table asked for first is negotiated as usual
     String first = accept.split(",")[0].replace(" ", "");
-    return first.contains("as=Table") && first.contains("g=meta.k8s.io");
+    return first.startsWith("application/json;") && first.contains("as=Table")
+        && first.contains("g=meta.k8s.io");
   }
 
   /** The answer of a read as a Table; other answers (errors) as they are. */
