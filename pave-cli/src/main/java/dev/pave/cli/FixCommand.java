@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  pave fix deploy/ --dry-run",
         "  pave fix deploy/web.yaml --pack pod-security-restricted",
+        "  pave fix deploy/ --pack pod-security-baseline --pss-version v1.33",
         "", "Exit codes: 0 nothing left to fix, 1 findings remain, 2 invalid input or usage."})
 final class FixCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -44,6 +44,11 @@ final class PolicyOptions {
       + " (repeatable): request.userInfo.groups.")
   List<String> asGroups = new ArrayList<>();
 
+  @Option(names = "--pss-version", paramLabel = "v1.NN|latest",
+      description = "Apply the Pod Security checks of this Kubernetes release, as a namespace's"
+          + " pod-security.kubernetes.io/enforce-version label does (default: latest, v1.36).")
+  String pssVersion = "latest";
+
   /** The engine and exceptions, or the problems that prevent them. */
   record Loaded(PolicyEngine engine, List<PolicyException> exceptions, List<Problem> problems) {}
 
@@ -101,7 +106,16 @@ final class PolicyOptions {
       out.computeIfAbsent(s.substring(0, dot), k -> new LinkedHashMap<>()).put(
           s.substring(dot + 1, eq), value.isEmpty() ? List.of() : List.of(value.split(",")));
     }
-    return out;
+    return podSecurity().applyTo(out);
+  }
+
+  /** The release whose Pod Security checks apply, from --pss-version. */
+  dev.pave.policy.PodSecurityVersion podSecurity() {
+    try {
+      return dev.pave.policy.PodSecurityVersion.parse(pssVersion);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--pss-version: " + e.getMessage());
+    }
   }
 
   static String read(Path f) throws IOException {
