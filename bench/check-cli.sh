@@ -26,8 +26,23 @@ for _ in $(seq "$runs"); do
   read -r t r < <(measure check bench/out/objects.yaml --parse-only); parse+=("$t"); prss=$(( r > prss ? r : prss ))
   read -r t r < <(measure check bench/out/objects.yaml --format json --fail-on critical); check+=("$t"); crss=$(( r > crss ? r : crss ))
 done
+# PyYAML's C loader (libyaml) reading the same file, nothing else: the yardstick for the check.
+pyyaml=()
+if python3 -c 'import yaml; assert yaml.__with_libyaml__' 2>/dev/null; then
+  for _ in $(seq "$runs"); do
+    s=$(date +%s%N)
+    python3 -c 'import sys, yaml; sum(1 for _ in yaml.load_all(open(sys.argv[1]), Loader=yaml.CSafeLoader))' bench/out/objects.yaml
+    e=$(date +%s%N); pyyaml+=("$(( (e - s) / 1000000 ))")
+  done
+fi
 p=$(printf '%s\n' "${parse[@]}" | median)
 c=$(printf '%s\n' "${check[@]}" | median)
 echo "parse only: ${p} ms median of $runs, peak RSS $((prss / 1024)) MB"
 echo "check (all packs, JSON report): ${c} ms median of $runs, peak RSS $((crss / 1024)) MB"
 awk -v c="$c" -v p="$p" -v n="$docs" 'BEGIN {printf "documents per second: %.0f (check), %.0f (parse only); check/parse time ratio %.2f\n", n / (c / 1000), n / (p / 1000), c / p}'
+if [ "${#pyyaml[@]}" -gt 0 ]; then
+  y=$(printf '%s\n' "${pyyaml[@]}" | median)
+  awk -v c="$c" -v y="$y" 'BEGIN {printf "PyYAML C loader, parse only: %d ms median; check/PyYAML time ratio %.2f (target at most 0.33)\n", y, c / y}'
+else
+  echo "PyYAML with libyaml not found (python3 -m pip install pyyaml, or apt-get install python3-yaml): no yardstick"
+fi
