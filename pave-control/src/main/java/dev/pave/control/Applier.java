@@ -55,6 +55,15 @@ public final class Applier {
       Ingress.class, Service.class, Deployment.class, PersistentVolumeClaim.class,
       ConfigMap.class, ServiceAccount.class, Namespace.class);
 
+  /**
+   * Kinds only Teams render: pruned by reference like the others, but never listed by label
+   * when an Application is deleted (no Application owns one).
+   */
+  public static final List<Class<? extends HasMetadata>> TEAM_KINDS = List.of(
+      io.fabric8.kubernetes.api.model.rbac.RoleBinding.class,
+      io.fabric8.kubernetes.api.model.ResourceQuota.class,
+      io.fabric8.kubernetes.api.model.LimitRange.class);
+
   /** Kinds Pave renders as generic objects (their types come from other projects' CRDs). */
   static final Map<String, io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext>
       GENERIC = Map.of(
@@ -320,8 +329,9 @@ public final class Applier {
   }
 
   private List<Result> pruneOne(Owner owner, String instance, Ref r) {
-    Class<? extends HasMetadata> type = PRUNABLE.stream()
-        .filter(k -> k.getSimpleName().equals(r.kind())).findFirst().orElse(null);
+    Class<? extends HasMetadata> type = java.util.stream.Stream.concat(PRUNABLE.stream(),
+        TEAM_KINDS.stream()).filter(k -> k.getSimpleName().equals(r.kind())).findFirst()
+        .orElse(null);
     if (type == null && !GENERIC.containsKey(r.kind())) {
       return List.of();
     }

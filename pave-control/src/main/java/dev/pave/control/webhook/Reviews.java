@@ -30,6 +30,7 @@ public final class Reviews {
   private final Set<String> excludedNamespaces;
   private final Clock clock;
   private final Consumer<Admitted> recorded;
+  private volatile TeamAdmission.Lookup teams;
 
   /**
    * A decision worth recording: not a dry run, and either a denial or an admission that an
@@ -51,6 +52,12 @@ public final class Reviews {
     this.excludedNamespaces = excludedNamespaces;
     this.clock = clock;
     this.recorded = recorded;
+  }
+
+  /** Also applies the Team rules of {@link TeamAdmission} to Applications. */
+  public Reviews withTeams(TeamAdmission.Lookup lookup) {
+    this.teams = lookup;
+    return this;
   }
 
   /** Pods and workloads: the policy engine's verdict. */
@@ -87,7 +94,8 @@ public final class Reviews {
         : request.get("namespace") + "/") + meta.get("name");
     ReadResult read = SpecReader.read(where, Manifests.yamlOf(doc));
     if (read.ok()) {
-      return answer(request, true, null, List.of(), null);
+      String refused = teams == null ? null : TeamAdmission.refusal(request, teams);
+      return answer(request, refused == null, refused, List.of(), null);
     }
     List<String> problems = read.problems().stream().map(p -> p.path() + ": " + p.message())
         .toList();
