@@ -1,6 +1,7 @@
 package dev.pave.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -156,6 +157,7 @@ public final class Cluster implements AutoCloseable {
     api.route((t, r) -> DeleteAdmission.check(store, admission, t, r));
     server.setExecutor(pool);
     server.createContext("/", this::serve);
+    createSystemNamespaces();
     server.start();
     strategies.add(new CrdStrategy());
     run(new CrdController());
@@ -169,6 +171,32 @@ public final class Cluster implements AutoCloseable {
       run(new DeploymentController());
     }
   }
+
+  /**
+   * The namespaces kube-apiserver's system namespaces controller makes at start, before any
+   * client is served: kubectl without {@code -n} works in {@code default}, and a client that
+   * lists namespaces sees what it would on a real cluster. Written as the apiserver writes them
+   * (its field manager; the {@code kubernetes.io/metadata.name} label, the {@code kubernetes}
+   * finalizer and phase Active come from the namespace strategy, as for any namespace).
+   */
+  private void createSystemNamespaces() {
+    for (String name : SYSTEM_NAMESPACES) {
+      ObjectNode ns = Json.object();
+      ns.put("apiVersion", "v1").put("kind", "Namespace");
+      ns.putObject("metadata").put("name", name);
+      Response r = handle(new Request("POST", "/api/v1/namespaces", Map.of(),
+          Map.of("content-type", "application/json", "user-agent", "kube-apiserver/v1.36.2"),
+          Json.bytes(ns), User.CONTROLLER));
+      if (r.status() != 201) {
+        throw new IllegalStateException("cannot create the namespace " + name + ": "
+            + r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  /** The namespaces every cluster has from the start, in the order kube-apiserver makes them. */
+  public static final List<String> SYSTEM_NAMESPACES =
+      List.of("kube-system", "kube-public", "kube-node-lease", "default");
 
   /** Starts a controller on this cluster's store. */
   void run(Controller c) {

@@ -164,11 +164,6 @@ final class KnownDifferences {
           "get hpa prints REPLICAS 0 and the HPA gets no conditions",
           "no horizontal pod autoscaler controller runs; without metrics-server a real one "
           + "also prints TARGETS <unknown>, but writes currentReplicas from the target"),
-      new Unrecorded("bootstrap-namespaces",
-          "default, kube-system, kube-public and kube-node-lease do not exist until created, "
-          + "so kubectl without -n fails with 'namespaces \"default\" not found'",
-          "a real server creates them at start; doing so here changes what every test and "
-          + "the sandbox list as namespaces, which those owners must take up together"),
       new Unrecorded("controller-events",
           "kubectl get events and kubectl events list no ScalingReplicaSet, Scheduled, "
           + "Pulled or Started events after a rollout",

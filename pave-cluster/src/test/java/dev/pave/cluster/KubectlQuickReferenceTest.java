@@ -394,11 +394,23 @@ class KubectlQuickReferenceTest {
   @Test
   void namedDifferencesStillDiffer() throws Exception {
     assertThat(KnownDifferences.UNRECORDED).extracting(KnownDifferences.Unrecorded::name)
-        .contains("explain-built-in-kinds", "bootstrap-namespaces");
+        .contains("explain-built-in-kinds");
     failed(kubectl("explain", "deployment.spec.template"),
         "error: GVK map[group:apps kind:Deployment version:v1] not found in OpenAPI schema");
-    failed(kubectl("create", "configmap", "nowhere", "--from-literal=a=b"),
-        "namespaces \"default\" not found");
+  }
+
+  /** As on a real cluster, the system namespaces exist from the start: -n can be left out. */
+  @Test
+  void withoutANamespaceKubectlWorksInDefault() throws Exception {
+    for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+      assertThat(line(ok(kubectl("get", "namespaces")), ns + " ")).matches(ns
+          + "\\s+Active\\s+\\S+");
+    }
+    ok(kubectl("create", "configmap", "nowhere", "--from-literal=a=b"),
+        "configmap/nowhere created");
+    ok(kubectl("get", "configmap", "nowhere", "-o", "jsonpath={.metadata.namespace}"),
+        "default");
+    ok(kubectl("delete", "configmap", "nowhere"), "configmap \"nowhere\" deleted");
   }
 
   @Test

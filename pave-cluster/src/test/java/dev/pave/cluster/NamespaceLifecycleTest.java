@@ -26,6 +26,30 @@ class NamespaceLifecycleTest {
   }
 
   @Test
+  void theSystemNamespacesExistFromTheStart() {
+    // read at once: a client connecting to a fresh cluster finds them, as on a real one
+    JsonNode list = api.get("/api/v1/namespaces");
+    List<String> names = new ArrayList<>();
+    list.path("items").forEach(n -> names.add(n.path("metadata").path("name").asText()));
+    assertThat(names).containsExactlyInAnyOrder("default", "kube-node-lease", "kube-public",
+        "kube-system");
+    for (JsonNode ns : list.path("items")) {
+      String name = ns.path("metadata").path("name").asText();
+      assertThat(ns.path("metadata").path("labels").path("kubernetes.io/metadata.name")
+          .asText()).as(name).isEqualTo(name);
+      assertThat(ns.path("spec").path("finalizers").toString()).as(name)
+          .isEqualTo("[\"kubernetes\"]");
+      assertThat(ns.path("status").path("phase").asText()).as(name).isEqualTo("Active");
+      assertThat(ns.path("metadata").path("managedFields").path(0).path("manager").asText())
+          .as(name).isEqualTo("kube-apiserver");
+    }
+    // and, as every namespace, get their default ServiceAccount
+    assertThat(ControllerCalls.await(3000,
+        () -> api.get("/api/v1/namespaces/default/serviceaccounts/default"), n -> n != null))
+        .isNotNull();
+  }
+
+  @Test
   void aNewNamespaceGetsTheDefaultServiceAccountAndTheRootCa() {
     api.namespace("ns-seed");
     JsonNode sa = ControllerCalls.await(3000,
