@@ -72,12 +72,24 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
   private final Clock clock;
   private final java.time.Duration recheck;
   private OperatorMetrics metrics = new OperatorMetrics();
+  private java.util.function.Function<String, dev.pave.team.Team> teams = t -> null;
   private InformerEventSource<EnvironmentResource, ApplicationResource> environmentSource;
   private InformerEventSource<Deployment, ApplicationResource> deploymentSource;
 
   /** Records into the given metrics (those the health server exposes). */
   public ApplicationReconciler withMetrics(OperatorMetrics metrics) {
     this.metrics = metrics;
+    return this;
+  }
+
+  /**
+   * Applications take onCall and runbook from their Team where they set none; {@code teams}
+   * answers from memory (a {@link TeamDirectory}), and a Team's change reaches its Applications
+   * at their next reconcile.
+   */
+  public ApplicationReconciler withTeams(
+      java.util.function.Function<String, dev.pave.team.Team> teams) {
+    this.teams = teams;
     return this;
   }
 
@@ -293,6 +305,8 @@ public class ApplicationReconciler implements Reconciler<ApplicationResource>,
       return patch(resource, status);
     }
     Application app = read.applications().get(0).value();
+    app = dev.pave.team.TeamDefaults.inherit(app, app.spec() == null ? null
+        : teams.apply(app.spec().team()));
     List<HasMetadata> objects = owned(resource, Renderer.render(app, env));
     String namespace = objects.stream().filter(o -> o.getKind().equals("Deployment"))
         .findFirst().map(o -> o.getMetadata().getNamespace()).orElse(

@@ -32,4 +32,21 @@ public final class Operators {
       }
     });
   }
+
+  /**
+   * Registers {@code applications} taking onCall and runbook from their Team, and the Team
+   * reconciler beside it: what {@code pave operator} and the sandbox run. The returned directory
+   * (Teams, Environments and team namespaces in memory) also answers admission; close it when
+   * the operator stops.
+   */
+  public static TeamDirectory registerWithTeams(Operator operator, KubernetesClient client,
+      ApplicationReconciler applications, String defaultEnvironment, java.time.Clock clock,
+      java.time.Duration recheck) {
+    TeamDirectory directory = TeamDirectory.start(client, dev.pave.spec.Environments.builtIn(),
+        defaultEnvironment);
+    operator.register(applications.withTeams(directory::team));
+    operator.register(new TeamReconciler(dev.pave.spec.Environments.builtIn(),
+        dev.pave.team.TeamObjects.APPLICATIONS_NAMESPACE, clock, recheck));
+    return directory;
+  }
 }
