@@ -98,6 +98,11 @@ class AuthorizationTest {
         "/api/v1/exceptions/checkout-dev/keep-me", null, false, otherTeamAdmin));
     CASES.put("POST /api/v1/deliveries/{sink}/replay", new Case("POST",
         "/api/v1/deliveries/soc/replay", null, false, paymentsAdmin));
+    String incident = f.incident("checkout", "Checkout answers slowly");
+    CASES.put("POST /api/v1/incidents/{key}/acknowledge", new Case("POST",
+        "/api/v1/incidents/" + incident + "/acknowledge", null, false, otherTeamAdmin));
+    CASES.put("POST /incidents/{key}/acknowledge", new Case("POST",
+        "/incidents/" + incident + "/acknowledge", "", true, otherTeamAdmin));
     CASES.put("POST /api/v1/tokens", new Case("POST", "/api/v1/tokens",
         "{\"name\":\"x\",\"role\":\"team-member\",\"team\":\"payments\"}", false,
         otherTeamAdmin));

@@ -160,6 +160,26 @@ final class ConsoleFixture implements AutoCloseable {
     client.resource(r).updateStatus();
   }
 
+  /**
+   * A firing alert for {@code app} in dev, through the signals pipeline; returns the key of the
+   * incident it opens once pave-signals has it.
+   */
+  String incident(String app, String title) throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    String id = "alert-" + app + "-" + Integer.toHexString(title.hashCode());
+    var s = new dev.pave.signals.Signal(id, dev.pave.signals.SignalType.ALERT,
+        dev.pave.signals.Status.FIRING, dev.pave.signals.Severity.HIGH, now, title, "",
+        Map.of(dev.pave.identity.Identity.NAME, app, dev.pave.identity.Identity.ENVIRONMENT,
+            "dev", "alertname", title), Map.of(), null,
+        new dev.pave.signals.Origin.Alert("console-test", id, id, now, null, null, null),
+        "dedup-" + id, title);
+    pipeline.ingest().submit(List.of(s));
+    return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+        pipeline.store().listIncidents(null, 50).stream().filter(i -> title.equals(i.title()))
+            .map(dev.pave.signals.incident.Incident::key).findFirst().orElse(null),
+        java.util.Objects::nonNull);
+  }
+
   URI url(String path) {
     return URI.create(console.url() + path);
   }

@@ -43,6 +43,7 @@ public final class AuditLog {
     REPLAY("replay", SignalType.EXTERNAL),
     TOKEN_CREATE("token.create", SignalType.EXTERNAL),
     TOKEN_REVOKE("token.revoke", SignalType.EXTERNAL),
+    INCIDENT_ACK("incident.acknowledge", SignalType.EXTERNAL),
     LOGIN("login", SignalType.EXTERNAL);
 
     private final String wire;
@@ -130,6 +131,7 @@ public final class AuditLog {
       case "rollback" -> "Rolled back";
       case "exception.create" -> "Policy exception created";
       case "exception.delete" -> "Policy exception removed";
+      case "incident.acknowledge" -> "Incident acknowledged";
       default -> e.action();
     };
     return verb + " by " + e.actor() + " in the console" + ("ok".equals(e.outcome()) ? ""

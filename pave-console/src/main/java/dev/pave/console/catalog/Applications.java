@@ -65,10 +65,42 @@ public final class Applications {
     }
     int revision = status.get("revision") instanceof Number n ? n.intValue() : 0;
     String phase = status.get("phase") == null ? "Pending" : String.valueOf(status.get("phase"));
+    // A rollout under way is not Ready yet, and not broken either.
+    if ("Degraded".equals(health) && "Progressing".equals(phase)) {
+      health = "Progressing";
+    }
     return new ServiceEntry(app, env, a.getMetadata().getNamespace(), ns, text(spec, "team"),
         text(spec, "owner"), text(spec, "onCall"), text(spec, "runbook"), revision, phase,
         health, message, "Unchecked", 0, 0,
-        a.getMetadata().getGeneration() == null ? 0 : a.getMetadata().getGeneration());
+        a.getMetadata().getGeneration() == null ? 0 : a.getMetadata().getGeneration(),
+        imageName(text(spec, "image")), imageVersion(text(spec, "image")),
+        a.getMetadata().getCreationTimestamp());
+  }
+
+  /** {@code registry:5000/team/app:1.2} is image {@code registry:5000/team/app}. */
+  static String imageName(String image) {
+    if (image == null) {
+      return null;
+    }
+    int at = image.indexOf('@');
+    if (at >= 0) {
+      return image.substring(0, at);
+    }
+    int colon = image.lastIndexOf(':');
+    return colon > image.lastIndexOf('/') ? image.substring(0, colon) : image;
+  }
+
+  /** The tag or digest; an image named without either runs "latest", as the runtime reads it. */
+  static String imageVersion(String image) {
+    if (image == null) {
+      return null;
+    }
+    int at = image.indexOf('@');
+    if (at >= 0) {
+      return image.substring(at + 1);
+    }
+    int colon = image.lastIndexOf(':');
+    return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "latest";
   }
 
   private static Optional<String> objectsNamespace(Map<String, Object> status) {

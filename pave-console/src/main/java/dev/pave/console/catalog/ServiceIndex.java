@@ -72,6 +72,7 @@ public final class ServiceIndex implements AutoCloseable {
   private volatile Map<String, Integer> incidents = Map.of();
   private volatile List<ServiceEntry> sorted = List.of();
   private volatile boolean dirty = true;
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Adoption.Report adoption;
   private volatile boolean exceptionsSupported;
 
@@ -160,8 +161,15 @@ public final class ServiceIndex implements AutoCloseable {
         : w.getMetadata().getLabels();
     boolean managed = Identity.MANAGER.equals(labels.get(Identity.MANAGED_BY));
     String team = labels.get(Identity.TEAM);
-    return new Workload(w.getKind(), w.getMetadata().getNamespace(), w.getMetadata().getName(),
-        team, managed);
+    List<String> owners = w.getMetadata().getOwnerReferences() == null ? List.of()
+        : w.getMetadata().getOwnerReferences().stream()
+            .map(o -> o.getKind() + "/" + o.getName()).toList();
+    return Workloads.of(w, team, managed, owners);
+  }
+
+  /** The workload of that kind and name as the informers hold it. */
+  public Optional<Workload> workload(String kind, String namespace, String name) {
+    return Optional.ofNullable(workloads.get(kind + "/" + namespace + "/" + name));
   }
 
   private static String key(HasMetadata o) {
@@ -185,7 +193,7 @@ public final class ServiceIndex implements AutoCloseable {
       unfile(byNamespace, old.namespace(), k);
     }
     byNamespace.computeIfAbsent(e.namespace(), x -> ConcurrentHashMap.newKeySet()).add(k);
-    dirty = true;
+    changed();
     adoption = null;
     if (!sameSpec) {
       schedule(k);
@@ -200,7 +208,7 @@ public final class ServiceIndex implements AutoCloseable {
       unfile(byApp, old.app(), old.resourceNamespace());
       unfile(byNamespace, old.namespace(), k);
     }
-    dirty = true;
+    changed();
     adoption = null;
   }
 
@@ -267,11 +275,31 @@ public final class ServiceIndex implements AutoCloseable {
         String v = verdict;
         int f = failing;
         entries.computeIfPresent(k, (x, now) -> now.withPolicy(v, f));
-        dirty = true;
+        changed();
       } catch (RuntimeException ex) {
         log.accept("policy check of " + k + " failed: " + ex);
       }
     });
+  }
+
+  /**
+   * Runs {@code listener} after each change to the services (status, spec, verdict, open
+   * incidents), on the thread that made it: keep it short. The live updates hang off this, so
+   * pages learn of changes from the informers and nobody polls the API server.
+   */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  private void changed() {
+    dirty = true;
+    for (Runnable l : listeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        log.accept("change listener failed: " + e);
+      }
+    }
   }
 
   /** Waits until the policy checks queued so far are done (tests, the benchmark). */
@@ -288,7 +316,7 @@ public final class ServiceIndex implements AutoCloseable {
     }
     incidents = Map.copyOf(open);
     entries.replaceAll((k, e) -> e.withIncidents(open.getOrDefault(e.key(), 0)));
-    dirty = true;
+    changed();
   }
 
   /** Every service, sorted by application and environment. */
@@ -383,8 +411,7 @@ public final class ServiceIndex implements AutoCloseable {
     Map<String, String> teamOfNamespace = new java.util.HashMap<>();
     entries.values().forEach(e -> teamOfNamespace.putIfAbsent(e.namespace(), e.team()));
     return Adoption.of(workloads.values().stream().map(w -> w.team() != null ? w
-        : new Workload(w.kind(), w.namespace(), w.name(), teamOfNamespace.get(w.namespace()),
-            w.managed())).toList());
+        : w.withTeam(teamOfNamespace.get(w.namespace()))).toList());
   }
 
   public Supplier<Integer> size() {

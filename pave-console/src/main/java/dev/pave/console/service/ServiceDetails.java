@@ -39,7 +39,7 @@ public final class ServiceDetails {
 
   public record Details(ServiceEntry entry, List<ServiceEntry> environments, String specYaml,
       String renderedYaml, List<String> specProblems, List<Revision> revisions,
-      List<Finding> findings, Map<String, String> links) {}
+      List<Finding> findings, Map<String, String> links, ResourceTree.Tree tree) {}
 
   public ServiceDetails(ServiceIndex index, Clock clock, Links links) {
     this.index = index;
@@ -71,7 +71,8 @@ public final class ServiceDetails {
       }
     }
     return new Details(e, index.environmentsOf(e.app()), specYaml, rendered, problems,
-        revisions(e), findings, links.of(e));
+        revisions(e), findings, links.of(e),
+        ResourceTree.of(e, a == null ? null : a.getStatus(), index::workload));
   }
 
   /** The kept revisions, newest first, from the console's cache. */
@@ -92,6 +93,24 @@ public final class ServiceDetails {
     List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("revision " + from,
         "revision " + to, left, patch, 3);
     return Optional.of(lines.isEmpty() ? "" : String.join("\n", lines));
+  }
+
+  /** The rendered objects of two revisions, object by object, Secret data redacted. */
+  public Optional<List<ObjectDiffs.ObjectDiff>> objectDiffs(ServiceEntry e, int from, int to) {
+    Optional<Revision> a = index.revision(e, from);
+    Optional<Revision> b = index.revision(e, to);
+    if (a.isEmpty() || b.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(ObjectDiffs.of(redacted(a.get()), redacted(b.get())));
+  }
+
+  private static List<Map<String, Object>> redacted(Revision r) {
+    List<Map<String, Object>> objects = new ArrayList<>();
+    for (Map<String, Object> o : Revisions.objects(r)) {
+      objects.add(redact(o));
+    }
+    return objects;
   }
 
   static String yamlOf(Revision r) {

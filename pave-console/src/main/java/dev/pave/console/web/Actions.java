@@ -7,6 +7,7 @@ import dev.pave.console.access.Role;
 import dev.pave.console.audit.AuditLog;
 import dev.pave.console.catalog.ServiceEntry;
 import dev.pave.console.catalog.ServiceIndex;
+import dev.pave.console.incidents.Acknowledgements;
 import dev.pave.console.service.ServiceDetails;
 import dev.pave.control.ApplicationReconciler;
 import dev.pave.control.ApplicationResource;
@@ -49,9 +50,11 @@ public final class Actions {
   private final AuditLog audit;
   private final Pipeline signals;
   private final Clock clock;
+  private final Acknowledgements acks;
 
   Actions(KubernetesClient client, ServiceIndex index, Rollbacks rollbacks, ApiTokens tokens,
-      AuditLog audit, Pipeline signals, Clock clock) {
+      AuditLog audit, Pipeline signals, Clock clock, Acknowledgements acks) {
+    this.acks = acks;
     this.client = client;
     this.index = index;
     this.rollbacks = rollbacks;
@@ -249,6 +252,40 @@ public final class Actions {
     Set<String> teams = new LinkedHashSet<>();
     servicesCovered(ex, defaultNamespace).forEach(s -> teams.add(s.team()));
     return teams;
+  }
+
+  /** The incident with this key as pave-signals holds it now (its latest occurrence). */
+  public java.util.Optional<dev.pave.signals.incident.Incident> incident(String key)
+      throws SQLException {
+    if (signals == null) {
+      throw new NotFoundResponse("the console runs without pave-signals: no incidents");
+    }
+    try (java.sql.Connection c = signals.database().dataSource().getConnection()) {
+      return java.util.Optional.ofNullable(signals.store().incidents(c, List.of(key)).get(key));
+    }
+  }
+
+  /**
+   * Acknowledges the incident's current occurrence: whoever may change its service (its
+   * team's members and admins, platform admins) may; an incident of no known service only a
+   * platform admin.
+   */
+  public Acknowledgements.Result acknowledge(Principal p, String key) throws SQLException {
+    var incident = incident(key).orElseThrow(() -> new NotFoundResponse("no incident " + key));
+    String team = incident.app() == null || incident.environment() == null ? null
+        : index.find(incident.app(), incident.environment()).map(ServiceEntry::team)
+            .orElse(null);
+    if (team == null ? !p.platformAdmin() : !Access.mayChangeService(p, team)) {
+      throw new ForbiddenResponse(p.name() + " (" + p.describe() + ") may not acknowledge"
+          + " incidents of " + (team == null ? "no team" : "team " + team));
+    }
+    Acknowledgements.Result r = acks.acknowledge(incident.id(), key, p.name());
+    if (r.first()) {
+      audit.record(p, AuditLog.Action.INCIDENT_ACK, "incident/" + incident.id(),
+          incident.app(), incident.environment(), team, true, "acknowledged \""
+              + incident.title() + "\"");
+    }
+    return r;
   }
 
   public int replay(Principal p, String sink) throws SQLException {

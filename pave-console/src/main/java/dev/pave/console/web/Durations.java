@@ -15,6 +15,21 @@ public final class Durations {
     return human(d);
   }
 
+  /** How long ago, for a relative time: "3 d 4 h ago", "just now". */
+  public static String ago(Instant now, Instant then) {
+    Duration d = Duration.between(then, now);
+    if (d.isNegative() || d.toSeconds() < 60) {
+      return "just now";
+    }
+    return human(d) + " ago";
+  }
+
+  /** The exact time, for a relative time's hover text: "2026-12-08 00:19:46 UTC". */
+  public static String exact(Instant t) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+        .withZone(java.time.ZoneOffset.UTC).format(t);
+  }
+
   static String human(Duration d) {
     long days = d.toDays();
     long hours = d.toHoursPart();

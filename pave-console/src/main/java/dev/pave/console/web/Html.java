@@ -18,7 +18,8 @@ public final class Html {
 
   public Views.Chrome chrome(Context ctx, String title, String section) {
     Principal p = ctx.attribute("principal");
-    return new Views.Chrome(title, p, ctx.attribute("csrf"), section, sandbox);
+    return new Views.Chrome(title, p, ctx.attribute("csrf"), section, sandbox, Theme.of(ctx),
+        ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
   }
 
   public void render(Context ctx, String template, Views.Chrome chrome, Object model) {

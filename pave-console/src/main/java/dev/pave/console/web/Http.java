@@ -100,11 +100,20 @@ public final class Http {
   /** The catalog's filters and page, as the catalog page and GET /api/v1/services take them. */
   public static CatalogQuery catalogQuery(Context ctx) {
     String inc = ctx.queryParam("incidents");
-    return new CatalogQuery(ctx.queryParam("q"), ctx.queryParam("team"), ctx.queryParam("env"),
-        ctx.queryParam("health"), ctx.queryParam("policy"),
-        inc == null || inc.isBlank() ? null : Boolean.valueOf(inc),
-        Optional.ofNullable(intParam(ctx.queryParam("page"))).orElse(1),
-        Optional.ofNullable(intParam(ctx.queryParam("size"))).orElse(CatalogQuery.DEFAULT_SIZE));
+    String dir = blankToNull(ctx.queryParam("dir"));
+    if (dir != null && !dir.equals("asc") && !dir.equals("desc")) {
+      throw new BadRequestResponse("dir: \"" + dir + "\" is not a direction; asc or desc");
+    }
+    try {
+      return new CatalogQuery(ctx.queryParam("q"), ctx.queryParam("team"), ctx.queryParam("env"),
+          ctx.queryParam("health"), ctx.queryParam("policy"),
+          inc == null || inc.isBlank() ? null : Boolean.valueOf(inc),
+          Optional.ofNullable(intParam(ctx.queryParam("page"))).orElse(1),
+          Optional.ofNullable(intParam(ctx.queryParam("size"))).orElse(CatalogQuery.DEFAULT_SIZE),
+          ctx.queryParam("sort"), "desc".equals(dir));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestResponse(e.getMessage());
+    }
   }
 
   /** A file from the classpath, cached by browsers for an hour. */

@@ -7,6 +7,7 @@ import dev.pave.console.access.Principal;
 import dev.pave.console.access.Role;
 import dev.pave.console.catalog.ServiceEntry;
 import dev.pave.console.catalog.ServiceIndex;
+import dev.pave.console.incidents.Acknowledgements;
 import dev.pave.policy.Exemptions;
 import dev.pave.policy.Policy;
 import dev.pave.signals.deliver.Deliverer;
@@ -27,9 +28,11 @@ public final class Reads {
   private final Actions actions;
   private final ApiTokens tokens;
   private final ConsoleQueries queries;
+  private final Acknowledgements acks;
 
   Reads(Console.Settings settings, ServiceIndex index, Actions actions, ApiTokens tokens,
-      ConsoleQueries queries) {
+      ConsoleQueries queries, Acknowledgements acks) {
+    this.acks = acks;
     this.settings = settings;
     this.index = index;
     this.actions = actions;
@@ -77,6 +80,17 @@ public final class Reads {
   public List<Incident> incidents() throws Exception {
     return settings.signals() == null ? List.of()
         : settings.signals().store().listIncidents(null, 200);
+  }
+
+  /** One incident with its service (for the runbook) and its acknowledgement. */
+  public Views.IncidentDetail incident(Principal p, String key) throws Exception {
+    Incident i = actions.incident(key).orElseThrow(() -> new io.javalin.http.NotFoundResponse(
+        "no incident " + key + "; see /signals for the latest"));
+    ServiceEntry e = i.app() == null || i.environment() == null ? null
+        : index.find(i.app(), i.environment()).orElse(null);
+    boolean may = e == null ? p.platformAdmin() : Access.mayChangeService(p, e.team());
+    return new Views.IncidentDetail(i, e, acks.find(i.id()).orElse(null), may,
+        settings.clock().instant());
   }
 
   /** Deliveries and backlog per sink; none without pave-signals. */

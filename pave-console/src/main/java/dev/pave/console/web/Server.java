@@ -9,6 +9,7 @@ import dev.pave.console.access.OidcLogin;
 import dev.pave.console.access.Sessions;
 import dev.pave.console.audit.AuditLog;
 import dev.pave.console.catalog.ServiceIndex;
+import dev.pave.console.incidents.Acknowledgements;
 import dev.pave.console.service.Links;
 import dev.pave.console.service.ServiceDetails;
 import dev.pave.console.web.api.AccountApi;
@@ -59,16 +60,20 @@ public final class Server implements AutoCloseable {
       new Route("POST", "/api/v1/exceptions", true),
       new Route("DELETE", "/api/v1/exceptions/{namespace}/{name}", true),
       new Route("POST", "/api/v1/deliveries/{sink}/replay", true),
+      new Route("POST", "/api/v1/incidents/{key}/acknowledge", true),
       new Route("POST", "/api/v1/tokens", true),
       new Route("DELETE", "/api/v1/tokens/{id}", true),
       new Route("POST", "/services/{app}/{env}/rollback", false),
       new Route("POST", "/exceptions", false),
       new Route("POST", "/exceptions/{namespace}/{name}/delete", false),
       new Route("POST", "/deliveries/{sink}/replay", false),
+      new Route("POST", "/incidents/{key}/acknowledge", false),
       new Route("POST", "/tokens", false),
       new Route("POST", "/tokens/{id}/revoke", false));
 
   private static final String HTMX = "/META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js";
+  private static final String HTMX_SSE =
+      "/META-INF/resources/webjars/htmx-ext-sse/2.2.2/sse.js";
 
   private final Console.Settings settings;
   private final ServiceIndex index;
@@ -86,6 +91,8 @@ public final class Server implements AutoCloseable {
   private final TokensPage tokensPage;
   private final AdoptionPage adoptionPage;
   private final AuditPage auditPage;
+  private final LiveUpdates live = new LiveUpdates(250, 15);
+  private final Theme theme;
   private final AccountApi accountApi;
   private final ServicesApi servicesApi;
   private final PoliciesApi policiesApi;
@@ -103,8 +110,9 @@ public final class Server implements AutoCloseable {
     ApiTokens tokens = new ApiTokens(s.dataSource(), s.clock());
     AuditLog audit = new AuditLog(s.dataSource(), s.signals() == null ? null
         : s.signals().ingest(), s.clock(), s.log());
+    Acknowledgements acks = new Acknowledgements(s.dataSource(), s.clock());
     Actions actions = new Actions(s.kubernetes(), index, new Rollbacks(s.kubernetes(), releases),
-        tokens, audit, s.signals(), s.clock());
+        tokens, audit, s.signals(), s.clock(), acks);
     Sessions sessions = new Sessions(s.dataSource(), s.clock(), new Sessions.Lifetimes(
         s.sessionIdle(), s.sessionLifetime()), tokens);
     OidcLogin oidc = s.auth() instanceof Auth.Oidc o
@@ -113,6 +121,7 @@ public final class Server implements AutoCloseable {
         : new ConsoleQueries(s.signals().database().dataSource());
     boolean secureCookies = s.publicUrl() != null && "https".equals(s.publicUrl().getScheme());
     this.securityHeaders = new SecurityHeaders(secureCookies);
+    this.theme = new Theme(secureCookies);
     this.refresh = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pave-console-incidents");
       t.setDaemon(true);
@@ -121,18 +130,18 @@ public final class Server implements AutoCloseable {
     if (s.auth() instanceof Auth.Sandbox) {
       adminToken.set("pave_admin_" + Sessions.random());
     }
-    Reads reads = new Reads(s, index, actions, tokens, queries);
+    Reads reads = new Reads(s, index, actions, tokens, queries, acks);
     this.html = new Html(oidc == null);
     this.authentication = new Authentication(tokens, sessions, adminToken);
     this.login = new Login(new Login.Parts(html, tokens, sessions,
         new LoginLimiter(s.dataSource(), 10, Duration.ofMinutes(1), s.clock()),
         new ClientAddress(s.trustedProxies()), oidc, audit, adminToken, s.clock(),
         secureCookies, this::url));
-    this.catalogPage = new CatalogPage(html, index);
-    this.servicePages = new ServicePages(html, details, actions, reads);
-    this.policiesPage = new PoliciesPage(html, index, actions, reads);
+    this.catalogPage = new CatalogPage(html, index, s.clock());
+    this.servicePages = new ServicePages(html, details, actions, reads, s.clock());
+    this.policiesPage = new PoliciesPage(html, index, actions, reads, s.clock());
     this.signalsPage = new SignalsPage(html, actions, reads);
-    this.tokensPage = new TokensPage(html, actions, reads, s.clock());
+    this.tokensPage = new TokensPage(html, actions, reads, s.clock(), index);
     this.adoptionPage = new AdoptionPage(html, index);
     this.auditPage = new AuditPage(html, audit);
     this.accountApi = new AccountApi(index, audit);
@@ -161,6 +170,7 @@ public final class Server implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    server.index.onChange(server.live::changed);
     server.index.start();
     server.open();
     return server;
@@ -214,6 +224,7 @@ public final class Server implements AutoCloseable {
     // Public
     r.get("/healthz", accountApi::health);
     r.get("/static/htmx.min.js", ctx -> Http.resource(ctx, HTMX, "text/javascript"));
+    r.get("/static/htmx-sse.js", ctx -> Http.resource(ctx, HTMX_SSE, "text/javascript"));
     r.get("/static/{file}", ctx -> Http.resource(ctx, "/console/static/"
         + ctx.pathParam("file"), null));
     r.get("/api/openapi.yaml", ctx -> Http.resource(ctx, "/console/openapi.yaml",
@@ -225,7 +236,9 @@ public final class Server implements AutoCloseable {
     r.post("/logout", login::logout);
     // Pages
     r.get("/", ctx -> ctx.redirect("/catalog"));
+    r.get("/theme", theme::set);
     r.get("/catalog", catalogPage::show);
+    r.sse("/events", live::subscribe);
     r.get("/services/{app}/{env}", servicePages::show);
     r.get("/services/{app}/{env}/diff", servicePages::diff);
     r.get("/services/{app}/{env}/rollback", servicePages::confirmRollback);
@@ -235,7 +248,10 @@ public final class Server implements AutoCloseable {
     r.post("/exceptions/{namespace}/{name}/delete", policiesPage::deleteException);
     r.get("/signals", signalsPage::show);
     r.post("/deliveries/{sink}/replay", signalsPage::replay);
+    r.get("/incidents/{key}", signalsPage::incident);
+    r.post("/incidents/{key}/acknowledge", signalsPage::acknowledge);
     r.get("/adoption", adoptionPage::show);
+    r.get("/adoption/{namespace}/{kind}/{name}", adoptionPage::workload);
     r.get("/tokens", tokensPage::show);
     r.post("/tokens", tokensPage::create);
     r.post("/tokens/{id}/revoke", tokensPage::revoke);
@@ -255,6 +271,7 @@ public final class Server implements AutoCloseable {
     r.post("/api/v1/exceptions", policiesApi::createException);
     r.delete("/api/v1/exceptions/{namespace}/{name}", policiesApi::deleteException);
     r.get("/api/v1/incidents", signalsApi::incidents);
+    r.post("/api/v1/incidents/{key}/acknowledge", signalsApi::acknowledge);
     r.get("/api/v1/deliveries", signalsApi::deliveries);
     r.post("/api/v1/deliveries/{sink}/replay", signalsApi::replay);
     r.get("/api/v1/adoption", accountApi::adoption);
@@ -287,6 +304,7 @@ public final class Server implements AutoCloseable {
   @Override
   public void close() {
     refresh.shutdownNow();
+    live.close();
     if (app != null) {
       app.stop();
     }

@@ -28,6 +28,12 @@ public final class SignalsApi {
     json(ctx, 200, Map.of("sinks", reads.sinks()));
   }
 
+  public void acknowledge(Context ctx) throws Exception {
+    var r = actions.acknowledge(user(ctx), ctx.pathParam("key"));
+    json(ctx, 200, Map.of("incident", r.ack().incidentId(), "acknowledgedBy", r.ack().actor(),
+        "at", r.ack().at().toString(), "first", r.first()));
+  }
+
   public void replay(Context ctx) throws Exception {
     json(ctx, 200, Map.of("replayed", actions.replay(user(ctx), ctx.pathParam("sink"))));
   }

@@ -21,8 +21,11 @@ public final class ServicePages {
   private final ServiceDetails details;
   private final Actions actions;
   private final Reads reads;
+  private final java.time.Clock clock;
 
-  public ServicePages(Html html, ServiceDetails details, Actions actions, Reads reads) {
+  public ServicePages(Html html, ServiceDetails details, Actions actions, Reads reads,
+      java.time.Clock clock) {
+    this.clock = clock;
     this.html = html;
     this.details = details;
     this.actions = actions;
@@ -37,7 +40,7 @@ public final class ServicePages {
         .filter(n -> n < e.revision()).findFirst().orElse(0);
     html.page(ctx, "service.jte", e.app() + " in " + e.environment(), "catalog",
         new Views.Service(d, reads.timeline(e), reads.signalsAvailable(),
-            Access.mayChangeService(p, e.team()), previous));
+            Access.mayChangeService(p, e.team()), previous, clock.instant()));
   }
 
   public void diff(Context ctx) {
@@ -46,9 +49,8 @@ public final class ServicePages {
     List<Revision> revisions = details.revisions(e);
     int to = Optional.ofNullable(Http.intParam(ctx.queryParam("to"))).orElse(e.revision());
     int from = Optional.ofNullable(Http.intParam(ctx.queryParam("from"))).orElse(to - 1);
-    String diff = details.diff(e, from, to).orElse(null);
     html.page(ctx, "diff.jte", "Diff of " + e.app(), "catalog",
-        new Views.Diff(e, from, to, diff, revisions));
+        new Views.Diff(e, from, to, details.objectDiffs(e, from, to).orElse(null), revisions));
   }
 
   public void confirmRollback(Context ctx) {
@@ -59,7 +61,7 @@ public final class ServicePages {
     }
     int to = Http.required(Http.intParam(ctx.queryParam("to")), "to");
     html.page(ctx, "rollback.jte", "Roll back " + e.app(), "catalog",
-        new Views.RollbackConfirm(e, to));
+        new Views.RollbackConfirm(e, to, details.objectDiffs(e, e.revision(), to).orElse(null)));
   }
 
   public void rollback(Context ctx) throws Exception {

@@ -4,10 +4,14 @@ import dev.pave.console.web.Actions;
 import dev.pave.console.web.Html;
 import dev.pave.console.web.Http;
 import dev.pave.console.web.Reads;
+import dev.pave.console.web.Views;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
-/** GET /signals: incidents and deliveries per sink; the replay of a sink's dead letters. */
+/**
+ * GET /signals: incidents and deliveries per sink; the replay of a sink's dead letters; one
+ * incident's page and its acknowledgement.
+ */
 public final class SignalsPage {
   private final Html html;
   private final Actions actions;
@@ -21,6 +25,16 @@ public final class SignalsPage {
 
   public void show(Context ctx) throws Exception {
     html.page(ctx, "signals.jte", "Signals", "signals", reads.signals(Http.user(ctx)));
+  }
+
+  public void incident(Context ctx) throws Exception {
+    Views.IncidentDetail d = reads.incident(Http.user(ctx), ctx.pathParam("key"));
+    html.page(ctx, "incident.jte", d.incident().title(), "signals", d);
+  }
+
+  public void acknowledge(Context ctx) throws Exception {
+    actions.acknowledge(Http.user(ctx), ctx.pathParam("key"));
+    ctx.redirect("/incidents/" + ctx.pathParam("key"), HttpStatus.SEE_OTHER);
   }
 
   public void replay(Context ctx) throws Exception {
