@@ -187,6 +187,11 @@ public final class AdmissionPolicies {
   }
 
   private static Policy.Match match(Map<String, Object> constraints) {
+    return new Policy.Match(kinds(constraints), null, null, null);
+  }
+
+  /** The kinds a matchConstraints (or matchResources) block's resourceRules select. */
+  static List<String> kinds(Map<String, Object> constraints) {
     List<String> kinds = new ArrayList<>();
     for (Object r : list(constraints.get("resourceRules"))) {
       for (Object res : list(Pods.map(r).get("resources"))) {
@@ -194,7 +199,7 @@ public final class AdmissionPolicies {
         kinds.add(resource.equals("*") ? "*" : KINDS.getOrDefault(resource, resource));
       }
     }
-    return new Policy.Match(kinds.isEmpty() ? List.of("*") : kinds, null, null, null);
+    return kinds.isEmpty() ? List.of("*") : kinds;
   }
 
   private static List<?> list(Object o) {
