@@ -14,6 +14,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Applies one JSON patch operation to YAML text by editing only the lines it concerns, so that
@@ -35,6 +36,15 @@ final class TextEdits {
         dev.pave.spec.YamlDocuments.resolver(), options).getSingleNode();
     List<String> tokens = tokens((String) op.get("path"));
     String kind = (String) op.get("op");
+    if (!kind.equals("remove")) {
+      // A field written without a value reads as absent, so the patch adds what lies under it:
+      // the empty value is where that goes.
+      NullSlot slot = nullOnPath(root, tokens);
+      if (slot != null) {
+        Object value = nest(tokens.subList(slot.depth(), tokens.size()), op.get("value"));
+        return value == null ? null : fillNull(doc, slot, value);
+      }
+    }
     Node parent = find(root, tokens.subList(0, tokens.size() - 1));
     String last = tokens.get(tokens.size() - 1);
     if (parent == null) {
@@ -88,6 +98,86 @@ final class TextEdits {
       }
     }
     return current;
+  }
+
+  /** A value written without one ({@code key:}, {@code key: ~}), the key and its mapping. */
+  private record NullSlot(MappingNode parent, NodeTuple tuple, int depth) {}
+
+  /** The first value on the path that is written as null, or null when there is none. */
+  private static NullSlot nullOnPath(Node root, List<String> tokens) {
+    Node current = root;
+    for (int i = 0; i < tokens.size(); i++) {
+      String t = tokens.get(i);
+      if (current instanceof MappingNode m) {
+        NodeTuple hit = null;
+        for (NodeTuple tuple : m.getValue()) {
+          if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(t)) {
+            hit = tuple;
+          }
+        }
+        if (hit == null) {
+          return null;
+        }
+        if (hit.getValueNode() instanceof ScalarNode v && v.getTag().equals(Tag.NULL)) {
+          return new NullSlot(m, hit, i + 1);
+        }
+        current = hit.getValueNode();
+      } else if (current instanceof SequenceNode s && t.matches("\\d+")
+          && Integer.parseInt(t) < s.getValue().size()) {
+        current = s.getValue().get(Integer.parseInt(t));
+      } else {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The value the null becomes so that the rest of the path holds the patch's value; null when
+   * the path goes on through a list index, which an absent list does not have.
+   */
+  private static Object nest(List<String> rest, Object value) {
+    Object v = value;
+    for (int i = rest.size() - 1; i >= 0; i--) {
+      String t = rest.get(i);
+      if (t.equals("-")) {
+        v = List.of(v);
+      } else if (t.matches("\\d+")) {
+        return null;
+      } else {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put(t, v);
+        v = m;
+      }
+    }
+    return v;
+  }
+
+  /**
+   * The null replaced: a map or list in block style on the lines after the key, indented under
+   * it (a comment after the key stays where it was); anything else in place, after the colon.
+   */
+  private static String fillNull(String doc, NullSlot slot, Object value) {
+    Node target = slot.tuple().getValueNode();
+    int start = target.getStartMark().getIndex();
+    int end = target.getEndMark().getIndex();
+    boolean collection = value instanceof Map<?, ?> m && !m.isEmpty()
+        || value instanceof List<?> l && !l.isEmpty();
+    if (!collection || slot.parent().getFlowStyle() == FlowStyle.FLOW) {
+      return doc.substring(0, start) + (start == end ? " " : "") + flow(value)
+          + doc.substring(end);
+    }
+    // "key: ~" loses its "~" (and the spaces before it); "key:" has nothing to lose.
+    int cut = start;
+    while (start < end && cut > 0 && doc.charAt(cut - 1) == ' ') {
+      cut--;
+    }
+    String without = doc.substring(0, cut) + doc.substring(end);
+    int insertAt = lineEnd(without, cut + 1);
+    String lead = insertAt == without.length() && !without.endsWith("\n") ? "\n" : "";
+    int indent = slot.tuple().getKeyNode().getStartMark().getColumn() + 2;
+    return without.substring(0, insertAt) + lead + block(value, indent)
+        + without.substring(insertAt);
   }
 
   /** A scalar replaced in place; a collection replaced by its value in flow style. */
