@@ -33,53 +33,60 @@ public final class Report {
   public static Insights compute(String team, String env, Inputs.Window window,
       List<Inputs.Rollup> rollups, List<Inputs.Sample> samples,
       List<Inputs.Workload> workloads, List<Inputs.ExceptionInUse> exceptions, Costs costs) {
+    return compute(team, env, window, Inputs.Summary.of(rollups, samples), workloads,
+        exceptions, costs);
+  }
+
+  public static Insights compute(String team, String env, Inputs.Window window,
+      Inputs.Summary sum, List<Inputs.Workload> workloads,
+      List<Inputs.ExceptionInUse> exceptions, Costs costs) {
     Map<Measure, Double> total = new EnumMap<>(Measure.class);
-    for (Inputs.Rollup r : rollups) {
+    for (Inputs.Total r : sum.totals()) {
       total.merge(r.measure(), r.value(), Double::sum);
     }
-    Map<Measure, List<Double>> dist = new EnumMap<>(Measure.class);
-    for (Inputs.Sample s : samples) {
-      dist.computeIfAbsent(s.measure(), m -> new ArrayList<>()).add(s.seconds());
+    Map<Measure, Distribution> dist = new EnumMap<>(Measure.class);
+    for (Inputs.Spread s : sum.spreads()) {
+      if (s.scope() == Inputs.Scope.ALL) {
+        dist.put(s.measure(), s.distribution());
+      }
     }
     double days = Duration.between(window.since(), window.now()).toMillis() / 86_400_000.0;
     List<LocalDate> weeks = weeks(window);
 
     long deployments = n(total, Measure.DEPLOY);
     var frequency = new Insights.DeploymentFrequency(deployments,
-        days <= 0 ? 0 : deployments / (days / 7), weekly(weeks, rollups, Measure.DEPLOY));
-    Distribution lead = distribution(dist.get(Measure.LEAD_TIME));
+        days <= 0 ? 0 : deployments / (days / 7), weekly(weeks, sum, Measure.DEPLOY));
+    Distribution lead = distribution(dist, Measure.LEAD_TIME);
     var leadTime = new Insights.LeadTime(lead, deployments - lead.count(),
         "measured over revisions recorded with a commit time (pave.dev/source-commit-time)");
     long changes = n(total, Measure.CHANGE);
     long failed = n(total, Measure.CHANGE_FAILED);
     var cfr = new Insights.ChangeFailureRate(ratio(failed, changes), changes, failed);
-    var restore = new Insights.TimeToRestore(distribution(dist.get(Measure.RESTORE_INCIDENT)),
-        distribution(dist.get(Measure.RESTORE_ROLLOUT)));
+    var restore = new Insights.TimeToRestore(distribution(dist, Measure.RESTORE_INCIDENT),
+        distribution(dist, Measure.RESTORE_ROLLOUT));
     var rollback = new Insights.Rollback(n(total, Measure.ROLLBACK_AUTOMATIC),
-        n(total, Measure.ROLLBACK_MANUAL), distribution(dist.get(Measure.ROLLBACK_TO_AVAILABLE)),
+        n(total, Measure.ROLLBACK_MANUAL), distribution(dist, Measure.ROLLBACK_TO_AVAILABLE),
         "from the rollback asked (automatic: from the failed rollout detected) to the target"
             + " revision Available");
 
     List<Insights.OnboardingEntry> onboarded = new ArrayList<>();
-    for (Inputs.Sample s : samples) {
-      if (s.measure() == Measure.ONBOARDING) {
-        onboarded.add(new Insights.OnboardingEntry(s.key().team(), s.detail(), s.seconds()));
-      }
+    for (Inputs.Sample s : sum.onboarding()) {
+      onboarded.add(new Insights.OnboardingEntry(s.key().team(), s.detail(), s.seconds()));
     }
     onboarded.sort(Comparator.comparing(Insights.OnboardingEntry::team)
         .thenComparing(Insights.OnboardingEntry::env));
-    var onboarding = new Insights.Onboarding(distribution(dist.get(Measure.ONBOARDING)),
+    var onboarding = new Insights.Onboarding(distribution(dist, Measure.ONBOARDING),
         onboarded, onboarded.isEmpty() ? NO_TEAMS : null);
 
-    var policy = policy(window, total, rollups, dist, exceptions);
+    var policy = policy(window, total, sum, dist, exceptions);
     var alerts = new Insights.AlertContext(n(total, Measure.SIGNAL),
         n(total, Measure.SIGNAL_COMPLETE),
         ratio(n(total, Measure.SIGNAL_COMPLETE), n(total, Measure.SIGNAL)),
-        top(rollups, Measure.SIGNAL_MISSING, Integer.MAX_VALUE));
+        top(sum, Measure.SIGNAL_MISSING, Integer.MAX_VALUE));
     List<Insights.ToilWeek> toilWeeks = new ArrayList<>();
-    var manual = weekly(weeks, rollups, Measure.ROLLBACK_MANUAL);
-    var drift = weekly(weeks, rollups, Measure.DRIFT_CORRECTED);
-    var dead = weekly(weeks, rollups, Measure.DEAD_LETTERS_REPLAYED);
+    var manual = weekly(weeks, sum, Measure.ROLLBACK_MANUAL);
+    var drift = weekly(weeks, sum, Measure.DRIFT_CORRECTED);
+    var dead = weekly(weeks, sum, Measure.DEAD_LETTERS_REPLAYED);
     for (int i = 0; i < weeks.size(); i++) {
       toilWeeks.add(new Insights.ToilWeek(weeks.get(i), manual.get(i).count(),
           drift.get(i).count(), dead.get(i).count()));
@@ -89,7 +96,7 @@ public final class Report {
 
     var services = new TreeSet<String>();
     var teams = new TreeSet<String>();
-    for (Inputs.Rollup r : rollups) {
+    for (Inputs.Total r : sum.totals()) {
       if (!r.key().app().isEmpty()) {
         services.add(r.key().app());
       }
@@ -100,12 +107,18 @@ public final class Report {
     var cost = cost(costs, days, services.size(), teams.size(), deployments,
         n(total, Measure.INCIDENT_OPENED));
 
-    var breakdown = new Insights.Breakdown(rows(rollups, samples, k -> k.team()),
-        rows(rollups, samples, k -> k.app()), rows(rollups, samples, k -> k.env()));
+    var breakdown = new Insights.Breakdown(rows(sum, Inputs.Scope.TEAM, Key::team),
+        rows(sum, Inputs.Scope.APP, Key::app), rows(sum, Inputs.Scope.ENV, Key::env));
     return new Insights(window.since(), window.now(), team, env, frequency, leadTime, cfr,
         restore, rollback, onboarding, bypass(window, weeks, workloads), policy, alerts, toil,
         cost, breakdown);
   }
+
+  private static Distribution distribution(Map<Measure, Distribution> dist, Measure m) {
+    return dist.getOrDefault(m, EMPTY);
+  }
+
+  private static final Distribution EMPTY = new Distribution(0, null, null, null, null);
 
   /** Nearest-rank percentiles: every value reported is one that was measured. */
   public static Distribution distribution(Collection<Double> values) {
@@ -143,7 +156,7 @@ public final class Report {
   }
 
   private static Insights.PolicyFriction policy(Inputs.Window window, Map<Measure, Double> total,
-      List<Inputs.Rollup> rollups, Map<Measure, List<Double>> dist,
+      Inputs.Summary sum, Map<Measure, Distribution> dist,
       List<Inputs.ExceptionInUse> exceptions) {
     List<Insights.ExceptionAge> ages = new ArrayList<>();
     long expired = 0;
@@ -159,8 +172,8 @@ public final class Report {
     }
     ages.sort(Comparator.comparing(Insights.ExceptionAge::ageDays).reversed()
         .thenComparing(Insights.ExceptionAge::name));
-    return new Insights.PolicyFriction(n(total, Measure.DENIED), top(rollups, Measure.DENIED, 10),
-        distribution(dist.get(Measure.FINDING_TO_FIX)), ages, expired, soon,
+    return new Insights.PolicyFriction(n(total, Measure.DENIED), top(sum, Measure.DENIED, 10),
+        distribution(dist, Measure.FINDING_TO_FIX), ages, expired, soon,
         "denials at admission; fix: the next revision recorded after the first denial");
   }
 
@@ -210,18 +223,20 @@ public final class Report {
     return out;
   }
 
-  private static List<Row> rows(List<Inputs.Rollup> rollups, List<Inputs.Sample> samples,
+  private static List<Row> rows(Inputs.Summary sum, Inputs.Scope scope,
       Function<Key, String> by) {
     Map<String, Map<Measure, Double>> totals = new TreeMap<>();
-    Map<String, Map<Measure, List<Double>>> dists = new TreeMap<>();
-    for (Inputs.Rollup r : rollups) {
+    Map<String, Map<Measure, Distribution>> dists = new TreeMap<>();
+    for (Inputs.Total r : sum.totals()) {
       totals.computeIfAbsent(by.apply(r.key()), x -> new EnumMap<>(Measure.class))
           .merge(r.measure(), r.value(), Double::sum);
     }
-    for (Inputs.Sample s : samples) {
-      totals.computeIfAbsent(by.apply(s.key()), x -> new EnumMap<>(Measure.class));
-      dists.computeIfAbsent(by.apply(s.key()), x -> new EnumMap<>(Measure.class))
-          .computeIfAbsent(s.measure(), x -> new ArrayList<>()).add(s.seconds());
+    for (Inputs.Spread s : sum.spreads()) {
+      if (s.scope() == scope) {
+        totals.computeIfAbsent(s.name(), x -> new EnumMap<>(Measure.class));
+        dists.computeIfAbsent(s.name(), x -> new EnumMap<>(Measure.class))
+            .put(s.measure(), s.distribution());
+      }
     }
     List<Row> out = new ArrayList<>();
     totals.forEach((name, t) -> {
@@ -229,16 +244,16 @@ public final class Report {
       long changes = n(t, Measure.CHANGE);
       long failed = n(t, Measure.CHANGE_FAILED);
       out.add(new Row(name, n(t, Measure.DEPLOY), changes, failed, ratio(failed, changes),
-          distribution(d.get(Measure.LEAD_TIME)).p50(),
-          distribution(d.get(Measure.RESTORE_INCIDENT)).p50(),
+          d.getOrDefault(Measure.LEAD_TIME, EMPTY).p50(),
+          d.getOrDefault(Measure.RESTORE_INCIDENT, EMPTY).p50(),
           n(t, Measure.ROLLBACK_AUTOMATIC) + n(t, Measure.ROLLBACK_MANUAL)));
     });
     return out;
   }
 
-  private static List<NameCount> top(List<Inputs.Rollup> rollups, Measure m, int limit) {
+  private static List<NameCount> top(Inputs.Summary sum, Measure m, int limit) {
     Map<String, Double> by = new LinkedHashMap<>();
-    for (Inputs.Rollup r : rollups) {
+    for (Inputs.Total r : sum.totals()) {
       if (r.measure() == m) {
         by.merge(r.detail(), r.value(), Double::sum);
       }
@@ -260,16 +275,16 @@ public final class Report {
     return out;
   }
 
-  static LocalDate monday(LocalDate d) {
+  public static LocalDate monday(LocalDate d) {
     return d.with(DayOfWeek.MONDAY);
   }
 
-  private static List<Insights.WeekCount> weekly(List<LocalDate> weeks,
-      List<Inputs.Rollup> rollups, Measure m) {
+  private static List<Insights.WeekCount> weekly(List<LocalDate> weeks, Inputs.Summary sum,
+      Measure m) {
     Map<LocalDate, Double> by = new TreeMap<>();
-    for (Inputs.Rollup r : rollups) {
+    for (Inputs.WeekTotal r : sum.weeks()) {
       if (r.measure() == m) {
-        by.merge(monday(r.day()), r.value(), Double::sum);
+        by.merge(monday(r.week()), r.value(), Double::sum);
       }
     }
     List<Insights.WeekCount> out = new ArrayList<>();

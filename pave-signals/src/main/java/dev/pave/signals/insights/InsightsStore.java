@@ -315,31 +315,78 @@ public final class InsightsStore {
       throws SQLException {
     LocalDate from = Fold.day(since);
     LocalDate to = Fold.day(now);
-    List<Inputs.Rollup> rollups = new ArrayList<>();
-    List<Inputs.Sample> samples = new ArrayList<>();
+    List<Inputs.Total> totals = new ArrayList<>();
+    List<Inputs.WeekTotal> weeks = new ArrayList<>();
+    List<Inputs.Spread> spreads = new ArrayList<>();
+    List<Inputs.Sample> onboarding = new ArrayList<>();
     List<Inputs.Workload> workloads = new ArrayList<>();
     List<Inputs.ExceptionInUse> exceptions = new ArrayList<>();
     String filter = " and (?::text is null or team = ?) and (?::text is null or environment = ?)";
     try (Connection c = ds.getConnection()) {
       c.setReadOnly(true);
-      try (PreparedStatement ps = c.prepareStatement("select day, team, environment, app,"
-          + " measure, detail, value from insights_rollup where day between ? and ?" + filter)) {
+      c.setAutoCommit(false);
+      // A year of a large platform is millions of rollup rows: they are added up here, in
+      // SQL, so only sums and percentiles cross the connection. Hashing that many groups
+      // spills to disk with the default 4MB.
+      try (var st = c.createStatement()) {
+        st.execute("set local work_mem = '64MB'");
+      }
+      try (PreparedStatement ps = c.prepareStatement("select team, environment, app, measure,"
+          + " detail, sum(value) from insights_rollup where day between ? and ?" + filter
+          + " group by team, environment, app, measure, detail")) {
         bind(ps, from, to, team, env);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            rollups.add(new Inputs.Rollup(new Key(rs.getString(2), rs.getString(4),
-                rs.getString(3)), rs.getObject(1, LocalDate.class),
-                Measure.valueOf(rs.getString(5)), rs.getString(6), rs.getDouble(7)));
+            totals.add(new Inputs.Total(new Key(rs.getString(1), rs.getString(3),
+                rs.getString(2)), Measure.valueOf(rs.getString(4)), rs.getString(5),
+                rs.getDouble(6)));
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("select date_trunc('week', day)::date,"
+          + " measure, sum(value) from insights_rollup where day between ? and ?" + filter
+          + " group by 1, 2")) {
+        bind(ps, from, to, team, env);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            weeks.add(new Inputs.WeekTotal(rs.getObject(1, LocalDate.class),
+                Measure.valueOf(rs.getString(2)), rs.getDouble(3)));
+          }
+        }
+      }
+      // percentile_disc is the nearest rank, as Report.distribution computes it.
+      try (PreparedStatement ps = c.prepareStatement("select measure, grouping(team),"
+          + " grouping(app), grouping(environment), team, app, environment, count(*),"
+          + " percentile_disc(array[0.5, 0.9]) within group (order by seconds), max(seconds),"
+          + " avg(seconds) from insights_samples where day between ? and ?" + filter
+          + " group by grouping sets ((measure), (measure, team), (measure, app),"
+          + " (measure, environment))")) {
+        bind(ps, from, to, team, env);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Inputs.Scope scope = rs.getInt(2) == 0 ? Inputs.Scope.TEAM
+                : rs.getInt(3) == 0 ? Inputs.Scope.APP
+                : rs.getInt(4) == 0 ? Inputs.Scope.ENV : Inputs.Scope.ALL;
+            String name = switch (scope) {
+              case TEAM -> rs.getString(5);
+              case APP -> rs.getString(6);
+              case ENV -> rs.getString(7);
+              case ALL -> "";
+            };
+            Double[] p = (Double[]) rs.getArray(9).getArray();
+            spreads.add(new Inputs.Spread(Measure.valueOf(rs.getString(1)), scope, name,
+                new Insights.Distribution(rs.getLong(8), p[0], p[1], rs.getDouble(10),
+                    rs.getDouble(11))));
           }
         }
       }
       try (PreparedStatement ps = c.prepareStatement("select day, team, environment, app,"
-          + " measure, detail, seconds from insights_samples where day between ? and ?"
-          + filter)) {
+          + " measure, detail, seconds from insights_samples where measure = 'ONBOARDING'"
+          + " and day between ? and ?" + filter)) {
         bind(ps, from, to, team, env);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            samples.add(new Inputs.Sample(new Key(rs.getString(2), rs.getString(4),
+            onboarding.add(new Inputs.Sample(new Key(rs.getString(2), rs.getString(4),
                 rs.getString(3)), rs.getObject(1, LocalDate.class),
                 Measure.valueOf(rs.getString(5)), rs.getString(6), rs.getDouble(7)));
           }
@@ -377,9 +424,10 @@ public final class InsightsStore {
           }
         }
       }
+      c.commit();
     }
-    return Report.compute(team, env, new Inputs.Window(since, now), rollups, samples, workloads,
-        exceptions, costs);
+    return Report.compute(team, env, new Inputs.Window(since, now),
+        new Inputs.Summary(totals, weeks, spreads, onboarding), workloads, exceptions, costs);
   }
 
   /** Removes rollups, samples and inventory rows older than the horizon. */
