@@ -67,7 +67,7 @@ final class InsightsCommand implements Callable<Integer> {
     SignalsConfig cfg = SignalsCommand.read(config, spec.commandLine().getErr());
     Insights i;
     try (Database db = Database.open(cfg.database(), true)) {
-      i = new Store(db.dataSource()).insights().insights(team, env, from, now, null);
+      i = new Store(db.dataSource()).insights().insights(team, env, from, now, cfg.costs());
     } catch (java.sql.SQLException | java.io.IOException e) {
       // No SQL or connection string: the message can carry both.
       throw new UserError("could not read the insights from the signals database of " + config

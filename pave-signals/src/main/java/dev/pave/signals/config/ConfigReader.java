@@ -60,7 +60,7 @@ public final class ConfigReader {
     SourceMap pos = o.positions();
     Fields root = new Fields(o.object(), "", pos, problems);
     root.allow("apiVersion", "kind", "intake", "database", "retention", "catalog", "incidents",
-        "sinks", "routes");
+        "sinks", "routes", "insights");
     if (!"pave.dev/v1alpha1".equals(root.string("apiVersion", null))) {
       root.problem("apiVersion", "expected apiVersion: pave.dev/v1alpha1");
     }
@@ -73,6 +73,10 @@ public final class ConfigReader {
     Duration retention = root.duration("retention", Duration.ofDays(30));
     SignalsConfig.CatalogSource catalog = catalog(root.object("catalog"));
     IncidentRules incidents = incidents(root.object("incidents"));
+    Fields insights = root.object("insights");
+    insights.allow("costs");
+    dev.pave.insights.Costs costs = insights.has("costs") ? costs(insights.object("costs"))
+        : null;
     List<SinkConfig> sinks = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Fields f : root.objects("sinks")) {
@@ -91,7 +95,45 @@ public final class ConfigReader {
       return new Result(null, problems);
     }
     return new Result(new SignalsConfig(intake, database, retention, catalog, incidents,
-        List.copyOf(sinks), List.copyOf(routes)), List.of());
+        List.copyOf(sinks), List.copyOf(routes), costs), List.of());
+  }
+
+  /**
+   * The platform's stated costs (docs/insights.md, "Cost"): the people building and running it
+   * (count and yearly cost each), its infrastructure a month, and a vendor's price per cluster
+   * or per node a month for the clusters and nodes it would charge for.
+   */
+  private static dev.pave.insights.Costs costs(Fields f) {
+    f.allow("people", "infrastructurePerMonth", "vendor", "clusters", "nodes");
+    Fields people = f.object("people");
+    people.allow("count", "yearlyCostEach", "stillNeededIfBought");
+    double count = people.amount("count");
+    double each = people.amount("yearlyCostEach");
+    double kept = people.amount("stillNeededIfBought");
+    if (kept > count && people.has("count")) {
+      people.problem("stillNeededIfBought", "must be at most people.count (" + fmt(count)
+          + "), got " + fmt(kept));
+    }
+    Fields vendor = f.object("vendor");
+    vendor.allow("perClusterPerMonth", "perNodePerMonth");
+    double perCluster = vendor.amount("perClusterPerMonth");
+    double perNode = vendor.amount("perNodePerMonth");
+    int clusters = f.integer("clusters", 0, 0, 1_000_000);
+    int nodes = f.integer("nodes", 0, 0, 10_000_000);
+    if (perCluster > 0 && clusters == 0) {
+      f.problem("clusters", "missing clusters: vendor.perClusterPerMonth is priced per cluster,"
+          + " so the number of clusters is needed");
+    }
+    if (perNode > 0 && nodes == 0) {
+      f.problem("nodes", "missing nodes: vendor.perNodePerMonth is priced per node, so the"
+          + " number of nodes is needed");
+    }
+    return new dev.pave.insights.Costs(count * each, f.amount("infrastructurePerMonth"),
+        perNode, perCluster, nodes, clusters, kept * each);
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
   }
 
   private static SignalsConfig.Intake intake(Fields f, SecretSource secrets) {

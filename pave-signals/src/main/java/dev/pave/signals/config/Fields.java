@@ -92,6 +92,24 @@ public final class Fields {
     return (int) n;
   }
 
+  /** A number of 0 or more (money, counts): whole or with decimals. */
+  double amount(String key) {
+    Object v = map.get(key);
+    if (v == null) {
+      return 0;
+    }
+    if (!(v instanceof Number n) || Double.isNaN(n.doubleValue())
+        || Double.isInfinite(n.doubleValue())) {
+      problem(key, "expected a number of 0 or more (such as 120000 or 45.5), got \"" + v + "\"");
+      return 0;
+    }
+    if (n.doubleValue() < 0) {
+      problem(key, "must be 0 or more, got " + v);
+      return 0;
+    }
+    return n.doubleValue();
+  }
+
   Duration duration(String key, Duration fallback) {
     Object v = map.get(key);
     if (v == null) {

@@ -11,7 +11,15 @@ import java.util.List;
  * "Configuration"). Secrets have been read from their files; they never appear in toString.
  */
 public record SignalsConfig(Intake intake, Database database, Duration retention,
-    CatalogSource catalog, IncidentRules incidents, List<SinkConfig> sinks, List<Route> routes) {
+    CatalogSource catalog, IncidentRules incidents, List<SinkConfig> sinks, List<Route> routes,
+    dev.pave.insights.Costs costs) {
+
+  /** Without stated costs: the insights' cost answers the measured counts only. */
+  public SignalsConfig(Intake intake, Database database, Duration retention,
+      CatalogSource catalog, IncidentRules incidents, List<SinkConfig> sinks,
+      List<Route> routes) {
+    this(intake, database, retention, catalog, incidents, sinks, routes, null);
+  }
 
   /** The HTTP intake. {@code queue}: signals waiting for the journal before 429 is answered. */
   public record Intake(String address, int port, int queue, Duration ackTimeout,

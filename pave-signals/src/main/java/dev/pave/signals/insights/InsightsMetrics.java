@@ -24,10 +24,15 @@ public final class InsightsMetrics {
   private Instant readAt;
 
   public InsightsMetrics(InsightsStore store, Clock clock) {
+    this(store, clock, null);
+  }
+
+  /** {@code costs}: the stated costs (null: none), for the cost per service and per deploy. */
+  public InsightsMetrics(InsightsStore store, Clock clock, dev.pave.insights.Costs costs) {
     this.clock = clock;
     this.read = () -> {
       Instant now = clock.instant();
-      return store.insights(null, null, now.minus(WINDOW), now, null);
+      return store.insights(null, null, now.minus(WINDOW), now, costs);
     };
   }
 
@@ -48,6 +53,18 @@ public final class InsightsMetrics {
         i -> nan(i.rollback().toAvailable().p90()));
     gauge(registry, "pave_insights_unmanaged_workloads", "Workloads seen that bypass Pave",
         i -> i.bypass().unmanaged());
+    gauge(registry, "pave_insights_build_cost_per_deploy",
+        "Stated cost of building and running the platform per deploy, last 30 days (NaN"
+            + " without insights.costs)", i -> nan(i.cost().buildPerDeploy()));
+    gauge(registry, "pave_insights_buy_cost_per_deploy",
+        "A vendor's stated price plus the people still needed, per deploy, last 30 days",
+        i -> nan(i.cost().buyPerDeploy()));
+    gauge(registry, "pave_insights_build_cost_per_service",
+        "Stated cost of building and running the platform per service, last 30 days",
+        i -> nan(i.cost().buildPerService()));
+    gauge(registry, "pave_insights_buy_cost_per_service",
+        "A vendor's stated price plus the people still needed, per service, last 30 days",
+        i -> nan(i.cost().buyPerService()));
     gauge(registry, "pave_insights_alert_context_complete_ratio",
         "Alerts whose enrichment was complete, of all alerts (0..1), last 30 days",
         i -> nan(i.alertContext().completeShare()));

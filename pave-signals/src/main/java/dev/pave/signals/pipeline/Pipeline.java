@@ -77,13 +77,14 @@ public final class Pipeline implements AutoCloseable {
         fresh -> metricsRef.get().committed(fresh), log);
     SignalsMetrics metrics = new SignalsMetrics(ingest, clock);
     metricsRef.set(metrics);
-    metrics.insights(store.insights());
+    metrics.insights(store.insights(), cfg.costs());
     for (SinkConfig s : cfg.sinks()) {
       deliverers.add(deliverer(s, store, clock, log, metrics));
     }
     ingest.start();
     deliverers.forEach(Deliverer::start);
-    IntakeServer server = new IntakeServer(cfg.intake(), ingest, store, clock, metrics).start();
+    IntakeServer server = new IntakeServer(cfg.intake(), ingest, store, clock, metrics)
+        .costs(cfg.costs()).start();
     ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pave-signals-retention");
       t.setDaemon(true);

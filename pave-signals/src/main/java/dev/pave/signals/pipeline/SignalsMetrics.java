@@ -56,8 +56,14 @@ public final class SignalsMetrics {
 
   /** The insights' headline numbers, read from their rollups when scraped. */
   public void insights(dev.pave.signals.insights.InsightsStore store) {
+    insights(store, null);
+  }
+
+  /** As {@link #insights(dev.pave.signals.insights.InsightsStore)}, with the stated costs. */
+  public void insights(dev.pave.signals.insights.InsightsStore store,
+      dev.pave.insights.Costs costs) {
     // Held here: gauges keep only a weak reference to what they read.
-    insights = new dev.pave.signals.insights.InsightsMetrics(store, clock);
+    insights = new dev.pave.signals.insights.InsightsMetrics(store, clock, costs);
     insights.register(registry);
   }
 
