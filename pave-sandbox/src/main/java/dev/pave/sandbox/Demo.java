@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pave.control.ApplicationReconciler;
 import dev.pave.control.ApplicationResource;
 import dev.pave.control.EnvironmentResource;
+import dev.pave.control.TeamResource;
 import dev.pave.signals.pipeline.Pipeline;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
@@ -69,7 +71,7 @@ final class Demo implements AutoCloseable {
   /** Creates the demo's objects now; the failed release and the alerts follow in the background. */
   void seed() {
     progress.accept("seeding the demo: environments dev and prod, 5 services of 2 teams");
-    for (String ns : List.of("pave-system", "dev", "prod")) {
+    for (String ns : List.of("pave-system", "pave-apps", "dev", "prod")) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
           .endMetadata().build()).create();
     }
@@ -79,6 +81,10 @@ final class Demo implements AutoCloseable {
       EnvironmentResource e = client.getKubernetesSerialization().convertValue(o,
           EnvironmentResource.class);
       client.resources(EnvironmentResource.class).resource(e).create();
+    }
+    for (Object o : new Yaml().loadAll(resource("teams.yaml"))) {
+      client.resource(client.getKubernetesSerialization().convertValue(o, TeamResource.class))
+          .create();
     }
     for (String env : ENVIRONMENTS) {
       for (String app : SERVICES) {
@@ -94,6 +100,19 @@ final class Demo implements AutoCloseable {
     story = new Thread(this::play, "pave-sandbox-demo");
     story.setDaemon(true);
     story.start();
+  }
+
+  /**
+   * The ClusterRoles a Team's members are bound to, as the Helm chart installs them; created
+   * when missing, so a sandbox saved by an older version gets them too.
+   */
+  static void installTeamRoles(KubernetesClient client) {
+    for (Object o : new Yaml().loadAll(resource("team-roles.yaml"))) {
+      ClusterRole role = client.getKubernetesSerialization().convertValue(o, ClusterRole.class);
+      if (client.rbac().clusterRoles().withName(role.getMetadata().getName()).get() == null) {
+        client.resource(role).create();
+      }
+    }
   }
 
   /** Waits for the story to end; true if it did. */

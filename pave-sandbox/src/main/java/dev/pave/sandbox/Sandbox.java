@@ -4,6 +4,7 @@ import dev.pave.control.ApplicationReconciler;
 import dev.pave.control.OperatorMetrics;
 import dev.pave.control.Operators;
 import dev.pave.control.Releases;
+import dev.pave.control.TeamDirectory;
 import dev.pave.control.webhook.AdmissionEvents;
 import dev.pave.console.Auth;
 import dev.pave.console.Console;
@@ -156,6 +157,7 @@ public final class Sandbox implements AutoCloseable {
       client = api.client();
       int restored = api.restore(cluster());
       installDefinitions();
+      Demo.installTeamRoles(client);
       // Only a sandbox that read its saved objects whole may write them back.
       restoredWhole = true;
       firstStart = restored == 0;
@@ -167,13 +169,17 @@ public final class Sandbox implements AutoCloseable {
       client = settings.external();
       firstStart = false;
     }
-    settings.progress().accept("starting the policy engine at admission");
-    startAdmission();
-    settings.progress().accept("starting the operator");
+    // The operator's Team directory is registered first, so admission reads the same Teams.
     Releases releases = new Releases(client, settings.clock(), System::nanoTime, 20);
     Operator operator = Operators.create(client, 4, null, metrics);
-    operator.register(ApplicationReconciler.withBuiltIns(releases, "dev", settings.clock(),
-        Duration.ofMinutes(5)).withMetrics(metrics));
+    TeamDirectory teams = Operators.registerWithTeams(operator, client,
+        ApplicationReconciler.withBuiltIns(releases, "dev", settings.clock(),
+            Duration.ofMinutes(5)).withMetrics(metrics), "dev", settings.clock(),
+        Duration.ofMinutes(5));
+    parts.add(teams);
+    settings.progress().accept("starting the policy engine at admission");
+    startAdmission(teams);
+    settings.progress().accept("starting the operator");
     operator.start();
     parts.add(operator::stop);
     settings.progress().accept("starting signals (embedded PostgreSQL in "
@@ -208,7 +214,8 @@ public final class Sandbox implements AutoCloseable {
   private void installDefinitions() {
     List<Map<String, Object>> crds = new ArrayList<>(List.of(
         CustomResourceDefinitions.application(), CustomResourceDefinitions.applicationRevision(),
-        CustomResourceDefinitions.environment(), Demo.policyExceptionDefinition(),
+        CustomResourceDefinitions.environment(), CustomResourceDefinitions.team(),
+        Demo.policyExceptionDefinition(),
         dev.pave.signals.cluster.SignalSinkResources.definition()));
     for (Map<String, Object> crd : crds) {
       CustomResourceDefinition d = client.getKubernetesSerialization().convertValue(crd,
@@ -234,7 +241,7 @@ public final class Sandbox implements AutoCloseable {
    * admission step (no webhook server to run or certificate to make), with the cluster's PolicyExceptions as they change. Against a real
    * cluster the installed webhook does this, so nothing is added here.
    */
-  private void startAdmission() {
+  private void startAdmission(TeamDirectory teams) {
     if (api == null) {
       return;
     }
@@ -245,12 +252,13 @@ public final class Sandbox implements AutoCloseable {
     }
     AdmissionEvents recorder = new AdmissionEvents(client, settings.clock(), metrics);
     AtomicReference<Reviews> reviews = new AtomicReference<>(new Reviews(built.engine(),
-        List.of(), POLICIES.denyAt(), UNCHECKED, settings.clock(), recorder));
+        List.of(), POLICIES.denyAt(), UNCHECKED, settings.clock(), recorder)
+        .withTeams(teams));
     SharedIndexInformer<GenericKubernetesResource> exceptions = client
         .genericKubernetesResources(Demo.POLICY_EXCEPTIONS).inAnyNamespace().inform();
     Runnable rebuild = () -> reviews.set(new Reviews(built.engine(),
         exceptionsOf(exceptions.getStore().list()), POLICIES.denyAt(), UNCHECKED,
-        settings.clock(), recorder));
+        settings.clock(), recorder).withTeams(teams));
     exceptions.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(GenericKubernetesResource r) {

@@ -108,6 +108,27 @@ class SandboxTest {
   }
 
   @Test
+  @Order(2)
+  @SuppressWarnings("unchecked")
+  void theTwoDemoTeamsAreTeamResourcesReadyWithTheirNamespacesAndQuotas() {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<dev.pave.control.TeamResource> teams = user.resources(
+          dev.pave.control.TeamResource.class).list().getItems();
+      assertThat(teams).extracting(t -> t.getMetadata().getName())
+          .containsExactlyInAnyOrder("payments", "discovery");
+      assertThat(teams).allSatisfy(t -> assertThat(((List<Map<String, Object>>) t.getStatus()
+          .get("conditions")).get(0)).containsEntry("status", "True"));
+    });
+    for (String ns : List.of("payments-dev", "payments-prod", "discovery-dev",
+        "discovery-prod")) {
+      assertThat(user.namespaces().withName(ns).get().getMetadata().getLabels())
+          .containsEntry("pave.dev/team", ns.substring(0, ns.indexOf('-')));
+      assertThat(user.resourceQuotas().inNamespace(ns).withName("pave-team").get()).isNotNull();
+    }
+    assertThat(user.rbac().clusterRoles().withName("pave-team-developer").get()).isNotNull();
+  }
+
+  @Test
   @Order(3)
   void admissionRefusesAWorkloadThatBreaksAPolicyAndStoresNothing() {
     Deployment d = new DeploymentBuilder().withNewMetadata().withName("shadow")
