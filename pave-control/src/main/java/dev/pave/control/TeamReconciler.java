@@ -142,8 +142,13 @@ public class TeamReconciler implements Reconciler<TeamResource>, Cleaner<TeamRes
       }
     }
     List<Applier.Ref> before = refs(previous.get("objects"));
-    // A namespace is never pruned: an environment dropped from the Team keeps what runs there.
-    before.removeIf(r -> r.kind().equals("Namespace"));
+    if (!problems.isEmpty()) {
+      // An environment that is unknown or invalid for now is not one dropped from the Team.
+      before.removeIf(r -> r.kind().equals("Namespace"));
+    }
+    Map<Applier.Ref, String> kept = keptNamespaces(context, team.name(), before,
+        new java.util.HashSet<>(namespaces.values().stream().map(String::valueOf).toList()));
+    before.removeAll(kept.keySet());
     Applier applier = new Applier(context.getClient());
     List<Applier.Result> results = applier.apply(owner(resource), instance(team.name()),
         desired, before);
@@ -161,6 +166,9 @@ public class TeamReconciler implements Reconciler<TeamResource>, Cleaner<TeamRes
       ref.put("name", o.getMetadata().getName());
       objects.add(ref);
     }
+    for (Applier.Ref k : kept.keySet()) {
+      objects.add(new LinkedHashMap<>(Map.of("kind", k.kind(), "name", k.name())));
+    }
     status.put("namespaces", namespaces);
     status.put("objects", objects);
     status.put("onboarding", onboarding(resource, previous, namespaces.keySet()));
@@ -170,11 +178,47 @@ public class TeamReconciler implements Reconciler<TeamResource>, Cleaner<TeamRes
                 namespaces.values().stream().map(String::valueOf).toList()) + ".")
         : Conditions.of(previous, clock, "Ready", "False", failed.isEmpty()
             ? "InvalidEnvironment" : "ApplyFailed", String.join("; ", problems) + ".")));
+    if (!kept.isEmpty()) {
+      List<Object> conditions = new ArrayList<>((List<?>) status.get("conditions"));
+      conditions.add(Conditions.of(previous, clock, "NamespacesKept", "True",
+          "ApplicationsExist", "Namespace(s) of environments no longer in spec.environments"
+              + " are kept while Applications of team " + team.name() + " are there: "
+              + String.join("; ", kept.values()) + "; each is deleted once they are deleted or"
+              + " moved."));
+      status.put("conditions", conditions);
+    }
     long changed = results.stream().filter(r -> r.action() != Applier.Action.UNCHANGED).count();
     if (changed > 0) {
       LOG.info("team {}: {} object(s) changed", team.name(), changed);
     }
     return patch(resource, status);
+  }
+
+  /**
+   * Namespaces of environments dropped from the Team: each is pruned with the rest once no
+   * Application of the team is in its environment, and kept (returned) while one is, so what
+   * runs there is not deleted under it, with the Applications that keep it.
+   */
+  private Map<Applier.Ref, String> keptNamespaces(Context<TeamResource> context, String team,
+      List<Applier.Ref> before, Set<String> wanted) {
+    Map<Applier.Ref, String> kept = new LinkedHashMap<>();
+    for (Applier.Ref r : before) {
+      if (!r.kind().equals("Namespace") || wanted.contains(r.name())) {
+        continue;
+      }
+      var ns = context.getClient().namespaces().withName(r.name()).get();
+      String env = ns == null || ns.getMetadata().getLabels() == null ? null
+          : ns.getMetadata().getLabels().get(ApplicationReconciler.ENVIRONMENT_LABEL);
+      List<String> apps = env == null ? List.of() : applicationsOf(team).stream()
+          .filter(a -> a.getMetadata().getLabels() != null && env.equals(a.getMetadata()
+              .getLabels().get(ApplicationReconciler.ENVIRONMENT_LABEL)))
+          .map(a -> a.getMetadata().getNamespace() + "/" + a.getMetadata().getName())
+          .sorted().toList();
+      if (!apps.isEmpty()) {
+        kept.put(r, r.name() + " (" + String.join(", ", apps) + ")");
+      }
+    }
+    return kept;
   }
 
   /**

@@ -80,13 +80,19 @@ class TeamReconcilerTest {
   void apply(String yaml) {
     TeamResource wanted = client.getKubernetesSerialization().unmarshal(yaml,
         TeamResource.class);
-    TeamResource live = team(wanted.getMetadata().getName());
-    if (live == null) {
-      client.resource(wanted).create();
-    } else {
-      live.setSpec(wanted.getSpec());
-      client.resource(live).update();
-    }
+    // As kubectl apply does, again on a conflict: the operator writes the status meanwhile.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e ->
+        e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+            && k.getCode() == 409).until(() -> {
+              TeamResource live = team(wanted.getMetadata().getName());
+              if (live == null) {
+                client.resource(wanted).create();
+              } else {
+                live.setSpec(wanted.getSpec());
+                client.resource(live).update();
+              }
+              return true;
+            });
   }
 
   TeamResource team(String name) {
@@ -216,5 +222,53 @@ class TeamReconcilerTest {
     client.resource(app).delete();
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> team("payments") == null);
     assertThat(bindings("pave-apps")).isEmpty();
+  }
+
+  @SuppressWarnings("unchecked")
+  static String condition(TeamResource t, String type) {
+    return t == null || t.getStatus() == null ? null
+        : ((List<Map<String, Object>>) t.getStatus().get("conditions")).stream()
+            .filter(c -> type.equals(c.get("type"))).findFirst()
+            .map(c -> c.get("status") + " " + c.get("reason") + ": " + c.get("message"))
+            .orElse(null);
+  }
+
+  boolean gone(String namespace) {
+    var ns = client.namespaces().withName(namespace).get();
+    return ns == null || ns.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  @Test
+  void aDroppedEnvironmentsNamespaceIsDeletedWhenNoApplicationIsThereAndKeptWhileOneIs() {
+    String both = PAYMENTS.replace("environments: [prod]", "environments: [dev, prod]");
+    apply(both);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+        bindings("payments-dev").size() == 3 && bindings("payments-prod").size() == 3);
+    ApplicationResource app = new ApplicationResource();
+    app.setMetadata(new ObjectMetaBuilder().withName("checkout").withNamespace("pave-apps")
+        .withLabels(Map.of("pave.dev/environment", "prod")).build());
+    app.setSpec(Map.of("team", "payments", "image", "registry.example.com/checkout:1"));
+    client.resource(app).create();
+
+    // dev has no Application of the team: its namespace goes.
+    apply(PAYMENTS);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gone("payments-dev"));
+    assertThat(gone("payments-prod")).isFalse();
+
+    // prod has one: its namespace stays, and the Team says why.
+    apply(PAYMENTS.replace("environments: [prod]", "environments: [dev]"));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+        condition(team("payments"), "NamespacesKept"), c -> c != null);
+    assertThat(condition(team("payments"), "NamespacesKept")).isEqualTo("True"
+        + " ApplicationsExist: Namespace(s) of environments no longer in spec.environments are"
+        + " kept while Applications of team payments are there: payments-prod"
+        + " (pave-apps/checkout); each is deleted once they are deleted or moved.");
+    assertThat(gone("payments-prod")).isFalse();
+    assertThat(bindings("payments-prod")).as("the access goes at once").isEmpty();
+
+    client.resource(app).delete();
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gone("payments-prod"));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        condition(team("payments"), "NamespacesKept") == null);
   }
 }
