@@ -29,6 +29,22 @@ class ValidationTest {
   }
 
   @Test
+  void aSpecThatIsNotAnObjectIsRefusedAsTheDecoderRefusesIt() throws Exception {
+    JsonNode s = refused(call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\","
+        + "\"metadata\":{\"name\":\"texts.tx.example.com\"},\"spec\":\"a CRD\"}"), 400);
+    assertThat(s.path("message").asText()).isEqualTo("CustomResourceDefinition in version "
+        + "\"v1\" cannot be handled as a CustomResourceDefinition: json: cannot unmarshal string "
+        + "into Go struct field CustomResourceDefinition.spec of type "
+        + "v1.CustomResourceDefinitionSpec");
+    assertThat(s.path("reason").asText()).isEqualTo("BadRequest");
+    s = refused(call("POST", "/apis/apps/v1/namespaces/v/deployments",
+        "{\"metadata\":{\"name\":\"d\"},\"spec\":[1]}"), 400);
+    assertThat(s.path("message").asText()).endsWith("json: cannot unmarshal array into Go "
+        + "struct field Deployment.spec of type v1.DeploymentSpec");
+  }
+
+  @Test
   void namespaceNameMustBeAnRfc1123Label() throws Exception {
     JsonNode s = refused(call("POST", "/api/v1/namespaces",
         "{\"metadata\":{\"name\":\"TX_Bad.Name\"}}"), 422);
