@@ -229,13 +229,13 @@ class InstallManifestsTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void onASharedDatabaseSignalsRunsAsReplicasWithoutAVolumeAndReadsItsPasswordFromTheSecret(
+  void withTheProdValuesSignalsRunsAsReplicasWithoutAVolumeAndReadsItsPasswordFromTheSecret(
       @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    Map<String, Object> values = new Yaml().load(Files.readString(CHART.resolve("values.yaml")));
-    Map<String, Object> shared = (Map<String, Object>) ((Map<String, Object>)
-        values.get("signals")).get("sharedDatabase");
-    shared.put("enabled", true);
-    shared.put("replicas", 3);
+    Map<String, Object> values = overlay(new Yaml().load(Files.readString(
+        CHART.resolve("values.yaml"))), new Yaml().load(Files.readString(
+        CHART.resolve("values-prod.yaml"))));
+    ((Map<String, Object>) ((Map<String, Object>) values.get("signals")).get("sharedDatabase"))
+        .put("replicas", 3);
     List<Map<String, Object>> docs = documents(installManifests(values));
 
     assertThat(docs).noneMatch(d -> d.get("kind").equals("StatefulSet"));
@@ -271,6 +271,19 @@ class InstallManifestsTest {
         List.of("pod-security-restricted")), Map.of()).engine();
     CheckRun run = Audit.run("install", docs, engine, List.of(), Instant.EPOCH, Severity.LOW);
     assertThat(run.findings()).extracting(Finding::ruleId).isEmpty();
+  }
+
+  /** What helm does with {@code -f}: maps merged key by key, anything else replaced. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> overlay(Map<String, Object> base, Map<String, Object> over) {
+    over.forEach((k, v) -> {
+      if (v instanceof Map && base.get(k) instanceof Map) {
+        overlay((Map<String, Object>) base.get(k), (Map<String, Object>) v);
+      } else {
+        base.put(k, v);
+      }
+    });
+    return base;
   }
 
   @SuppressWarnings("unchecked")
