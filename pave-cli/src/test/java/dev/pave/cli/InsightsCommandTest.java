@@ -77,6 +77,37 @@ class InsightsCommandTest {
     }
   }
 
+  /** The worked example of docs/insights.md: its stated costs against one service, one deploy. */
+  @Test
+  void statedCostsGiveBuildAndBuyPerServiceAndPerDeploy() throws Exception {
+    String doc = Files.readString(Path.of("../docs/insights.md"));
+    int start = doc.indexOf("```yaml\ninsights:\n") + "```yaml\n".length();
+    Path config = config();
+    Files.writeString(config, Files.readString(config) + doc.substring(start,
+        doc.indexOf("```", start)));
+    Instant now = Instant.now();
+    var cfg = ConfigReader.read(config).config();
+    try (Database db = Database.open(cfg.database(), true);
+        var c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      Key pay = new Key("payments", "checkout", "prod");
+      InsightsStore.record(c, List.of(
+          new Fact.RevisionRecorded(pay, now.minus(Duration.ofDays(2)), 1, null),
+          new Fact.RolloutAvailable(pay, now.minus(Duration.ofDays(2)).plusSeconds(60), 1)));
+      c.commit();
+    }
+    Cli r = Cli.run("insights", "--config", config.toString(), "-o", "csv");
+    assertThat(r.exit()).as(r.err()).isZero();
+    // 30 days of the documented figures (docs: build 54,246.58, buy 18,246.58), one service
+    // and one deploy to divide them by.
+    assertThat(doc).contains("**54,246.58**").contains("**18,246.58**");
+    assertThat(r.out()).contains("cost.services,1\n")
+        .contains("cost.buildPerService,54246.5753\n")
+        .contains("cost.buildPerDeploy,54246.5753\n")
+        .contains("cost.buyPerService,18246.5753\n")
+        .contains("cost.buyPerDeploy,18246.5753\n");
+  }
+
   @Test
   void badOptionsAreUsageErrorsWithoutATrace() throws Exception {
     Path config = config();
