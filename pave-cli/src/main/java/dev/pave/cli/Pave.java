@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         "  pave render pave.yaml -e prod | kubectl apply -f -",
         "", "Exit codes: 0 success, 1 failure, 2 invalid input or usage."},
     subcommands = {UpCommand.class, InitCommand.class, ValidateCommand.class, RenderCommand.class, CheckCommand.class, FixCommand.class,
-        DeployCommand.class, DiffCommand.class, StatusCommand.class, HistoryCommand.class, RollbackCommand.class, OperatorCommand.class, SignalsCommand.class, InsightsCommand.class, ConsoleCommand.class,
+        DeployCommand.class, DiffCommand.class, StatusCommand.class, HistoryCommand.class, RollbackCommand.class, OperatorCommand.class, TeamCommand.class, SignalsCommand.class, InsightsCommand.class, ConsoleCommand.class,
         SchemaCommand.class, VersionCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Pave implements Runnable {

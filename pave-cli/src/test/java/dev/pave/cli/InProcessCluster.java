@@ -54,7 +54,8 @@ final class InProcessCluster implements AutoCloseable {
 
   static List<Map<String, Object>> paveCrds() {
     return List.of(CustomResourceDefinitions.application(),
-        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment());
+        CustomResourceDefinitions.applicationRevision(), CustomResourceDefinitions.environment(),
+        CustomResourceDefinitions.team());
   }
 
   @Override
