@@ -181,8 +181,8 @@ final class CheckCommand implements Callable<Integer> {
       } else {
         // Objects are checked as they are read, so a large input is never held whole.
         streamed.addAll(SourceReader.readEach(source, in.pieces(),
-            o -> forReport(Checker.checkOne(o, loaded.engine(), loaded.exceptions(), now,
-                known), in.pieces()),
+            o -> forReport(Checker.checkOne(mutated(o, loaded), loaded.engine(),
+                loaded.exceptions(), now, known), in.pieces()),
             problems));
       }
     }
@@ -194,6 +194,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     phase("check");
     Workspace ws = specs.isEmpty() ? null : Workspace.load(List.of(), environments);
+    objects.replaceAll(o -> mutated(o, loaded));
     CheckRun fromSpecs = Checker.check(objects, specs, ws == null ? null
         : ws.environment(environment), loaded.engine(), loaded.exceptions(), now, threshold,
         List.of(), warnDays);
@@ -205,6 +206,7 @@ final class CheckCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     run.warnings().forEach(w -> err.println("warning: " + w));
+    denied.forEach(d -> err.println("error: " + d));
     err.flush();
     switch (format) {
       case "json" -> {
@@ -233,7 +235,26 @@ final class CheckCommand implements Callable<Integer> {
     }
     out.flush();
     phase("report");
-    return run.exitCode();
+    // A MutatingAdmissionPolicy that denies an object fails the run as a finding would.
+    return denied.isEmpty() ? run.exitCode() : Math.max(run.exitCode(), ExitCode.FAILURE);
+  }
+
+  /** What a MutatingAdmissionPolicy denied, with the object's file and name. */
+  private final List<String> denied = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * The object as admission would store it after the MutatingAdmissionPolicies of --policies,
+   * keeping its file positions (a field a policy added has none).
+   */
+  private SourceObject mutated(SourceObject o, PolicyOptions.Loaded loaded) {
+    if (loaded.mutating() == null || loaded.mutating().isEmpty()) {
+      return o;
+    }
+    dev.pave.policy.MutatingPolicies.Result r = loaded.mutating().mutate(o.object(),
+        policy.userInfo());
+    r.errors().forEach(e -> denied.add(o.positions().source() + ": " + o.kind() + "/"
+        + o.name() + ": " + e));
+    return r.applied().isEmpty() ? o : new SourceObject(r.object(), o.positions());
   }
 
   /**

@@ -50,7 +50,8 @@ final class PolicyOptions {
   String pssVersion = "latest";
 
   /** The engine and exceptions, or the problems that prevent them. */
-  record Loaded(PolicyEngine engine, List<PolicyException> exceptions, List<Problem> problems) {}
+  record Loaded(PolicyEngine engine, List<PolicyException> exceptions, List<Problem> problems,
+      dev.pave.policy.MutatingPolicies mutating) {}
 
   Loaded load() throws IOException {
     List<Problem> problems = new ArrayList<>();
@@ -68,6 +69,9 @@ final class PolicyOptions {
     }
     AdmissionPolicies.toPacks(vaps, bindings, params)
         .forEach(p -> available.put(p.value().name(), p));
+    dev.pave.policy.MutatingPolicies.Built mutating = dev.pave.policy.MutatingPolicies
+        .compile(params);
+    problems.addAll(mutating.problems());
     List<PolicyException> exceptions = new ArrayList<>();
     for (Path file : files(exceptionDirs)) {
       PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
@@ -75,7 +79,7 @@ final class PolicyOptions {
       r.exceptions().forEach(e -> exceptions.add(e.value()));
     }
     if (!problems.isEmpty()) {
-      return new Loaded(null, exceptions, problems);
+      return new Loaded(null, exceptions, problems, null);
     }
     List<Document<Policy>> selected;
     try {
@@ -90,7 +94,32 @@ final class PolicyOptions {
         dev.pave.policy.Limits.of(System::nanoTime));
     // Files are checked as admission would check their creation by --as.
     return new Loaded(built.engine() == null ? null
-        : built.engine().asCreatedBy(asUser, asGroups), exceptions, built.problems());
+        : built.engine().asCreatedBy(asUser, asGroups), exceptions, built.problems(),
+        mutating.policies());
+  }
+
+  /** The request's user for MutatingAdmissionPolicies, as --as and --as-group give it. */
+  Map<String, Object> userInfo() {
+    return dev.pave.policy.MutatingPolicies.userInfo(asUser, asGroups);
+  }
+
+  /**
+   * The MutatingAdmissionPolicies (with their bindings and parameter objects) in the files
+   * below {@code dirs}, or the problems that keep them from compiling.
+   */
+  static dev.pave.policy.MutatingPolicies.Built mutating(List<Path> dirs) throws IOException {
+    List<Problem> problems = new ArrayList<>();
+    List<dev.pave.source.SourceObject> objects = new ArrayList<>();
+    for (Path file : files(dirs)) {
+      PolicyReader.Result r = PolicyReader.read(file.toString(), read(file));
+      problems.addAll(r.problems());
+      objects.addAll(r.others());
+    }
+    dev.pave.policy.MutatingPolicies.Built built = dev.pave.policy.MutatingPolicies
+        .compile(objects);
+    problems.addAll(built.problems());
+    return new dev.pave.policy.MutatingPolicies.Built(problems.isEmpty() ? built.policies()
+        : null, problems);
   }
 
   private Map<String, Map<String, Object>> parameters() {

@@ -40,7 +40,10 @@ import picocli.CommandLine.Spec;
         "  pave render services/ -e prod --out deploy/prod",
         "",
         "  # JSON, as a v1 List",
-        "  pave render pave.yaml -e staging -o json"})
+        "  pave render pave.yaml -e staging -o json",
+        "",
+        "  # What admission would store, after the cluster's MutatingAdmissionPolicies",
+        "  pave render pave.yaml -e prod --policies policies/"})
 final class RenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -64,6 +67,11 @@ final class RenderCommand implements Callable<Integer> {
       description = "Environment definitions that override or add to the built-in ones.")
   List<Path> environments = new ArrayList<>();
 
+  @Option(names = "--policies", paramLabel = "DIR", description = "MutatingAdmissionPolicies,"
+      + " their bindings and parameter objects to apply to what is rendered, as admission"
+      + " would before storing it (repeatable).")
+  List<Path> policyDirs = new ArrayList<>();
+
   @Override
   public Integer call() throws IOException {
     List<Path> in = inputs.isEmpty() ? List.of(Path.of("pave.yaml")) : inputs;
@@ -76,6 +84,23 @@ final class RenderCommand implements Callable<Integer> {
     }
     List<List<HasMetadata>> rendered = ws.applications.parallelStream()
         .map(d -> Renderer.render(d.value(), env)).toList();
+    if (!policyDirs.isEmpty()) {
+      dev.pave.policy.MutatingPolicies.Built built = PolicyOptions.mutating(policyDirs);
+      if (built.policies() == null) {
+        Problems.print(err, built.problems(), "; nothing was rendered.");
+        return ExitCode.INVALID;
+      }
+      List<String> denied = new ArrayList<>();
+      rendered = rendered.stream().map(objects -> Mutated.apply(built.policies(), objects,
+          denied)).toList();
+      if (!denied.isEmpty()) {
+        denied.forEach(err::println);
+        err.println("admission would deny " + denied.size() + (denied.size() == 1
+            ? " object" : " objects") + "; nothing was rendered.");
+        err.flush();
+        return ExitCode.INVALID;
+      }
+    }
     if (outDir != null) {
       int written = writeFiles(ws.applications, rendered);
       err.println("wrote " + written + " objects for " + ws.applications.size()

@@ -62,6 +62,11 @@ public final class MutatingPolicies {
         && o.apiVersion().startsWith("admissionregistration.k8s.io/");
   }
 
+  /** The user a request for a file's object comes from, as {@code --as} gives it. */
+  public static Map<String, Object> userInfo(String username, List<String> groups) {
+    return FileRequest.userInfo(username, groups);
+  }
+
   public boolean isEmpty() {
     return bound.isEmpty();
   }
