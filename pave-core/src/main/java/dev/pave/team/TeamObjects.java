@@ -175,11 +175,13 @@ public final class TeamObjects {
     String maxMemory = q.containerMemory();
     return new LimitRangeBuilder().withMetadata(meta(team, env, QUOTA, ns)).withNewSpec()
         .addNewLimit().withType("Container")
-        .withDefault(Map.of("cpu", atMost(Size.SMALL.cpuLimit, maxCpu),
-            "memory", atMost(Size.SMALL.memoryLimit, maxMemory)))
-        .withDefaultRequest(Map.of("cpu", atMost(Size.SMALL.cpuRequest, maxCpu),
-            "memory", atMost(Size.SMALL.memoryRequest, maxMemory)))
-        .withMax(Map.of("cpu", new Quantity(maxCpu), "memory", new Quantity(maxMemory)))
+        // Ordered maps: Map.of iterates in an order that changes from one JVM to the next, and
+        // the rendered YAML must be the same text every time.
+        .withDefault(cpuAndMemory(atMost(Size.SMALL.cpuLimit, maxCpu),
+            atMost(Size.SMALL.memoryLimit, maxMemory)))
+        .withDefaultRequest(cpuAndMemory(atMost(Size.SMALL.cpuRequest, maxCpu),
+            atMost(Size.SMALL.memoryRequest, maxMemory)))
+        .withMax(cpuAndMemory(new Quantity(maxCpu), new Quantity(maxMemory)))
         .endLimit().endSpec().build();
   }
 
@@ -263,5 +265,12 @@ public final class TeamObjects {
     if (value != null) {
       m.put(key, value);
     }
+  }
+
+  private static Map<String, Quantity> cpuAndMemory(Quantity cpu, Quantity memory) {
+    Map<String, Quantity> m = new LinkedHashMap<>();
+    m.put("cpu", cpu);
+    m.put("memory", memory);
+    return m;
   }
 }
