@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
     description = "Watches Application resources, renders them for their environment (the"
         + " pave.dev/environment label, else --env), applies them, keeps every release as an"
         + " ApplicationRevision and rolls back automatically where the environment says so."
+        + " Reconciles Team resources too: namespaces, member RoleBindings, quota and CI"
+        + " ServiceAccount per environment (docs/teams.md)."
         + " The CRDs in deploy/crds/ must be installed.",
     footer = {"", "Examples:",
         "  pave operator --env prod",
@@ -119,8 +121,16 @@ final class OperatorCommand implements Callable<Integer> {
     dev.pave.control.OperatorMetrics metrics = new dev.pave.control.OperatorMetrics();
     Operator operator = dev.pave.control.Operators.create(client, workers, leaseNamespace,
         metrics);
-    operator.register(ApplicationReconciler.withBuiltIns(releases, environment,
-        Clock.systemUTC(), resync).withMetrics(metrics));
+    dev.pave.control.TeamDirectory teams;
+    try {
+      teams = dev.pave.control.Operators.registerWithTeams(operator, client,
+          ApplicationReconciler.withBuiltIns(releases, environment, Clock.systemUTC(), resync)
+              .withMetrics(metrics), environment, Clock.systemUTC(), resync);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw new UserError(e.getCode() == 404 ? "the cluster does not serve Teams"
+          + " (teams.pave.dev): install the CRDs in deploy/crds/ (kubectl apply -f deploy/crds/)"
+          : "cannot read Teams, Environments and namespaces: " + e.getMessage());
+    }
     java.util.concurrent.atomic.AtomicBoolean started =
         new java.util.concurrent.atomic.AtomicBoolean();
     dev.pave.control.HealthServer health;
@@ -140,10 +150,11 @@ final class OperatorCommand implements Callable<Integer> {
       throw new UserError("cannot listen on port " + healthPort + " for health and metrics: "
           + e.getMessage());
     }
-    Webhook webhook = webhookPort == null ? null : startWebhook(client, metrics);
+    Webhook webhook = webhookPort == null ? null : startWebhook(client, metrics, teams);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
+      teams.close();
       health.close();
       if (webhook != null) {
         webhook.close();
@@ -162,6 +173,7 @@ final class OperatorCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       // Stopped from within the process (a test, an embedding sandbox): clean up as Ctrl-C does.
       operator.stop();
+      teams.close();
       health.close();
       if (webhook != null) {
         webhook.close();
@@ -184,7 +196,7 @@ final class OperatorCommand implements Callable<Integer> {
   }
 
   private Webhook startWebhook(KubernetesClient client,
-      dev.pave.control.OperatorMetrics metrics) {
+      dev.pave.control.OperatorMetrics metrics, dev.pave.control.TeamDirectory teams) {
     PolicyOptions.Loaded loaded;
     try {
       loaded = policies.load();
@@ -199,7 +211,8 @@ final class OperatorCommand implements Callable<Integer> {
         ? java.util.List.of("kube-system", webhookNamespace) : excluded);
     dev.pave.control.webhook.Reviews reviews = new dev.pave.control.webhook.Reviews(
         loaded.engine(), loaded.exceptions(), threshold, skip, Clock.systemUTC(),
-        new dev.pave.control.webhook.AdmissionEvents(client, Clock.systemUTC(), metrics));
+        new dev.pave.control.webhook.AdmissionEvents(client, Clock.systemUTC(), metrics))
+        .withTeams(teams);
     java.util.function.Supplier<dev.pave.control.webhook.Certificates.Issued> certificate;
     java.util.concurrent.ScheduledExecutorService renewals = null;
     if (webhookCertDir != null) {

@@ -108,6 +108,8 @@ abstract class E2eScenarios {
         client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("pave")
             .delete();
         client.namespaces().withName(APPS).delete();
+        client.resources(ApplicationResource.class).inNamespace(TEAM_APPS).delete();
+        client.resources(dev.pave.control.TeamResource.class).delete();
         client.resources(EnvironmentResource.class).withName(ENV).delete();
       }
     } finally {
@@ -125,7 +127,7 @@ abstract class E2eScenarios {
   @Order(1)
   void install() throws Exception {
     for (String crd : List.of("applications", "applicationrevisions", "environments",
-        "signalsinks")) {
+        "signalsinks", "teams")) {
       apply(Files.readString(Golden.root().resolve("deploy/crds/" + crd + ".pave.dev.yaml")));
     }
     await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() ->
@@ -507,6 +509,124 @@ abstract class E2eScenarios {
       assertThat(client.services().inAnyNamespace().withLabels(selector).list().getItems())
           .isEmpty();
     });
+  }
+
+  // --- teams (docs/teams.md) -----------------------------------------------------------------
+
+  /** The Team of the feature request, as written. */
+  static final String PAYMENTS = """
+      apiVersion: pave.dev/v1alpha1
+      kind: Team
+      metadata:
+        name: payments
+      spec:
+        members:
+          - group: payments-devs
+            role: developer
+          - group: payments-leads
+            role: admin
+          - user: auditor@example.com
+            role: viewer
+        environments: [prod]
+        size: small
+        onCall: payments-oncall
+        runbook: https://runbooks.example.com/payments
+      """;
+  static final String TEAM_APPS = dev.pave.team.TeamObjects.APPLICATIONS_NAMESPACE;
+
+  /** As {@code kubectl auth can-i VERB RESOURCE -n NS --as=USER --as-group=GROUP} asks. */
+  boolean canI(String user, String group, String verb, String apiGroup, String resource,
+      String namespace) {
+    return client.resource(new io.fabric8.kubernetes.api.model.authorization.v1
+        .SubjectAccessReviewBuilder().withNewSpec().withUser(user)
+        .withGroups(group == null ? List.of() : List.of(group)).withNewResourceAttributes()
+        .withVerb(verb).withGroup(apiGroup).withResource(resource).withNamespace(namespace)
+        .endResourceAttributes().endSpec().build()).create().getStatus().getAllowed();
+  }
+
+  @Test
+  @Order(15)
+  void aTeamAppliedGetsItsNamespaceAccessQuotaAndLimits() {
+    if (client.namespaces().withName(TEAM_APPS).get() == null) {
+      apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: " + TEAM_APPS + "}\n");
+    }
+    apply(PAYMENTS);
+    apply("""
+        apiVersion: pave.dev/v1alpha1
+        kind: Team
+        metadata: {name: search}
+        spec:
+          members: [{group: search-devs, role: developer}]
+          environments: [prod]
+        """);
+    long applied = System.nanoTime();
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+        client.resourceQuotas().inNamespace("payments-prod").withName("pave-team").get() != null
+            && client.rbac().roleBindings().inNamespace("payments-prod").list().getItems()
+                .size() == 3
+            && client.rbac().roleBindings().inNamespace(TEAM_APPS)
+                .withName("pave-ci-payments-prod").get() != null);
+    log("Team payments: namespace, bindings and quota in place "
+        + (System.nanoTime() - applied) / 1_000_000 + " ms after the apply");
+    assertThat(canI("ana", "payments-devs", "create", "apps", "deployments", "payments-prod"))
+        .isTrue();
+    assertThat(canI("ana", "payments-devs", "create", "apps", "deployments", "search-prod"))
+        .as("another team's namespace").isFalse();
+    assertThat(canI("auditor@example.com", null, "get", "", "secrets", "payments-prod"))
+        .as("a viewer reads no Secrets").isFalse();
+    assertThat(canI("auditor@example.com", null, "list", "", "pods", "payments-prod"))
+        .isTrue();
+    Map<String, String> labels = client.namespaces().withName("payments-prod").get()
+        .getMetadata().getLabels();
+    assertThat(labels).containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+        .containsEntry("pave.dev/team", "payments");
+    assertThat(client.resourceQuotas().inNamespace("payments-prod").withName("pave-team").get()
+        .getSpec().getHard()).containsKeys("limits.cpu", "limits.memory", "pods");
+    var max = client.limitRanges().inNamespace("payments-prod").withName("pave-team").get()
+        .getSpec().getLimits().get(0).getMax();
+    assertThat(max).containsKeys("cpu", "memory");
+    if (target.embedded == null) {
+      // Only a real API server enforces LimitRanges: a Pod over the maximum is refused.
+      Pod big = new PodBuilder().withNewMetadata().withName("too-big")
+          .withNamespace("payments-prod").endMetadata().withNewSpec().addNewContainer()
+          .withName("big").withImage(IMAGE).withNewResources()
+          .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("64"))
+          .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("64"))
+          .endResources().endContainer().endSpec().build();
+      KubernetesClientException refused = org.assertj.core.api.Assertions
+          .catchThrowableOfType(() -> client.resource(big).create(),
+              KubernetesClientException.class);
+      assertThat(refused).as("a Pod over the LimitRange").isNotNull();
+      assertThat(refused.getCode()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  @Order(16)
+  void theCiServiceAccountDeploysItsTeamsApplicationsOnly() throws Exception {
+    Cli token = cli("team", "token", "payments", "-e", "prod", "-o", "kubeconfig");
+    assertThat(token.exit()).as(token.err()).isZero();
+    Path file = target.dir.resolve("payments-ci-kubeconfig");
+    Files.writeString(file, token.out());
+    try (KubernetesClient ci = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(
+        null, token.out(), file.toString())).build()) {
+      ApplicationResource own = new ApplicationResource();
+      own.setMetadata(new ObjectMetaBuilder().withName("ledger").withNamespace(TEAM_APPS)
+          .withLabels(Map.of("pave.dev/environment", "prod")).build());
+      own.setSpec(Map.of("team", "payments", "image", IMAGE, "port", 8080));
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+          assertThat(ci.resource(own).createOr(r -> r.update())).isNotNull());
+      ApplicationResource other = new ApplicationResource();
+      other.setMetadata(new ObjectMetaBuilder().withName("search-api").withNamespace(TEAM_APPS)
+          .withLabels(Map.of("pave.dev/environment", "prod")).build());
+      other.setSpec(Map.of("team", "search", "image", IMAGE, "port", 8080));
+      KubernetesClientException refused = org.assertj.core.api.Assertions
+          .catchThrowableOfType(() -> ci.resource(other).create(),
+              KubernetesClientException.class);
+      assertThat(refused).as("another team's Application").isNotNull();
+      assertThat(refused.getCode()).isEqualTo(403);
+      assertThat(refused.getMessage()).contains("is the CI ServiceAccount of team payments");
+    }
   }
 
   // --- helpers ------------------------------------------------------------------------------
